@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import { registerInit } from './init.js';
+
+/** Every CLI command, one file each; each file only parses, calls a use-case and renders. */
+export function registerCommands(program: Command): void {
+  registerInit(program);
+}

@@ -1,0 +1,189 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument, isMap, isScalar, type Node, type Document } from 'yaml';
+import { z } from 'zod';
+import { fail } from './errors.js';
+import { nearest } from './nearest.js';
+
+const remoteSchema = z.strictObject({
+  url: z.string().min(1).describe('file:/path, a plain directory path, or s3://bucket/prefix'),
+  endpoint: z.string().optional().describe('S3 endpoint URL for S3-compatible stores'),
+  region: z.string().default('us-east-1'),
+  access_key_id: z.string().optional(),
+  secret_access_key: z.string().optional(),
+  force_path_style: z.boolean().default(true),
+  jobs: z.number().int().positive().optional().describe('parallel transfers; default core.jobs'),
+});
+
+/** The whole configuration with its defaults; every key a user may set is here. */
+export const configSchema = z.strictObject({
+  core: z.strictObject({
+    remote: z.string().default('').describe('default remote name for push/pull/fetch/status --remote'),
+    jobs: z.number().int().positive().default(16).describe('parallel transfers and hashing'),
+    log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'),
+  }).prefault({}),
+  metadata: z.strictObject({
+    uri: z.string().default('sqlite:.paddock/paddock.db').describe('sqlite:<path> or postgres://…'),
+  }).prefault({}),
+  cache: z.strictObject({
+    dir: z.string().default('.paddock/cache'),
+    type: z.string().default('reflink,copy').describe('link types tried in order: reflink, hardlink, symlink, copy'),
+  }).prefault({}),
+  pipeline: z.strictObject({
+    jobs: z.number().int().positive().default(1).describe('stages run in parallel by repro'),
+    run_cache: z.boolean().default(true),
+  }).prefault({}),
+  remotes: z.record(z.string(), remoteSchema).default({}),
+});
+
+/** Validated, frozen configuration. */
+export type Config = Readonly<z.output<typeof configSchema>>;
+export type RemoteConfig = Readonly<z.output<typeof remoteSchema>>;
+
+/** File name of the project configuration. */
+export const CONFIG_FILE = 'paddock.yaml';
+
+/** Where a configuration came from, for error messages. */
+interface Layer {
+  readonly source: string;
+  readonly value: Record<string, unknown>;
+  readonly doc?: Document.Parsed;
+  readonly lines?: LineCounter;
+}
+
+/**
+ * Loads configuration: defaults < paddock.yaml < PADDOCK_* env < flags. Unknown keys are
+ * rejected with the file, line and the nearest valid key. The result is deeply frozen.
+ */
+export function loadConfig(root: string, options: { env?: NodeJS.ProcessEnv; flags?: Record<string, unknown> } = {}): Config {
+  const layers: Layer[] = [];
+  const file = path.join(root, CONFIG_FILE);
+  if (existsSync(file)) layers.push(readYamlLayer(file));
+  layers.push({ source: 'environment', value: envLayer(options.env ?? process.env) });
+  if (options.flags) layers.push({ source: 'command-line flags', value: unflatten(options.flags) });
+  let merged: Record<string, unknown> = {};
+  for (const layer of layers) {
+    merged = deepMerge(merged, layer.value);
+    validate(layer, merged);
+  }
+  return deepFreeze(validate({ source: 'configuration', value: merged }, merged));
+}
+
+function readYamlLayer(file: string): Layer {
+  const lines = new LineCounter();
+  const text = readFileSync(file, 'utf8');
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const err = doc.errors[0];
+  if (err) {
+    const line = err.linePos?.[0]?.line ?? 0;
+    fail('YAML_INVALID', `${file}:${line}: ${err.message.split('\n')[0]}`, { file, line });
+  }
+  const value = (doc.toJS() ?? {}) as unknown;
+  if (typeof value !== 'object' || Array.isArray(value) || value === null) {
+    fail('CONFIG_INVALID', `${file}: expected a mapping of settings at the top level`, { file });
+  }
+  return { source: file, value: value as Record<string, unknown>, doc, lines };
+}
+
+function validate(layer: Layer, merged: Record<string, unknown>): Config {
+  const result = configSchema.safeParse(merged);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const keyPath = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    const bad = issue.keys[0]!;
+    const full = [...keyPath, bad];
+    const valid = validKeysAt(keyPath);
+    const suggestion = nearest(bad, valid);
+    const where = locate(layer, full);
+    fail('CONFIG_INVALID', `${where}: unknown key '${full.join('.')}'${suggestion ? `; did you mean '${[...keyPath, suggestion].join('.')}'?` : ''} (valid here: ${valid.join(', ')})`, { key: full.join('.'), suggestion });
+  }
+  fail('CONFIG_INVALID', `${locate(layer, keyPath)}: '${keyPath.join('.')}': ${issue.message}`, { key: keyPath.join('.') });
+}
+
+function validKeysAt(keyPath: readonly string[]): string[] {
+  let shape: z.ZodType = configSchema;
+  for (const key of keyPath) {
+    const inner = unwrap(shape);
+    if (inner instanceof z.ZodObject) shape = inner.shape[key] as z.ZodType;
+    else if (inner instanceof z.ZodRecord) shape = inner.valueType as z.ZodType;
+  }
+  const inner = unwrap(shape);
+  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
+}
+
+function unwrap(t: z.ZodType): z.ZodType {
+  let cur: z.ZodType = t;
+  while (cur instanceof z.ZodDefault || cur instanceof z.ZodPrefault || cur instanceof z.ZodOptional) {
+    cur = cur.unwrap() as z.ZodType;
+  }
+  return cur;
+}
+
+function locate(layer: Layer, keyPath: readonly string[]): string {
+  if (!layer.doc || !layer.lines) return layer.source;
+  let node: Node | null | undefined = layer.doc.contents as Node | null;
+  let keyNode: Node | undefined;
+  for (const key of keyPath) {
+    if (!isMap(node)) break;
+    const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+    if (!pair) break;
+    keyNode = pair.key as Node;
+    node = pair.value as Node | null;
+  }
+  const offset = keyNode?.range?.[0];
+  if (offset === undefined) return layer.source;
+  return `${layer.source}:${layer.lines.linePos(offset).line}`;
+}
+
+/** PADDOCK_SECTION_KEY variables for every fixed leaf key (remotes are file-only). */
+function envLayer(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const section of ['core', 'metadata', 'cache', 'pipeline'] as const) {
+    for (const key of validKeysAt([section])) {
+      const raw = env[`PADDOCK_${section}_${key}`.toUpperCase()];
+      if (raw === undefined) continue;
+      out[section] = { ...(out[section] as object), [key]: coerce(raw) };
+    }
+  }
+  return out;
+}
+
+function coerce(raw: string): unknown {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^-?\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [dotted, value] of Object.entries(flat)) {
+    if (value === undefined) continue;
+    const parts = dotted.split('.');
+    let cur = out;
+    for (const p of parts.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
+    cur[parts.at(-1)!] = value;
+  }
+  return out;
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = isPlainObject(prev) && isPlainObject(v) ? deepMerge(prev, v) : v;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (isPlainObject(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,4 +1,5 @@
 import pc from 'picocolors';
+import type { Colors } from 'picocolors/types.js';
 
 /** How a command talks to the user: text on a TTY (with colour), or JSON for scripts. */
 export interface Output {
@@ -33,7 +34,7 @@ export function createOutput(options: { json?: boolean; quiet?: boolean }): Outp
 }
 
 /** Colour helpers that turn into no-ops when colour is off. */
-export function paint(out: Output): typeof pc {
+export function paint(out: Output): Colors {
   return out.color ? pc : pc.createColors(false);
 }
 

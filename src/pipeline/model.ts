@@ -46,9 +46,35 @@ export interface Stage {
   readonly meta?: unknown;
 }
 
+/**
+ * A top-level `metrics:` or `plots:` declaration of a dvc.yaml (not produced by a stage).
+ * `path` is absolute; for a plot whose id is not a file, `id` is the name and the data files
+ * are the keys of `props.y`.
+ */
+export interface TopLevelDeclaration {
+  /** Absolute path of the dvc.yaml that declares it. */
+  readonly file: string;
+  /** The id as written (a path relative to the dvc.yaml folder, or a plot name). */
+  readonly id: string;
+  /** Absolute path when the id names a file. */
+  readonly path: string;
+  /** Plot options (x, y, template, title…); empty for metrics. */
+  readonly props: Readonly<Record<string, unknown>>;
+}
+
 /** The stages of a repository, in definition order. */
 export interface Pipeline {
   readonly stages: readonly Stage[];
+  /** Absolute repository root the pipeline was loaded from (set by loadPipeline). */
+  readonly root?: string;
+  /** Absolute paths of every dvc.yaml read, in load order (set by loadPipeline). */
+  readonly files?: readonly string[];
+  /** Top-level `metrics:` declarations (set by loadPipeline). */
+  readonly metrics?: readonly TopLevelDeclaration[];
+  /** Top-level `plots:` declarations (set by loadPipeline). */
+  readonly plots?: readonly TopLevelDeclaration[];
+  /** Top-level `params:` files, absolute (set by loadPipeline). */
+  readonly paramsFiles?: readonly string[];
 }
 
 /** A dependency or output as recorded in dvc.lock (schema 2.0). */

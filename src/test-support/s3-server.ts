@@ -1,18 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-
-/** The slice of s3rver (a CommonJS package without types) the tests use. */
-interface S3rverInstance {
-  /** Resolves to the listening address. */
-  run(): Promise<AddressInfo>;
-  readonly httpServer: Server;
-  close(): Promise<void>;
-}
-type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
 
 /** A running S3-protocol server for tests. */
 export interface S3TestServer {
@@ -24,6 +14,8 @@ export interface S3TestServer {
   /** Credentials s3rver accepts (it checks signatures). */
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** The server's process id (it runs in a child process). */
+  readonly pid: number;
   /** Stops the server and removes its directory. */
   stop(): Promise<void>;
 }
@@ -31,34 +23,61 @@ export interface S3TestServer {
 /** s3rver's fixed credentials. */
 const ACCESS_KEY = 'S3RVER';
 
+// s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 only offers
+// through its legacy provider; so the server runs in its own node with that flag. It exits
+// when its stdin closes, so a crashed test run leaves no server behind.
+const RUNNER = `
+const S3rver = require(process.argv[1]);
+const opts = JSON.parse(process.argv[2]);
+const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: opts.dir,
+  configureBuckets: opts.buckets.map((name) => ({ name, configs: [] })) });
+server.run().then((addr) => process.stdout.write(JSON.stringify({ port: addr.port }) + '\\n'),
+  (err) => { process.stderr.write(String(err && err.stack || err)); process.exit(1); });
+const stop = () => server.close().finally(() => process.exit(0));
+process.stdin.on('end', stop).resume();
+process.on('SIGTERM', stop);
+`;
+
 /**
  * Starts s3rver on 127.0.0.1 with a random free port and a fresh temp directory, creating
  * `buckets` up front. Every test file gets its own server, so files run in parallel safely.
  */
 export async function startS3Server(options: { buckets?: readonly string[] } = {}): Promise<S3TestServer> {
-  const require = createRequire(import.meta.url);
-  const S3rver = require('s3rver') as S3rverConstructor;
+  const entry = createRequire(import.meta.url).resolve('s3rver');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'paddock-s3rver-'));
-  const instance = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory: dir,
-    configureBuckets: (options.buckets ?? []).map((name) => ({ name, configs: [] })),
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', RUNNER, entry, JSON.stringify({ dir, buckets: options.buckets ?? [] })], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const { port } = await instance.run();
-  const server = instance.httpServer;
+  const port = await readPort(child);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
     dir,
     accessKeyId: ACCESS_KEY,
     secretAccessKey: ACCESS_KEY,
+    pid: child.pid!,
     async stop() {
-      // Idle keep-alive sockets of the SDK would hold close() open until they time out.
-      server.closeAllConnections?.();
-      await instance.close();
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function readPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve((JSON.parse(line!) as { port: number }).port);
+    });
+    child.once('exit', (code) => reject(new Error(`s3rver exited with code ${code}: ${err}`)));
+    child.once('error', reject);
+  });
 }

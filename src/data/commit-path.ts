@@ -8,7 +8,7 @@ import { buildTree, assertTrackable, statOrFail } from './hash-path.js';
 import { loadIgnoreRules } from './ignore.js';
 import { sigOf, type DirStateEntry } from './state-db.js';
 import type { HashInfo } from './types.js';
-import { walkTree } from './walk-tree.js';
+import { walkTree, type TreeStat } from './walk-tree.js';
 
 /**
  * Hashes a file or directory and stores it in the cache (a directory: every file, then its
@@ -106,7 +106,7 @@ function needsRelink(ctx: DataContext): boolean {
  * Makes a committed workspace file a hardlink or symlink to its object when cache.type asks
  * for one (a copy or reflink already matches). Returns the stat to remember.
  */
-export function linkWorkspace(ctx: DataContext, abs: string, md5: string, st: Stats): Stats {
+export function linkWorkspace(ctx: DataContext, abs: string, md5: string, st: TreeStat): TreeStat {
   const type = ctx.linker.preferred;
   if (type !== 'hardlink' && type !== 'symlink') return st;
   const object = ctx.cache.pathOf(md5);

@@ -7,7 +7,7 @@ import { md5File, md5FileSync, SMALL_FILE } from './hash-file.js';
 import { loadIgnoreRules } from './ignore.js';
 import { stateDbFor, sigOf, type DirStateEntry, type StateDb } from './state-db.js';
 import type { HashInfo } from './types.js';
-import { walkTree, type TreeFile } from './walk-tree.js';
+import { walkTree, type TreeFile, type TreeStat } from './walk-tree.js';
 
 /** One file of a hashed directory. */
 export interface TreeEntry {
@@ -15,7 +15,7 @@ export interface TreeEntry {
   readonly abs: string;
   readonly md5: string;
   readonly size: number;
-  readonly stat: Stats;
+  readonly stat: TreeStat;
 }
 
 /** A hashed directory: its HashInfo, sorted entries and the manifest bytes DVC stores. */

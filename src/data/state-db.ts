@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Stats } from 'node:fs';
 import { fail } from '../core/errors.js';
 
 /** What the state remembers about a file: its stat signature and md5. */
@@ -23,7 +22,7 @@ export interface DirState {
 }
 
 /** The stat signature Paddock compares: inode, mtime (ms with sub-µs precision) and size. */
-export function sigOf(st: Stats): FileSig {
+export function sigOf(st: { readonly ino: number; readonly mtimeMs: number; readonly size: number }): FileSig {
   return { ino: st.ino, mtime: st.mtimeMs, size: st.size };
 }
 

@@ -8,7 +8,15 @@ export interface TreeFile {
   /** Posix path inside the walked directory. */
   readonly relpath: string;
   readonly abs: string;
-  readonly stat: Stats;
+  /** Only what the state compares: keeping 100k Stats objects alive costs more in GC than the stat calls. */
+  readonly stat: TreeStat;
+}
+
+/** The stat fields Paddock uses. */
+export interface TreeStat {
+  readonly ino: number;
+  readonly mtimeMs: number;
+  readonly size: number;
 }
 
 /**
@@ -44,7 +52,7 @@ export function walkTree(dir: string, ignore: IgnoreRules, relToRoot: string): T
         if (d.isSymbolicLink()) continue; // dangling link: nothing to version
         throw fromSystemError(err, childAbs);
       }
-      if (st.isFile()) out.push({ relpath: childRel, abs: childAbs, stat: st });
+      if (st.isFile()) out.push({ relpath: childRel, abs: childAbs, stat: { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size } });
     }
   }
   return out;

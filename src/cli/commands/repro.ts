@@ -115,6 +115,7 @@ function summaryJson(r: ReproResult): unknown {
 function summaryLine(out: Output, r: ReproResult, ms: number): string {
   const c = paint(out);
   const n = (kinds: StageOutcome['result'][]) => pick(r, ...kinds).length;
+  if (r.stages.length === 0) return 'No pipeline stages found: define them in dvc.yaml.';
   if (r.dry) return n(['would-run']) === 0 ? 'Pipeline is up to date: nothing would run.' : `${n(['would-run'])} of ${r.stages.length} stage(s) would run (dry run: nothing changed).`;
   if (n(['ran', 'restored', 'verified', 'failed']) === 0) return 'Pipeline is up to date: nothing to reproduce.';
   const parts = [`${n(['ran'])} ran`];

@@ -8,6 +8,7 @@ import type { Executor } from '../executor/executor.js';
 import { ShellExecutor, wasInterrupted } from '../executor/shell-executor.js';
 import { LockStore } from '../lock/lock-store.js';
 import { cachedParamsReader } from '../status/params-reader.js';
+import { addressingOf } from '../status/stage-status.js';
 import type { ReproEvent, StageOutcome } from './events.js';
 import { checkDependencies, planStages } from './plan.js';
 import { reproduceStage, type StageRunContext } from './run-stage.js';
@@ -73,7 +74,7 @@ export async function repro(project: Project, options: ReproOptions = {}): Promi
     };
     let finished = 0;
     const jobs = options.jobs ?? project.config.pipeline.jobs;
-    const { outcomes, errors } = await runSchedule(plan, { jobs, keepGoing: options.keepGoing ?? false, shouldStop: wasInterrupted }, async (step, upstreamWouldRun) => {
+    const { outcomes, errors } = await runSchedule(plan, { jobs, keepGoing: options.keepGoing ?? false, shouldStop: wasInterrupted, addressing: (step) => addressingOf(project, step.stage) }, async (step, upstreamWouldRun) => {
       const outcome = await reproduceStage(ctx, step.stage, upstreamWouldRun);
       ctx.emit({ type: 'end', outcome, done: ++finished, total: plan.length });
       return outcome;

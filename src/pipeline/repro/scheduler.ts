@@ -19,7 +19,7 @@ const SUCCESS = new Set(['ran', 'restored', 'verified', 'skipped', 'would-run'])
  * without `keepGoing` nothing new starts (running stages finish and are recorded) and the rest
  * is `cancelled`; with it, independent branches go on. `shouldStop` (an interrupt) cancels too.
  */
-export async function runSchedule(plan: readonly PlanStep[], options: { jobs: number; keepGoing: boolean; shouldStop: () => boolean }, run: StageRunner): Promise<ScheduleResult> {
+export async function runSchedule(plan: readonly PlanStep[], options: { jobs: number; keepGoing: boolean; shouldStop: () => boolean; addressing: (step: PlanStep) => string }, run: StageRunner): Promise<ScheduleResult> {
   const outcomes = new Map<string, StageOutcome>();
   const errors = new Map<string, PaddockError>();
   const running = new Map<string, Promise<void>>();
@@ -38,7 +38,7 @@ export async function runSchedule(plan: readonly PlanStep[], options: { jobs: nu
       const ups = step.after.map((n) => outcomes.get(n));
       const bad = ups.find((o) => o && !SUCCESS.has(o.result));
       if (bad) {
-        settle(step, { name: step.stage.name, addressing: step.stage.name, result: 'blocked', reasons: [], durationMs: 0, message: `not run: upstream stage '${bad.name}' ${bad.result === 'failed' ? 'failed' : 'did not run'}` });
+        settle(step, { name: step.stage.name, addressing: options.addressing(step), result: 'blocked', reasons: [], durationMs: 0, message: `not run: upstream stage '${bad.name}' ${bad.result === 'failed' ? 'failed' : 'did not run'}` });
         continue;
       }
       if (stop || running.size >= jobs || ups.some((o) => o === undefined)) continue;
@@ -48,7 +48,7 @@ export async function runSchedule(plan: readonly PlanStep[], options: { jobs: nu
         .catch((err: unknown) => {
           if (!isPaddockError(err)) throw err;
           errors.set(step.stage.name, err);
-          settle(step, { name: step.stage.name, addressing: step.stage.name, result: 'failed', reasons: [], durationMs: 0, message: err.message });
+          settle(step, { name: step.stage.name, addressing: options.addressing(step), result: 'failed', reasons: [], durationMs: 0, message: err.message });
         })
         .finally(() => running.delete(step.stage.name));
       running.set(step.stage.name, task);
@@ -57,7 +57,7 @@ export async function runSchedule(plan: readonly PlanStep[], options: { jobs: nu
     await Promise.race(running.values());
   }
   for (const step of pending()) {
-    settle(step, { name: step.stage.name, addressing: step.stage.name, result: 'cancelled', reasons: [], durationMs: 0, message: options.shouldStop() ? 'not run: interrupted' : 'not run: another stage failed (use --keep-going to run independent stages)' });
+    settle(step, { name: step.stage.name, addressing: options.addressing(step), result: 'cancelled', reasons: [], durationMs: 0, message: options.shouldStop() ? 'not run: interrupted' : 'not run: another stage failed (use --keep-going to run independent stages)' });
   }
   return { outcomes: plan.map((p) => outcomes.get(p.stage.name)!), errors };
 }

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { closeSync, constants, copyFileSync, linkSync, openSync, promises as fs, readFileSync, rmSync, writeSync } from 'node:fs';
 import { fromSystemError } from '../core/errors.js';
 import { md5Hex } from '../core/hashing.js';
 import type { DataContext } from './data-context.js';
-import { md5File, md5FileSync, pumpFile, SMALL_FILE } from './hash-file.js';
+import { md5File, md5FileSync, SMALL_FILE } from './hash-file.js';
 import { isUnsupported } from './link.js';
 import { CACHE_MODE } from './object-cache.js';
 
@@ -36,6 +35,8 @@ export class CacheInserter {
           md5 ??= md5Hex(buf);
           if (this.ctx.cache.has(md5)) return md5;
           writeExclusive(tmp, buf);
+          this.ctx.cache.adopt(tmp, md5, { absent: true, protectedAlready: true });
+          return md5;
         } else if (mode === 'copy') {
           copyFileSync(abs, tmp);
           md5 ??= md5FileSync(tmp, size);
@@ -60,8 +61,8 @@ export class CacheInserter {
   }
 
   /**
-   * Inserts a large file: a reflink/hardlink made first and hashed after, or a copy and hash
-   * in one streamed pass with double buffering.
+   * Inserts a large file: a reflink/hardlink made first and hashed after, or a kernel copy
+   * running beside the hash.
    */
   async insertLarge(abs: string, knownMd5: string | undefined, onBytes?: (n: number) => void): Promise<string> {
     const mode = this.modes[0]!;
@@ -80,28 +81,15 @@ export class CacheInserter {
       }
       return this.adoptAs(tmp, knownMd5 ?? (await md5File(tmp, onBytes)));
     }
+    // The kernel copies (copy_file_range, or a reflink where possible) in a pool thread while
+    // this thread hashes: on two cores the add costs about one md5 pass, not two.
     const tmp = this.ctx.cache.tempPath();
-    let src: fs.FileHandle | undefined;
-    let dst: fs.FileHandle | undefined;
     try {
-      src = await fs.open(abs, 'r');
-      dst = await fs.open(tmp, 'wx', CACHE_MODE);
-      const hash = createHash('md5');
-      const out = dst;
-      await pumpFile(src, async (chunk) => {
-        hash.update(chunk);
-        let off = 0;
-        while (off < chunk.length) off += (await out.write(chunk, off, chunk.length - off)).bytesWritten;
-      }, onBytes);
-      await dst.close();
-      dst = undefined;
-      return this.adoptAs(tmp, hash.digest('hex'));
+      const [, md5] = await Promise.all([fs.copyFile(abs, tmp, constants.COPYFILE_FICLONE), md5File(abs, onBytes)]);
+      return this.adoptAs(tmp, md5);
     } catch (err) {
-      await dst?.close().catch(() => undefined);
       await fs.rm(tmp, { force: true });
       throw fromSystemError(err, abs);
-    } finally {
-      await src?.close();
     }
   }
 

@@ -17,6 +17,9 @@ export const CACHE_MODE = 0o444;
  */
 export class ObjectCache {
   private readonly madeDirs = new Set<string>();
+  // Temp names: one random prefix per process plus a counter (a random draw per file is costly).
+  private readonly tempPrefix = `${process.pid}.${randomBytes(6).toString('hex')}`;
+  private tempCounter = 0;
 
   constructor(readonly root: string) {}
 
@@ -39,22 +42,23 @@ export class ObjectCache {
   tempPath(): string {
     const dir = path.join(this.root, 'tmp');
     this.ensureDir(dir);
-    return path.join(dir, `${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    return path.join(dir, `${this.tempPrefix}.${this.tempCounter++}.tmp`);
   }
 
   /**
    * Moves a complete temp file (from tempPath()) to the object's place and protects it. When
    * the object already exists the temp is dropped. Returns the object path.
    */
-  adopt(tmp: string, md5: string): string {
+  adopt(tmp: string, md5: string, options: { absent?: boolean; protectedAlready?: boolean } = {}): string {
     const dest = this.pathOf(md5);
     try {
-      if (existsSync(dest)) {
+      // `absent`: the caller just checked, so skip a second lookup (it is costly over 100k files).
+      if (!options.absent && existsSync(dest)) {
         rmSync(tmp, { force: true });
         return dest;
       }
       this.ensureDir(path.dirname(dest));
-      chmodSync(tmp, CACHE_MODE);
+      if (!options.protectedAlready) chmodSync(tmp, CACHE_MODE);
       renameSync(tmp, dest);
       return dest;
     } catch (err) {

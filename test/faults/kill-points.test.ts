@@ -33,10 +33,15 @@ async function durationOf(cwd: string, args: readonly string[]): Promise<number>
   return Date.now() - t0;
 }
 
-async function expectHealthy(cwd: string): Promise<void> {
+/**
+ * No cache object is corrupt (objects a killed pull had not fetched yet may be missing: that is
+ * "before", not "between"), and a stale lock left by the kill does not block the next command.
+ */
+async function expectHealthy(cwd: string, options: { allowMissing?: boolean } = {}): Promise<void> {
   const fsck = await runCli(cwd, ['fsck', '--json']);
-  expect(fsck.code, `fsck after a kill:\n${fsck.stdout}\n${fsck.stderr}`).toBe(0);
-  expect(existsSync(path.join(cwd, '.paddock/lock')) ? 'stale lock' : 'ok').toMatch(/ok|stale lock/);
+  const report = JSON.parse(fsck.stdout) as { corrupt: string[]; missing: string[] };
+  expect(report.corrupt, `corrupt objects after a kill:\n${fsck.stdout}`).toEqual([]);
+  if (!options.allowMissing) expect(fsck.code, `fsck after a kill:\n${fsck.stdout}\n${fsck.stderr}`).toBe(0);
 }
 
 function read(file: string): string | undefined {
@@ -88,14 +93,14 @@ describe('kill -9 at random points', () => {
       shell(dir, `cd ${remote}-ref && find . -type f | grep -v '/\\.' | sort | xargs md5sum | awk '{print $2}'`),
     );
     // Every object on the remote is complete: its content hashes to its name.
-    const bad = shell(remote, `find files -type f ! -name '*.dir' | while read f; do h=$(md5sum "$f" | cut -c1-32); n=$(echo "$f" | sed 's#files/md5/##; s#/##'); [ "$h" = "$n" ] || echo "$f"; done`);
+    const bad = shell(remote, `find files -type f ! -name '*.dir' ! -name '.*' | while read f; do h=$(md5sum "$f" | cut -c1-32); n=$(echo "$f" | sed 's#files/md5/##; s#/##'); [ "$h" = "$n" ] || echo "$f"; done`);
     expect(bad.trim()).toBe('');
 
     shell(root, 'rm -rf .paddock/cache data');
     const pullFull = await durationOf(`${root}-ref`, ['pull', '--force']).catch(() => 1000);
     for (let i = 0; i < ROUNDS; i++) {
       await runAndKill(root, ['pull'], Math.random() * pullFull);
-      await expectHealthy(root);
+      await expectHealthy(root, { allowMissing: true });
     }
     const pulled = await runCli(root, ['pull']);
     expect(pulled.code, pulled.stderr).toBe(0);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { dataStatus, type StatusReport } from '../../data/index.js';
-import { remoteStatus } from '../../data/remote/remote-status.js';
+import { dataStatus, remoteStatus, type StatusReport } from '../../data/index.js';
+import { loadPipeline, pipelineStatus } from '../../pipeline/index.js';
+import type { Project } from '../../core/project.js';
 import { commandCwd, commandOutput, commandProject } from '../context.js';
 import type { Output } from '../output.js';
 
@@ -12,8 +13,8 @@ interface StatusFlags {
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('show tracked data that changed in the workspace or is missing from the cache (or, with --remote, what differs from a remote)')
-    .argument('[targets...]', '.dvc files or tracked outputs to check (default: all)')
+    .description('show tracked data and pipeline stages that changed since they were recorded (or, with --remote, what differs from a remote)')
+    .argument('[targets...]', 'stage names, .dvc files or tracked outputs to check (default: all)')
     .option('-r, --remote [name]', 'compare the cache with a remote instead (default remote when no name is given)')
     .option('--json', 'print the result as JSON (same shape as `dvc status --json`)')
     .action(async (targets: string[], flags: StatusFlags, cmd: Command) => {
@@ -28,10 +29,20 @@ export function registerStatus(program: Command): void {
         }
         return;
       }
-      const report = await dataStatus(project, targets, commandCwd(cmd));
+      const report = await workspaceStatus(project, targets, commandCwd(cmd));
       out.result(report);
       render(out, report);
     });
+}
+
+/** `.dvc` pointers and pipeline stages together, as `dvc status` reports them. */
+async function workspaceStatus(project: Project, targets: readonly string[], cwd: string): Promise<StatusReport> {
+  const stageNames = new Set((await loadPipeline(project)).stages.map((s) => s.name));
+  const stageTargets = targets.filter((t) => stageNames.has(t) || t.includes(':'));
+  const dataTargets = targets.filter((t) => !stageTargets.includes(t));
+  const stages = targets.length === 0 || stageTargets.length > 0 ? (await pipelineStatus(project, { targets: stageTargets.length ? stageTargets : undefined })).dvc : {};
+  const data = targets.length === 0 || dataTargets.length > 0 ? await dataStatus(project, dataTargets, cwd) : {};
+  return { ...(stages as StatusReport), ...data };
 }
 
 function render(out: Output, report: StatusReport): void {
@@ -46,8 +57,19 @@ function render(out: Output, report: StatusReport): void {
       if (typeof item === 'string') out.line(`\t${item}`);
       else for (const [what, changes] of Object.entries(item)) {
         out.line(`\t${what}:`);
-        for (const [p, state] of Object.entries(changes)) out.line(`\t\t${state}:`.padEnd(20) + p);
+        renderChanges(out, changes, 2);
       }
     }
+  }
+}
+
+/** `path: state` lines; params nest one level deeper (`params.yaml:` then `modified: key`). */
+function renderChanges(out: Output, changes: Readonly<Record<string, unknown>>, depth: number): void {
+  const indent = '\t'.repeat(depth);
+  for (const [p, state] of Object.entries(changes)) {
+    if (typeof state === 'object' && state !== null) {
+      out.line(`${indent}${p}:`);
+      renderChanges(out, state as Record<string, unknown>, depth + 1);
+    } else out.line(`${`${indent}${String(state)}:`.padEnd(20)}${p}`);
   }
 }

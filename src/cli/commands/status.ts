@@ -37,7 +37,7 @@ export function registerStatus(program: Command): void {
 
 /** `.dvc` pointers and pipeline stages together, as `dvc status` reports them. */
 async function workspaceStatus(project: Project, targets: readonly string[], cwd: string): Promise<StatusReport> {
-  const stageNames = new Set((await loadPipeline(project)).stages.map((s) => s.name));
+  const stageNames = new Set(targets.length > 0 ? (await loadPipeline(project)).stages.map((s) => s.name) : []);
   const stageTargets = targets.filter((t) => stageNames.has(t) || t.includes(':'));
   const dataTargets = targets.filter((t) => !stageTargets.includes(t));
   const stages = targets.length === 0 || stageTargets.length > 0 ? (await pipelineStatus(project, { targets: stageTargets.length ? stageTargets : undefined })).dvc : {};

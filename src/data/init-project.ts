@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CONFIG_FILE } from '../core/config.js';
 import { writeFileAtomic } from '../core/fs-atomic.js';
 import { STATE_DIR } from '../core/project.js';
+import { stateDbFor } from './state-db.js';
 
 /** What `paddock init` did. */
 export interface InitResult {
@@ -26,7 +27,7 @@ const DEFAULT_CONFIG = `# Paddock project settings. Every key is optional; defau
 `;
 
 /**
- * Creates paddock.yaml, .paddock/ (cache and state) and the .gitignore entry for .paddock/.
+ * Creates paddock.yaml, .paddock/ (cache and the SQLite state database) and the .gitignore entry for .paddock/.
  * Idempotent: running it again changes nothing and reports nothing created.
  */
 export async function initProject(dir: string): Promise<InitResult> {
@@ -42,6 +43,8 @@ export async function initProject(dir: string): Promise<InitResult> {
     await fs.mkdir(cache, { recursive: true });
     created.push(`${STATE_DIR}/`);
   }
+  // The local state database (SQLite): created now so a fresh project is complete on disk.
+  stateDbFor(path.join(root, STATE_DIR));
   if (await ensureGitignore(root, `/${STATE_DIR}/`)) created.push('.gitignore entry /.paddock/');
   return { root, created };
 }

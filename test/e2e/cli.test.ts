@@ -40,6 +40,7 @@ describe('the CLI', () => {
     expect(JSON.parse(first.stdout).created.length).toBe(3);
     expect(existsSync(path.join(dir, 'paddock.yaml'))).toBe(true);
     expect(existsSync(path.join(dir, '.paddock/cache'))).toBe(true);
+    expect(existsSync(path.join(dir, '.paddock/state.db'))).toBe(true);
     expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('/.paddock/\n');
     const before = readFileSync(path.join(dir, 'paddock.yaml'), 'utf8');
     const second = await runCli(dir, ['init', '--json']);

@@ -35,9 +35,9 @@ export async function addMany() {
     });
     const label = `${count.toLocaleString('en')} files of ${size} B`;
     return [
-      row(`add of ${label}`, fmtSeconds(add), fmtSeconds(md5sum), 'find … \| xargs md5sum', '≤ 2× reference', `${(add / md5sum).toFixed(2)}×`, add <= 2 * md5sum),
+      row(`add of ${label}`, fmtSeconds(add), fmtSeconds(md5sum), 'find … \\| xargs md5sum', '≤ 2× reference', `${(add / md5sum).toFixed(2)}×`, add <= 2 * md5sum),
       row(`add of ${label}, against the copy floor`, fmtSeconds(add), fmtSeconds(copy), 'cp -r of the same tree', 'report', `${(add / copy).toFixed(2)}×`, true),
-      row(`add of ${label}, cache.type hardlink`, fmtSeconds(hardlink), fmtSeconds(md5sum), 'find … \| xargs md5sum', '≤ 2× reference', `${(hardlink / md5sum).toFixed(2)}×`, hardlink <= 2 * md5sum),
+      row(`add of ${label}, cache.type hardlink`, fmtSeconds(hardlink), fmtSeconds(md5sum), 'find … \\| xargs md5sum', '≤ 2× reference', `${(hardlink / md5sum).toFixed(2)}×`, hardlink <= 2 * md5sum),
       row(`status, ${label}, unchanged`, fmtSeconds(status), fmtSeconds(findStat), 'find -printf size,mtime', '< 1 s', `${(status / findStat).toFixed(2)}×`, status < 1),
       row(`status, ${label}, one file changed`, fmtSeconds(touched), fmtSeconds(findStat), 'find -printf size,mtime', '< 1 s', `${(touched / findStat).toFixed(2)}×`, touched < 1),
     ];

@@ -34,6 +34,17 @@ export const configSchema = z.strictObject({
     run_cache: z.boolean().default(true),
   }).prefault({}),
   remotes: z.record(z.string(), remoteSchema).default({}),
+  artifacts: z.strictObject({
+    root: z.string().default('.paddock/artifacts').describe('where run artifacts go: a directory or s3://bucket/prefix'),
+    endpoint: z.string().optional().describe('S3 endpoint for an s3:// artifact root'),
+  }).prefault({}),
+  server: z.strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(5000),
+    auth: z.boolean().default(false).describe('require bearer tokens (paddock tokens create)'),
+    body_limit_mb: z.number().positive().default(64),
+    max_batch_metrics: z.number().int().positive().default(200_000).describe('metrics accepted in one log-batch (MLflow: 1000)'),
+  }).prefault({}),
 });
 
 /** Validated, frozen configuration. */
@@ -139,7 +150,7 @@ function locate(layer: Layer, keyPath: readonly string[]): string {
 /** PADDOCK_SECTION_KEY variables for every fixed leaf key (remotes are file-only). */
 function envLayer(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const section of ['core', 'metadata', 'cache', 'pipeline'] as const) {
+  for (const section of ['core', 'metadata', 'cache', 'pipeline', 'artifacts', 'server'] as const) {
     for (const key of validKeysAt([section])) {
       const raw = env[`PADDOCK_${section}_${key}`.toUpperCase()];
       if (raw === undefined) continue;

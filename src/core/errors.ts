@@ -20,6 +20,7 @@ const SOFTWARE = 70;
 const IOERR = 74;
 const TEMPFAIL = 75;
 const CONFIG = 78;
+const NOPERM = 77;
 
 export const ERROR_CATALOGUE = {
   INVALID_ARGUMENT: { status: 400, exit: USAGE, hint: 'Check the command line or request; `--help` lists what each command takes.' },
@@ -49,6 +50,11 @@ export const ERROR_CATALOGUE = {
   IO_ERROR: { status: 500, exit: IOERR, hint: 'Check the file permissions and the disk, then retry.' },
   LOCKED: { status: 423, exit: TEMPFAIL, hint: 'Another paddock command holds the repository lock: wait for it to finish, or remove .paddock/lock if no paddock process is running.' },
   NOT_FOUND: { status: 404, exit: NOINPUT, hint: 'Check the name or id.' },
+  ALREADY_EXISTS: { status: 409, exit: DATAERR, hint: 'Pick another name, or use the existing one (a deleted experiment keeps its name until it is purged).' },
+  INVALID_STATE: { status: 400, exit: DATAERR, hint: 'The object is deleted or finished: restore it first, or create a new one.' },
+  RESOURCE_LIMIT: { status: 413, exit: DATAERR, hint: 'Split the request into smaller batches; the message gives the limit.' },
+  UNAUTHENTICATED: { status: 401, exit: NOPERM, hint: 'Send `Authorization: Bearer <token>`; create a token with `paddock tokens create`.' },
+  PERMISSION_DENIED: { status: 403, exit: NOPERM, hint: 'Ask an admin for a token with the needed role (reader, writer, admin).' },
   INTERNAL: { status: 500, exit: SOFTWARE, hint: 'This is a bug in Paddock: please report it with the log file.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,0 +1,3 @@
+/** The registry capability's public surface. */
+export type * from './model.js';
+export type { RegistryStore, Actor } from './registry-store.js';

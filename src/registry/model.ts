@@ -1,0 +1,64 @@
+/**
+ * The model registry domain, shaped after MLflow's model_registry.proto: registered models,
+ * versions numbered from 1 per model, aliases, tags; plus Paddock's audit log and lineage.
+ */
+import type { Tags } from '../tracking/index.js';
+
+export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
+
+export interface RegisteredModel {
+  readonly name: string;
+  readonly creationTimestamp: number;
+  readonly lastUpdatedTimestamp: number;
+  readonly description: string;
+  readonly tags: Tags;
+  /** alias → version number */
+  readonly aliases: Readonly<Record<string, number>>;
+  /** The newest version (MLflow's latest_versions, without the deprecated stages). */
+  readonly latestVersion?: ModelVersion;
+}
+
+export interface ModelVersion {
+  readonly name: string;
+  readonly version: number;
+  readonly creationTimestamp: number;
+  readonly lastUpdatedTimestamp: number;
+  readonly description: string;
+  /** Where the model files are (artifact URI, e.g. `runs:/<id>/model` resolved to its store). */
+  readonly source: string;
+  readonly runId?: string;
+  readonly status: ModelVersionStatus;
+  readonly tags: Tags;
+  readonly aliases: readonly string[];
+  /** The model's input/output signature as JSON text (from the model package), if known. */
+  readonly signature?: string;
+}
+
+/** One entry of the append-only audit log. */
+export interface AuditEvent {
+  readonly id: number;
+  readonly model: string;
+  /** e.g. `model.created`, `version.created`, `alias.set`, `alias.deleted`, `version.updated`. */
+  readonly action: string;
+  readonly version?: number;
+  readonly alias?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly actor: string;
+  readonly reason?: string;
+  readonly timestamp: number;
+}
+
+/** A version's origin: run → params → data versions → git commit. */
+export interface Lineage {
+  readonly model: string;
+  readonly version: number;
+  readonly runId?: string;
+  readonly experimentId?: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly inputs: readonly { readonly name: string; readonly digest: string; readonly source: string }[];
+  readonly gitCommit?: string;
+  readonly gitDirty?: boolean;
+  readonly stage?: string;
+}

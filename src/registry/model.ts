@@ -38,10 +38,16 @@ export interface ModelVersion {
 export interface AuditEvent {
   readonly id: number;
   readonly model: string;
-  /** e.g. `model.created`, `version.created`, `alias.set`, `alias.deleted`, `version.updated`. */
+  /**
+   * e.g. `model.created`, `model.updated`, `model.renamed`, `model.deleted`, `model.tag_set`,
+   * `model.tag_deleted`, `version.created`, `version.updated`, `version.deleted`,
+   * `version.tag_set`, `version.tag_deleted`, `alias.set`, `alias.deleted`.
+   */
   readonly action: string;
   readonly version?: number;
   readonly alias?: string;
+  /** The tag key, for `*.tag_set` / `*.tag_deleted` events. */
+  readonly key?: string;
   readonly from?: string;
   readonly to?: string;
   readonly actor: string;
@@ -61,4 +67,6 @@ export interface Lineage {
   readonly gitCommit?: string;
   readonly gitDirty?: boolean;
   readonly stage?: string;
+  /** True when the version names a run the tracking store no longer has (purged). */
+  readonly runMissing?: boolean;
 }

@@ -1,4 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { isPaddockError } from '../../core/errors.js';
+import { headState } from '../../core/git.js';
 import type { Project } from '../../core/project.js';
 import { hashPath, isCached } from '../../data/index.js';
 import type { Executor } from '../executor/executor.js';
@@ -74,7 +77,7 @@ function emitStart(ctx: StageRunContext, stage: Stage, action: 'run' | 'restore'
 async function runCommand(ctx: StageRunContext, stage: Stage, status: StageStatus, done: (r: StageOutcome['result'], extra?: Partial<StageOutcome>) => StageOutcome): Promise<StageOutcome> {
   emitStart(ctx, stage, 'run');
   const log = await StageLog.open(ctx.project, stage);
-  const env = { PADDOCK_STAGE: stage.name, PADDOCK_ROOT: ctx.project.root, DVC_STAGE: stage.name, DVC_ROOT: ctx.project.root };
+  const env = { PADDOCK_STAGE: stage.name, PADDOCK_ROOT: ctx.project.root, DVC_STAGE: stage.name, DVC_ROOT: ctx.project.root, ...(await trackingEnv(ctx.project, stage, status)) };
   let result;
   try {
     result = await ctx.executor.run(stage, {
@@ -107,6 +110,31 @@ async function runCommand(ctx: StageRunContext, stage: Stage, status: StageStatu
     await saveRunCache(ctx.project, key, entry);
   }
   return done('ran', { exitCode: 0, log: log.file });
+}
+
+/**
+ * What a tracked run inside the stage records (read by src/tracking/run-context.ts): the deps'
+ * hashes and the params as dvc.lock will hold them, and the commit the stage ran at.
+ */
+async function trackingEnv(project: Project, stage: Stage, status: StageStatus): Promise<Record<string, string>> {
+  const deps: Record<string, HashLike> = {};
+  for (const [p, h] of status.current.deps) deps[p] = { md5: h.md5, size: h.size, ...(h.nfiles !== undefined ? { nfiles: h.nfiles } : {}) };
+  const head = await headState(project.root);
+  return {
+    PADDOCK_STAGE_DEPS: await envJson(project, `${stage.name}.deps`, deps),
+    PADDOCK_STAGE_PARAMS: await envJson(project, `${stage.name}.params`, status.current.params),
+    ...(head ? { PADDOCK_GIT_COMMIT: head.commit, PADDOCK_GIT_DIRTY: String(head.dirty) } : {}),
+  };
+}
+
+/** Inline JSON, or `@<file>` past Linux's 128 KiB limit on one environment string. */
+async function envJson(project: Project, name: string, value: unknown): Promise<string> {
+  const json = JSON.stringify(value);
+  if (json.length < 100_000) return json;
+  const file = path.join(project.stateDir, 'tmp', 'stage-env', `${name.replace(/[^\w.-]/g, '_')}.json`);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, json);
+  return `@${file}`;
 }
 
 /** Deps are hashed again after the run, as DVC's `save()` does (the state db makes it cheap). */

@@ -1,0 +1,114 @@
+/**
+ * The OpenAPI 3.1 description of /api/v1, written by hand beside the routes; a test checks that
+ * every route the server registers under /api/v1 is described here and nothing else is.
+ */
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const str: Schema = { type: 'string' };
+const int: Schema = { type: 'integer', format: 'int64' };
+const tags: Schema = { type: 'object', additionalProperties: str };
+const double: Schema = { oneOf: [{ type: 'number' }, { type: 'string', enum: ['NaN', 'Infinity', '-Infinity'] }] };
+const page = (item: string): Schema => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref(item) }, nextPageToken: str } });
+
+function json(schema: Schema, description = 'OK') {
+  return { description, content: { 'application/json': { schema } } };
+}
+function body(schema: Schema) {
+  return { required: true, content: { 'application/json': { schema } } };
+}
+function pathParam(name: string, schema: Schema = str) {
+  return { name, in: 'path', required: true, schema };
+}
+function queryParam(name: string, schema: Schema, description?: string) {
+  return { name, in: 'query', required: false, schema, ...(description ? { description } : {}) };
+}
+const errors = {
+  '400': { $ref: '#/components/responses/Error' },
+  '401': { $ref: '#/components/responses/Error' },
+  '403': { $ref: '#/components/responses/Error' },
+  '404': { $ref: '#/components/responses/Error' },
+};
+const noContent = { '204': { description: 'Done' }, ...errors };
+const searchParams = [queryParam('filter', str, 'MLflow filter syntax, plus `or` and parentheses'), queryParam('max_results', int), queryParam('order_by', { type: 'array', items: str }), queryParam('page_token', str)];
+
+const schemas: Record<string, Schema> = {
+  Error: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message', 'details'], properties: { code: str, message: str, details: { type: 'object' } } } } },
+  Experiment: { type: 'object', properties: { experimentId: str, name: str, artifactLocation: str, lifecycleStage: { enum: ['active', 'deleted'] }, creationTime: int, lastUpdateTime: int, tags } },
+  Metric: { type: 'object', required: ['key', 'value', 'timestamp', 'step'], properties: { key: str, value: double, timestamp: int, step: int } },
+  RunInfo: { type: 'object', properties: { runId: str, experimentId: str, runName: str, userId: str, status: { enum: ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] }, startTime: int, endTime: int, artifactUri: str, lifecycleStage: { enum: ['active', 'deleted'] } } },
+  Run: { type: 'object', properties: { info: ref('RunInfo'), data: { type: 'object', properties: { metrics: { type: 'array', items: ref('Metric') }, params: { type: 'array', items: { type: 'object', properties: { key: str, value: str } } }, tags } }, inputs: { type: 'array', items: { type: 'object' } } } },
+  MetricSeries: { type: 'object', required: ['key', 'points', 'steps', 'timestamps', 'values'], properties: { key: str, points: { type: 'integer' }, steps: { type: 'array', items: { type: 'number' } }, timestamps: { type: 'array', items: { type: 'number' } }, values: { type: 'array', items: double } } },
+  ModelVersion: { type: 'object', properties: { name: str, version: { type: 'integer' }, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, source: str, runId: str, status: { enum: ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'] }, tags, aliases: { type: 'array', items: str }, signature: str } },
+  RegisteredModel: { type: 'object', properties: { name: str, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, tags, aliases: { type: 'object', additionalProperties: { type: 'integer' } }, latestVersion: ref('ModelVersion') } },
+  AuditEvent: { type: 'object', properties: { id: { type: 'integer' }, model: str, action: str, version: { type: 'integer' }, alias: str, from: str, to: str, actor: str, reason: str, timestamp: int } },
+  LogBatch: { type: 'object', properties: { metrics: { type: 'array', items: ref('Metric') }, params: { type: 'array', items: { type: 'object', required: ['key', 'value'], properties: { key: str, value: str } } }, tags: { type: 'array', items: { type: 'object', required: ['key', 'value'], properties: { key: str, value: str } } } } },
+};
+
+const paths: Record<string, Record<string, unknown>> = {
+  '/api/v1/openapi.json': { get: { summary: 'This document', responses: { '200': json({ type: 'object' }) } } },
+  '/api/v1/experiments': {
+    get: { summary: 'Search experiments', parameters: [...searchParams, queryParam('view_type', { enum: ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] })], responses: { '200': json(page('Experiment')), ...errors } },
+    post: { summary: 'Create an experiment', requestBody: body({ type: 'object', required: ['name'], properties: { name: str, artifactLocation: str, tags } }), responses: { '201': json(ref('Experiment'), 'Created'), ...errors } },
+  },
+  '/api/v1/experiments/{id}': {
+    get: { summary: 'Get an experiment', parameters: [pathParam('id')], responses: { '200': json(ref('Experiment')), ...errors } },
+    patch: { summary: 'Rename an experiment', parameters: [pathParam('id')], requestBody: body({ type: 'object', required: ['name'], properties: { name: str } }), responses: { '200': json(ref('Experiment')), ...errors } },
+    delete: { summary: 'Soft-delete an experiment and its runs (admin)', parameters: [pathParam('id')], responses: noContent },
+  },
+  '/api/v1/runs': {
+    post: { summary: 'Create a run', requestBody: body({ type: 'object', required: ['experimentId'], properties: { experimentId: str, runName: str, userId: str, startTime: int, tags, parentRunId: str } }), responses: { '201': json(ref('Run'), 'Created'), ...errors } },
+  },
+  '/api/v1/runs/search': {
+    post: { summary: 'Search runs', requestBody: body({ type: 'object', required: ['experimentIds'], properties: { experimentIds: { type: 'array', items: str }, filter: str, viewType: { enum: ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] }, maxResults: { type: 'integer', maximum: 50000 }, orderBy: { type: 'array', items: str }, pageToken: str } }), responses: { '200': json(page('Run')), ...errors } },
+  },
+  '/api/v1/runs/{id}': {
+    get: { summary: 'Get a run with its latest metrics, params, tags and inputs', parameters: [pathParam('id')], responses: { '200': json(ref('Run')), ...errors } },
+    patch: { summary: 'Update status, end time or name', parameters: [pathParam('id')], requestBody: body({ type: 'object', properties: { status: { enum: ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] }, endTime: int, runName: str } }), responses: { '200': json(ref('RunInfo')), ...errors } },
+    delete: { summary: 'Soft-delete a run', parameters: [pathParam('id')], responses: noContent },
+  },
+  '/api/v1/runs/{id}/log-batch': {
+    post: { summary: 'Log metrics, params and tags atomically (bounded by server.max_batch_metrics)', parameters: [pathParam('id')], requestBody: body(ref('LogBatch')), responses: noContent },
+  },
+  '/api/v1/runs/{id}/metrics/{key}': {
+    get: {
+      summary: 'A metric series in columns',
+      description: 'JSON arrays by default; `format=f64` answers application/octet-stream: three little-endian float64 blocks (steps, timestamps, values) of X-Paddock-Points values each. `max_points` downsamples server-side for charts.',
+      parameters: [pathParam('id'), pathParam('key'), queryParam('max_points', { type: 'integer', minimum: 1 }), queryParam('format', { enum: ['json', 'f64'] })],
+      responses: { '200': { description: 'OK', content: { 'application/json': { schema: ref('MetricSeries') }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, ...errors },
+    },
+    post: { summary: 'Append points given as columns', parameters: [pathParam('id'), pathParam('key')], requestBody: body({ type: 'object', required: ['timestamps', 'values'], properties: { steps: { type: 'array', items: int }, timestamps: { type: 'array', items: int }, values: { type: 'array', items: double } } }), responses: { ...noContent, '413': { $ref: '#/components/responses/Error' } } },
+  },
+  '/api/v1/models': {
+    get: { summary: 'Search registered models', parameters: searchParams, responses: { '200': json(page('RegisteredModel')), ...errors } },
+  },
+  '/api/v1/models/{name}': {
+    get: { summary: 'Get a registered model', parameters: [pathParam('name')], responses: { '200': json(ref('RegisteredModel')), ...errors } },
+  },
+  '/api/v1/models/{name}/versions/{version}': {
+    get: { summary: 'Get a model version', parameters: [pathParam('name'), pathParam('version', { type: 'integer' })], responses: { '200': json(ref('ModelVersion')), ...errors } },
+  },
+  '/api/v1/models/{name}/audit': {
+    get: { summary: "The model's audit log, oldest first", parameters: [pathParam('name')], responses: { '200': json({ type: 'object', properties: { events: { type: 'array', items: ref('AuditEvent') } } }), ...errors } },
+  },
+  '/api/v1/models/{name}/aliases/{alias}': {
+    get: { summary: 'The version an alias points to', parameters: [pathParam('name'), pathParam('alias')], responses: { '200': json(ref('ModelVersion')), ...errors } },
+    put: { summary: 'Point an alias at a version (admin)', parameters: [pathParam('name'), pathParam('alias')], requestBody: body({ type: 'object', required: ['version'], properties: { version: { type: 'integer' } } }), responses: { '200': json(ref('ModelVersion')), ...errors } },
+    delete: { summary: 'Remove an alias (admin)', parameters: [pathParam('name'), pathParam('alias')], responses: noContent },
+  },
+};
+
+/** The document served at /api/v1/openapi.json. */
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: { title: 'Paddock API', version: '1', description: "Paddock's own REST API. MLflow's REST API is served beside it under /api/2.0/mlflow." },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  paths,
+  components: {
+    schemas,
+    responses: { Error: json(ref('Error'), 'Error: `{error:{code,message,details}}` with the catalogue code (docs/errors.md)') },
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Only with `paddock server --auth`; create tokens with `paddock tokens create`.' } },
+  },
+} as const;

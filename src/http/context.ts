@@ -1,0 +1,33 @@
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from '../core/logging.js';
+import type { ObjectStore } from '../core/object-store.js';
+import type { Actor, RegistryStore } from '../registry/index.js';
+import type { TrackingStore } from '../tracking/index.js';
+import type { Principal } from './auth/roles.js';
+
+/** Size limits the server enforces (server.body_limit_mb, server.max_batch_metrics). */
+export interface Limits {
+  readonly bodyLimitBytes: number;
+  readonly maxBatchMetrics: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { bodyLimitBytes: 64 * 2 ** 20, maxBatchMetrics: 200_000 };
+
+/** What every route module receives: the ports and the server's settings. */
+export interface ServerContext {
+  readonly tracking: TrackingStore;
+  readonly registry: RegistryStore;
+  /** The object store holding everything under an artifact URI (a run's root, or the artifact root). */
+  readonly artifacts: (uri: string) => ObjectStore;
+  /** The artifact root URI runs live under (served as `mlflow-artifacts:/…` to MLflow clients). */
+  readonly artifactRoot: string;
+  readonly limits: Limits;
+  readonly logger: Logger;
+}
+
+/** Who is calling, for the registry's audit log: the token's name, or `anonymous` without auth. */
+export function actorOf(request: FastifyRequest): Actor {
+  const principal = (request as FastifyRequest & { principal?: Principal }).principal;
+  const reason = request.headers['x-paddock-reason'];
+  return { actor: principal?.name ?? 'anonymous', reason: typeof reason === 'string' ? reason : undefined };
+}

@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ObjectStore } from '../core/object-store.js';
+
+/** Opens an object store rooted at a URI (the adapter table lives with the caller: app or CLI). */
+export type StoreOpener = (uri: string) => ObjectStore;
+
+/**
+ * Caches one store per artifact URI: a run's artifact root or the server's artifact root.
+ * `open` receives the URI as a file path for `file:` URIs and plain paths, or as is (s3://…).
+ */
+export function cachedArtifactStores(open: StoreOpener, maxEntries = 1024): (uri: string) => ObjectStore {
+  const cache = new Map<string, ObjectStore>();
+  return (uri) => {
+    const key = uri.startsWith('file:') ? fileURLToPath(uri.startsWith('file://') ? uri : `file://${path.resolve(uri.slice('file:'.length))}`) : uri;
+    let store = cache.get(key);
+    if (!store) {
+      store = open(key);
+      // Run roots are many; forget the oldest rather than grow without bound.
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+      cache.set(key, store);
+    }
+    return store;
+  };
+}

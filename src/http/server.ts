@@ -1,0 +1,74 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { fail } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/logging.js';
+import type { ObjectStore } from '../core/object-store.js';
+import type { RegistryStore } from '../registry/index.js';
+import type { TrackingStore } from '../tracking/index.js';
+import { paddockApi } from './api-v1/routes.js';
+import { installAuth } from './auth/auth-hook.js';
+import type { TokenStore } from './auth/token-store.js';
+import { DEFAULT_LIMITS, type Limits, type ServerContext } from './context.js';
+import { errorHandler } from './errors.js';
+import { mlflowApi } from './mlflow/routes.js';
+
+/** What the server is built from; tests pass real stores, `paddock server` the project's. */
+export interface ServerOptions {
+  readonly tracking: TrackingStore;
+  readonly registry: RegistryStore;
+  /** Opens the object store under an artifact URI (a run's artifact root, or `artifactRoot`). */
+  readonly artifacts: (uri: string) => ObjectStore;
+  /** The root all run artifacts live under (experiments' default artifact locations). */
+  readonly artifactRoot: string;
+  /** Bearer-token auth; absent or false: every request is allowed (local use). */
+  readonly auth?: { readonly tokens: TokenStore } | false;
+  readonly limits?: Partial<Limits>;
+  readonly logger?: Logger;
+}
+
+/**
+ * Builds the Fastify server: Paddock's API under /api/v1, MLflow's under /api/2.0, one error
+ * mapper, optional bearer auth. Not listening yet: call `listen` (port 0 in tests).
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const logger = options.logger ?? silentLogger;
+  const app = Fastify({
+    bodyLimit: limits.bodyLimitBytes,
+    // No Fastify logger: per-request log lines would cost more than a log-metric call itself.
+    // Errors go to `logger` from the error handler.
+    // On close: drop idle keep-alive sockets at once, let in-flight requests finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  const ctx: ServerContext = { tracking: options.tracking, registry: options.registry, artifacts: options.artifacts, artifactRoot: options.artifactRoot, limits, logger };
+
+  installJsonParser(app);
+  app.setErrorHandler(errorHandler(logger));
+  app.setNotFoundHandler((request) => fail('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`, { method: request.method }));
+  if (options.auth) installAuth(app, options.auth.tokens);
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  await mlflowApi(app, ctx);
+  await app.register(async (v1) => paddockApi(v1, ctx), { prefix: '/api/v1' });
+  return app;
+}
+
+/**
+ * JSON bodies: an empty body is `{}` (MLflow's clients send DELETE and some POSTs without one),
+ * anything unparseable is a 400 naming the position.
+ */
+function installJsonParser(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') {
+      done(null, {});
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { openMetadataStore } from '../storage/sql/open-metadata-store.js';
+import { SqlRegistryStore } from '../storage/sql/registry/sql-registry-store.js';
+import { FsObjectStore } from '../storage/artifacts/fs-object-store.js';
+import type { TrackingStore } from '../tracking/index.js';
+import type { RegistryStore } from '../registry/index.js';
+import { SqlTokenStore } from './auth/token-store.js';
+import type { Limits } from './context.js';
+import { cachedArtifactStores } from './open-artifacts.js';
+import { buildServer } from './server.js';
+
+/** A real server on loopback over a fresh SQLite store and artifact directory (tests, benches). */
+export interface TestServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly dir: string;
+  readonly artifactRoot: string;
+  readonly tracking: TrackingStore;
+  readonly registry: RegistryStore;
+  readonly tokens: SqlTokenStore;
+  close(): Promise<void>;
+}
+
+/** Starts the server on 127.0.0.1, port 0. */
+export async function startTestServer(options: { auth?: boolean; limits?: Partial<Limits> } = {}): Promise<TestServer> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'paddock-http-'));
+  const artifactRoot = path.join(dir, 'artifacts');
+  const meta = await openMetadataStore('sqlite:paddock.db', { root: dir, artifactsRoot: artifactRoot });
+  const registry = new SqlRegistryStore({ db: meta.db as never, dialect: meta.dialect, close: async () => undefined });
+  const tokens = new SqlTokenStore(meta.db);
+  const app = await buildServer({
+    tracking: meta.tracking,
+    registry,
+    artifacts: cachedArtifactStores((uri) => new FsObjectStore(uri)),
+    artifactRoot,
+    auth: options.auth ? { tokens } : false,
+    limits: options.limits,
+  });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url: address,
+    app,
+    dir,
+    artifactRoot,
+    tracking: meta.tracking,
+    registry,
+    tokens,
+    async close() {
+      await app.close();
+      await meta.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One HTTP exchange's outcome, body parsed as JSON when it is JSON. */
+export interface Reply {
+  readonly status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly body: any;
+  readonly headers: Headers;
+}
+
+/**
+ * Calls the server as MLflow's Python client does: GET with the fields in the query string
+ * (lists as repeated keys), any other method with a JSON body.
+ */
+export async function call(server: { url: string }, method: string, route: string, fields: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Reply> {
+  let url = `${server.url}${route}`;
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (method === 'GET') {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) qs.append(k, String(item));
+    if ([...qs].length) url += `?${qs}`;
+  } else {
+    init.body = JSON.stringify(fields);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  const res = await fetch(url, init);
+  const text = await res.text();
+  const isJson = (res.headers.get('content-type') ?? '').includes('json');
+  return { status: res.status, body: isJson && text ? JSON.parse(text) : text, headers: res.headers };
+}

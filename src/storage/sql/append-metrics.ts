@@ -1,0 +1,99 @@
+import type { Kysely } from 'kysely';
+import type { Metric } from '../../tracking/index.js';
+import { decodeChunk, encodeChunk, MAX_CHUNK_POINTS, SMALL_CHUNK_POINTS, type SeriesColumns } from './metric-chunks.js';
+import type { TrackingTables } from './tracking-schema.js';
+
+type Db = Kysely<TrackingTables>;
+
+/** Points of one key gathered from a batch, in arrival order, with the batch's latest point. */
+interface KeyPoints {
+  readonly steps: number[];
+  readonly timestamps: number[];
+  readonly values: number[];
+  latest: number;
+}
+
+/** Groups a batch's metrics per key (arrival order kept), tracking MLflow's latest point. */
+export function groupByKey(metrics: readonly Metric[]): Map<string, KeyPoints> {
+  const out = new Map<string, KeyPoints>();
+  for (const m of metrics) {
+    let k = out.get(m.key);
+    if (!k) {
+      k = { steps: [], timestamps: [], values: [], latest: 0 };
+      out.set(m.key, k);
+    }
+    const i = k.steps.push(m.step) - 1;
+    k.timestamps.push(m.timestamp);
+    k.values.push(m.value);
+    if (i > 0 && isLater(m.step, m.timestamp, m.value, k.steps[k.latest]!, k.timestamps[k.latest]!, k.values[k.latest]!)) k.latest = i;
+  }
+  return out;
+}
+
+/** MLflow's rule: later step wins, then later timestamp, then larger value (NaN never wins). */
+function isLater(step: number, ts: number, value: number, step0: number, ts0: number, value0: number): boolean {
+  return step > step0 || (step === step0 && (ts > ts0 || (ts === ts0 && value > value0)));
+}
+
+/** Appends each key's points as chunks and folds them into latest_metrics, inside `trx`. */
+export async function appendMetrics(trx: Db, runId: string, metrics: readonly Metric[]): Promise<void> {
+  for (const [key, k] of groupByKey(metrics)) {
+    const cols: SeriesColumns = { steps: Float64Array.from(k.steps), timestamps: Float64Array.from(k.timestamps), values: Float64Array.from(k.values) };
+    await appendChunks(trx, runId, key, cols);
+    await upsertLatest(trx, runId, key, k.steps[k.latest]!, k.timestamps[k.latest]!, k.values[k.latest]!);
+  }
+}
+
+async function appendChunks(trx: Db, runId: string, key: string, cols: SeriesColumns): Promise<void> {
+  const n = cols.steps.length;
+  // Single-point calls (log-metric) would otherwise leave one row per point: merge small
+  // appends into a small last chunk, so a series stays a few rows however it was logged.
+  if (n < SMALL_CHUNK_POINTS) {
+    const last = await trx.selectFrom('metric_chunks').select(['chunk_id', 'n', 'data'])
+      .where('run_uuid', '=', runId).where('key', '=', key).orderBy('chunk_id', 'desc').limit(1).executeTakeFirst();
+    if (last && last.n + n <= SMALL_CHUNK_POINTS) {
+      const old = decodeChunk(last.data, last.n);
+      const merged = concat(old, cols);
+      await trx.updateTable('metric_chunks').set({ n: last.n + n, data: encodeChunk(merged) }).where('chunk_id', '=', last.chunk_id).execute();
+      return;
+    }
+  }
+  const rows = [];
+  for (let from = 0; from < n; from += MAX_CHUNK_POINTS) {
+    const to = Math.min(n, from + MAX_CHUNK_POINTS);
+    rows.push({ run_uuid: runId, key, n: to - from, data: encodeChunk(cols, from, to) });
+  }
+  await trx.insertInto('metric_chunks').values(rows).execute();
+}
+
+function concat(a: SeriesColumns, b: SeriesColumns): SeriesColumns {
+  const join = (x: Float64Array, y: Float64Array) => {
+    const out = new Float64Array(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  return { steps: join(a.steps, b.steps), timestamps: join(a.timestamps, b.timestamps), values: join(a.values, b.values) };
+}
+
+/**
+ * Inserts or replaces the (run, key) latest point when the new one is later by MLflow's rule.
+ * The comparison runs in SQL, so concurrent writers to the same run cannot lose the latest.
+ * NaN is stored as value NULL with is_nan = 1; `excluded.value > value` is then unknown (false),
+ * matching Python's NaN comparisons in MLflow.
+ */
+async function upsertLatest(trx: Db, runId: string, key: string, step: number, timestamp: number, value: number): Promise<void> {
+  const isNan = Number.isNaN(value);
+  await trx.insertInto('latest_metrics').values({ run_uuid: runId, key, value: isNan ? null : value, is_nan: isNan ? 1 : 0, step, timestamp })
+    .onConflict((oc) => oc.columns(['run_uuid', 'key'])
+      .doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), is_nan: eb.ref('excluded.is_nan'), step: eb.ref('excluded.step'), timestamp: eb.ref('excluded.timestamp') }))
+      .where((eb) => eb.or([
+        eb('excluded.step', '>', eb.ref('latest_metrics.step')),
+        eb.and([eb('excluded.step', '=', eb.ref('latest_metrics.step')), eb('excluded.timestamp', '>', eb.ref('latest_metrics.timestamp'))]),
+        eb.and([
+          eb('excluded.step', '=', eb.ref('latest_metrics.step')), eb('excluded.timestamp', '=', eb.ref('latest_metrics.timestamp')),
+          eb('excluded.value', '>', eb.ref('latest_metrics.value')),
+        ]),
+      ])))
+    .execute();
+}

@@ -1,0 +1,16 @@
+import type { Migration } from './migration.js';
+import { trackingMigration } from './001-tracking.js';
+import { registryMigration } from './002-registry.js';
+import { tokensMigration } from './003-tokens.js';
+
+/**
+ * Every migration, in the order they apply. Append only: add a new file `NNN-name.ts` and one
+ * line here; never edit or reorder a released migration.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  trackingMigration,
+  registryMigration,
+  tokensMigration,
+];
+
+export type { Migration } from './migration.js';

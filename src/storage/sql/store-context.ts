@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../core/clock.js';
+import type { SqlDialectName } from './open-database.js';
+import type { TrackingTables } from './tracking-schema.js';
+
+/** What every tracking use-case file receives from SqlTrackingStore. */
+export interface StoreContext {
+  readonly db: Kysely<TrackingTables>;
+  readonly dialect: SqlDialectName;
+  /** Where experiments put artifacts by default: `<root>/<experimentId>`. */
+  readonly artifactsRoot: string;
+  readonly clock: Clock;
+}
+
+/** Epoch milliseconds from the context's clock. */
+export function nowMs(ctx: StoreContext): number {
+  return ctx.clock.now().getTime();
+}
+
+/** `<root>/<leaf>` without doubling the separator (roots may be paths or s3:// URIs). */
+export function joinUri(root: string, ...parts: string[]): string {
+  return [root.replace(/\/+$/, ''), ...parts].join('/');
+}

@@ -7,6 +7,7 @@ import type { ObjectStore } from './core/object-store.js';
 import { noProgress, type ProgressFactory } from './core/progress.js';
 import { findProjectRoot, STATE_DIR, type Project } from './core/project.js';
 import { openObjectStore } from './storage/artifacts/open-object-store.js';
+import { openMetadataStore, type MetadataStore } from './storage/sql/open-metadata-store.js';
 import { readDvcConfig, type DvcConfig } from './storage/dvc-config.js';
 
 /** What a caller (CLI, server, test) decides when opening a project. */
@@ -55,6 +56,21 @@ export function openProject(options: OpenOptions): Project {
       return store;
     },
   };
+}
+
+/**
+ * Opens the project's metadata database (`metadata.uri`: `sqlite:<path>` relative to the root,
+ * or `postgres://…`), migrated, with the tracking store over it. Other SQL stores (registry,
+ * tokens) are built on the returned `db`. The caller closes it.
+ */
+export function openMetadata(project: Pick<Project, 'root' | 'config'>): Promise<MetadataStore> {
+  return openMetadataStore(project.config.metadata.uri, { root: project.root, artifactsRoot: artifactsRootOf(project) });
+}
+
+/** The artifact root as stores see it: a URI (s3://…) as is, a directory (or file:dir) absolute. */
+export function artifactsRootOf(project: Pick<Project, 'root' | 'config'>): string {
+  const root = project.config.artifacts.root;
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(root) ? root : path.resolve(project.root, root.replace(/^file:/, ''));
 }
 
 /** Remotes and the default remote from .dvc/config fill in what paddock.yaml leaves unset. */

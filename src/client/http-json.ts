@@ -27,8 +27,8 @@ const MLFLOW_CODES: Readonly<Record<string, ErrorCode>> = {
   INTERNAL_ERROR: 'INTERNAL',
 };
 
-/** sqlalchemy_store._check_run_is_active's message ("must be in the 'active' state"). */
-const INACTIVE_RUN = /must be in the 'active' (life ?cycle )?state|is deleted|deleted run|deleted experiment/i;
+/** sqlalchemy_store._check_run_is_active's wording ("must be in the 'active' state"), and Paddock's. */
+const INACTIVE_RUN = /must be in the '(active|deleted)' (life ?cycle )?state|is deleted|is active; it must be|deleted run|deleted experiment/i;
 
 /** When the body names no code we know, the HTTP status decides. */
 function codeForStatus(status: number): ErrorCode {

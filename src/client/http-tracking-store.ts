@@ -1,6 +1,7 @@
 import type {
   DatasetInput, Experiment, Metric, MetricSeries, Page, Param, Run, RunInfo, RunStatus, SearchExperimentsQuery, SearchRunsQuery, Tags, TrackingStore,
 } from '../tracking/index.js';
+import { fail, isPaddockError } from '../core/errors.js';
 import { JsonHttp, type HttpTarget } from './http-json.js';
 import {
   PARENT_RUN_TAG, datasetInputToWire, experimentFromWire, metricFromWire, metricToWire, runFromWire, runInfoFromWire, tagsToWire,
@@ -21,6 +22,17 @@ export class HttpTrackingStore implements TrackingStore {
 
   constructor(target: HttpTarget) {
     this.http = new JsonHttp(target);
+  }
+
+  private kind: Promise<'paddock' | 'mlflow'> | undefined;
+
+  /**
+   * Whether the server is Paddock (it has /api/v1) or another MLflow server: Paddock accepts
+   * far larger log-batch calls than MLflow's 1000 metrics, so the SDK sends bigger batches.
+   */
+  serverKind(): Promise<'paddock' | 'mlflow'> {
+    this.kind ??= this.http.raw('HEAD', '/api/v1/openapi.json').then(() => 'paddock' as const, () => 'mlflow' as const);
+    return this.kind;
   }
 
   async createExperiment(input: { name: string; artifactLocation?: string; tags?: Tags }): Promise<string> {
@@ -67,7 +79,14 @@ export class HttpTrackingStore implements TrackingStore {
 
   /** MLflow has no REST call for this (its `gc` command works on the database): Paddock's API only. */
   async purgeExperiment(experimentId: string): Promise<void> {
-    await this.http.post(`/api/v1/experiments/${encodeURIComponent(experimentId)}/purge`, {});
+    try {
+      await this.http.post(`/api/v1/experiments/${encodeURIComponent(experimentId)}/purge`, {});
+    } catch (err) {
+      if (isPaddockError(err, 'NOT_FOUND') && (err.details.body === 'other' || /^no endpoint/.test(err.message))) {
+        fail('INVALID_ARGUMENT', `the server at ${this.http.baseUrl} cannot purge experiments (an MLflow server purges with \`mlflow gc\`)`, { experimentId }, err);
+      }
+      throw err;
+    }
   }
 
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {

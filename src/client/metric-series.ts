@@ -1,41 +1,44 @@
 import { isPaddockError } from '../core/errors.js';
 import type { Metric, MetricSeries } from '../tracking/index.js';
 import type { JsonHttp } from './http-json.js';
-import { decodeDouble } from './mlflow-wire.js';
 
 /** Servers found not to have Paddock's columnar endpoint (an MLflow server): asked once. */
 const withoutColumnar = new WeakSet<JsonHttp>();
 
-/** Paddock's `/api/v1` series body: parallel arrays, non-finite values as strings. */
-interface ColumnarBody {
-  readonly key?: string;
-  readonly steps?: readonly (number | string)[];
-  readonly timestamps?: readonly (number | string)[];
-  readonly values?: readonly (number | string)[];
-}
-
 /**
- * Reads a series from Paddock's columnar endpoint; undefined when the server does not have it
- * (a real MLflow server answers 404), so the caller falls back to MLflow's get-history.
+ * Reads a series from Paddock's columnar endpoint (`GET /api/v1/runs/:id/metrics/:key?format=f64`:
+ * three little-endian float64 blocks, steps, timestamps, values); undefined when the server does
+ * not have it (an MLflow server), so the caller falls back to MLflow's get-history.
  */
 export async function fetchColumnarSeries(http: JsonHttp, runId: string, key: string, options: { maxPoints?: number }): Promise<MetricSeries | undefined> {
   if (withoutColumnar.has(http)) return undefined;
+  const qs = new URLSearchParams({ format: 'f64', ...(options.maxPoints ? { max_points: String(options.maxPoints) } : {}) });
+  let res: Response;
   try {
-    const body = await http.get<ColumnarBody>(`/api/v1/runs/${encodeURIComponent(runId)}/metrics/${encodeURIComponent(key)}/series`, { max_points: options.maxPoints });
-    return {
-      key: body.key ?? key,
-      steps: Float64Array.from(body.steps ?? [], decodeDouble),
-      timestamps: Float64Array.from(body.timestamps ?? [], decodeDouble),
-      values: Float64Array.from(body.values ?? [], decodeDouble),
-    };
+    res = await http.raw('GET', `/api/v1/runs/${encodeURIComponent(runId)}/metrics/${encodeURIComponent(key)}?${qs}`);
   } catch (err) {
-    // A route the server lacks is a 404 with neither error body; an unknown run is a real error.
-    if (isPaddockError(err, 'NOT_FOUND') && err.details.body === 'other') {
+    // A server without the route: MLflow's 404 page (no error body), or an older Paddock's
+    // "no endpoint"; an unknown run or key is a real NOT_FOUND and is thrown.
+    if (isPaddockError(err, 'NOT_FOUND') && (err.details.body === 'other' || /^no endpoint/.test(err.message))) {
       withoutColumnar.add(http);
       return undefined;
     }
     throw err;
   }
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const n = Math.floor(bytes.byteLength / 24);
+  // Copy into an aligned buffer: the response's bytes need not start on an 8-byte boundary.
+  const all = new Float64Array(n * 3);
+  new Uint8Array(all.buffer).set(bytes.subarray(0, n * 24));
+  if (!littleEndian()) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < n * 3; i++) all[i] = view.getFloat64(i * 8, true);
+  }
+  return { key, steps: all.subarray(0, n), timestamps: all.subarray(n, 2 * n), values: all.subarray(2 * n) };
+}
+
+function littleEndian(): boolean {
+  return new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 }
 
 /**

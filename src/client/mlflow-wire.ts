@@ -1,3 +1,4 @@
+import { fail } from '../core/errors.js';
 import type { DatasetInput, Experiment, LifecycleStage, Metric, Run, RunInfo, RunStatus, Tags } from '../tracking/index.js';
 
 /**
@@ -109,7 +110,9 @@ export function experimentFromWire(e: WireExperiment): Experiment {
   };
 }
 
+/** JSON would hide a non-number value (the server reads numeric strings), so it is refused here. */
 export function metricToWire(m: Metric): { key: string; value: number | string; timestamp: number; step: number } {
+  if (typeof m.value !== 'number') fail('INVALID_ARGUMENT', `metric '${m.key}': value must be a number, got ${typeof m.value}`, { field: 'value', key: m.key });
   return { key: m.key, value: encodeDouble(m.value), timestamp: m.timestamp, step: m.step };
 }
 

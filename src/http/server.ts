@@ -11,6 +11,19 @@ import { DEFAULT_LIMITS, type Limits, type ServerContext } from './context.js';
 import { errorHandler } from './errors.js';
 import { mlflowApi } from './mlflow/routes.js';
 
+/** One registered route (the OpenAPI test checks /api/v1 against them). */
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the server registered, in order. */
+    readonly paddockRoutes: readonly RouteEntry[];
+  }
+}
+
 /** What the server is built from; tests pass real stores, `paddock server` the project's. */
 export interface ServerOptions {
   readonly tracking: TrackingStore;
@@ -46,6 +59,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setErrorHandler(errorHandler(logger));
   app.setNotFoundHandler((request) => fail('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`, { method: request.method }));
   if (options.auth) installAuth(app, options.auth.tokens);
+
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method: method.toUpperCase(), url: route.url });
+  });
+  app.decorate('paddockRoutes', routes);
 
   app.get('/health', async () => ({ status: 'ok' }));
   await mlflowApi(app, ctx);

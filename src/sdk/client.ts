@@ -23,7 +23,7 @@ export interface ClientOptions {
   readonly token?: string;
   /** Environment to read settings and the repro stage from (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
-  /** Metric points per store call (default 1000 over HTTP, MLflow's limit; 10,000 locally). */
+  /** Metric points per store call (default: 1000 to an MLflow server, its limit; 20,000 to Paddock's; 10,000 locally). */
   readonly batchSize?: number;
   /** Longest a point waits in the buffer (default 1000 ms). */
   readonly flushIntervalMs?: number;
@@ -111,9 +111,9 @@ export class PaddockClient {
     });
     let untrack = (): void => {};
     const active: ActiveRun = new ActiveRun(store, run, memo(() => this.artifactSink(opened, run.info.artifactUri)), {
-      batchSize: this.options.batchSize ?? (opened.http ? 1000 : 10_000),
+      batchSize: this.options.batchSize ?? opened.batchSize,
       flushIntervalMs: this.options.flushIntervalMs ?? 1000,
-      flushThreshold: this.options.batchSize ?? (opened.http ? 1000 : 10_000),
+      flushThreshold: this.options.batchSize ?? opened.batchSize,
     }, () => {
       untrack();
       const i = this.stack.indexOf(active);

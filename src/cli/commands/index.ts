@@ -17,6 +17,11 @@ import { registerFetch } from './fetch.js';
 import { registerPull } from './pull.js';
 import { registerRemote } from './remote.js';
 import { registerQuickstart } from './quickstart.js';
+import { registerModels } from './models.js';
+import { registerRuns } from './runs.js';
+import { registerExperiments } from './experiments.js';
+import { registerServer } from './server.js';
+import { registerTokens } from './tokens.js';
 
 /** Every CLI command, one file each; each file only parses, calls a use-case and renders. */
 export function registerCommands(program: Command): void {
@@ -38,4 +43,9 @@ export function registerCommands(program: Command): void {
   registerPull(program);
   registerRemote(program);
   registerQuickstart(program);
+  registerModels(program);
+  registerRuns(program);
+  registerExperiments(program);
+  registerServer(program);
+  registerTokens(program);
 }

@@ -70,8 +70,10 @@ export function artifactProxyRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   app.delete('/artifacts/*', async (req) => {
     const key = artifactKey(req.params);
-    const under = await collect(store(), key);
-    await store().deleteMany([key, ...under.filter((o) => o.key.startsWith(`${key}/`)).map((o) => o.key)]);
+    // A file, or a directory: everything under `key/`.
+    const objects = store();
+    const keys = [...(await objects.hasMany([key])), ...(await collect(objects, key)).map((o) => o.key)];
+    await objects.deleteMany(keys);
     return {};
   });
 }

@@ -50,6 +50,9 @@ function metric(m: unknown, i: number): Metric {
   const o = m as Record<string, unknown>;
   const key = o.key;
   if (typeof key !== 'string' || key === '') required(`metrics[${i}].key`, key);
+  // The common case, already typed as the domain wants: reuse the parsed object rather than
+  // allocate a million copies (GC was the largest cost of a 200,000-metric batch).
+  if (typeof o.value === 'number' && Number.isInteger(o.timestamp) && Number.isInteger(o.step)) return o as unknown as Metric;
   return { key, value: toDouble(o.value, `metrics[${i}].value`), timestamp: toInt(o.timestamp, `metrics[${i}].timestamp`, true), step: toInt(o.step, `metrics[${i}].step`, false) };
 }
 

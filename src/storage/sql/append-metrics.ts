@@ -5,26 +5,27 @@ import type { TrackingTables } from './tracking-schema.js';
 
 type Db = Kysely<TrackingTables>;
 
-/** Points of one key gathered from a batch, in arrival order, with the batch's latest point. */
-interface KeyPoints {
-  readonly steps: number[];
-  readonly timestamps: number[];
-  readonly values: number[];
+/** One key's points from a batch, in arrival order, and the index of the batch's latest point. */
+interface KeyPoints extends SeriesColumns {
   latest: number;
 }
 
-/** Groups a batch's metrics per key (arrival order kept), tracking MLflow's latest point. */
+/**
+ * Groups a batch's metrics per key straight into float64 columns (arrival order kept), tracking
+ * MLflow's latest point. Two passes (count, then fill) avoid growing arrays: a batch may hold
+ * hundreds of thousands of points.
+ */
 export function groupByKey(metrics: readonly Metric[]): Map<string, KeyPoints> {
-  const out = new Map<string, KeyPoints>();
+  const counts = new Map<string, number>();
+  for (const m of metrics) counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
+  const out = new Map<string, KeyPoints & { fill: number }>();
+  for (const [key, n] of counts) out.set(key, { steps: new Float64Array(n), timestamps: new Float64Array(n), values: new Float64Array(n), latest: 0, fill: 0 });
   for (const m of metrics) {
-    let k = out.get(m.key);
-    if (!k) {
-      k = { steps: [], timestamps: [], values: [], latest: 0 };
-      out.set(m.key, k);
-    }
-    const i = k.steps.push(m.step) - 1;
-    k.timestamps.push(m.timestamp);
-    k.values.push(m.value);
+    const k = out.get(m.key)!;
+    const i = k.fill++;
+    k.steps[i] = m.step;
+    k.timestamps[i] = m.timestamp;
+    k.values[i] = m.value;
     if (i > 0 && isLater(m.step, m.timestamp, m.value, k.steps[k.latest]!, k.timestamps[k.latest]!, k.values[k.latest]!)) k.latest = i;
   }
   return out;
@@ -38,8 +39,7 @@ function isLater(step: number, ts: number, value: number, step0: number, ts0: nu
 /** Appends each key's points as chunks and folds them into latest_metrics, inside `trx`. */
 export async function appendMetrics(trx: Db, runId: string, metrics: readonly Metric[]): Promise<void> {
   for (const [key, k] of groupByKey(metrics)) {
-    const cols: SeriesColumns = { steps: Float64Array.from(k.steps), timestamps: Float64Array.from(k.timestamps), values: Float64Array.from(k.values) };
-    await appendChunks(trx, runId, key, cols);
+    await appendChunks(trx, runId, key, k);
     await upsertLatest(trx, runId, key, k.steps[k.latest]!, k.timestamps[k.latest]!, k.values[k.latest]!);
   }
 }
@@ -49,10 +49,11 @@ async function appendChunks(trx: Db, runId: string, key: string, cols: SeriesCol
   // Single-point calls (log-metric) would otherwise leave one row per point: merge small
   // appends into a small last chunk, so a series stays a few rows however it was logged.
   if (n < SMALL_CHUNK_POINTS) {
-    const last = await trx.selectFrom('metric_chunks').select(['chunk_id', 'n', 'data'])
+    const last = await trx.selectFrom('metric_chunks').select(['chunk_id', 'n'])
       .where('run_uuid', '=', runId).where('key', '=', key).orderBy('chunk_id', 'desc').limit(1).executeTakeFirst();
     if (last && last.n + n <= SMALL_CHUNK_POINTS) {
-      const old = decodeChunk(last.data, last.n);
+      const { data } = await trx.selectFrom('metric_chunks').select('data').where('chunk_id', '=', last.chunk_id).executeTakeFirstOrThrow();
+      const old = decodeChunk(data, last.n);
       const merged = concat(old, cols);
       await trx.updateTable('metric_chunks').set({ n: last.n + n, data: encodeChunk(merged) }).where('chunk_id', '=', last.chunk_id).execute();
       return;

@@ -6,7 +6,7 @@ import { appendMetrics } from './append-metrics.js';
 import { requireRun, upsertTags } from './runs.js';
 import type { StoreContext } from './store-context.js';
 import type { TrackingTables } from './tracking-schema.js';
-import { checkKey, checkMetric, checkParams, checkTags, LIMITS } from './tracking-validation.js';
+import { checkKey, checkMetrics, checkParams, checkTags, LIMITS } from './tracking-validation.js';
 import { writeTransaction } from './write-transaction.js';
 
 type Db = Kysely<TrackingTables>;
@@ -18,7 +18,7 @@ type Db = Kysely<TrackingTables>;
 export async function logBatch(ctx: StoreContext, runId: string, batch: { metrics?: readonly Metric[]; params?: readonly Param[]; tags?: Tags }): Promise<void> {
   const metrics = batch.metrics ?? [];
   if (metrics.length > LIMITS.batchMetrics) fail('RESOURCE_LIMIT', `a batch may hold at most ${LIMITS.batchMetrics} metric points (got ${metrics.length})`, { field: 'metrics', limit: LIMITS.batchMetrics });
-  for (const m of metrics) checkMetric(m);
+  checkMetrics(metrics);
   const params = checkParams(batch.params ?? []);
   const tags = checkTags(batch.tags ?? {});
   await writeTransaction(ctx.db, ctx.dialect, async (trx) => {

@@ -27,9 +27,22 @@ export function checkKey(kind: 'metric' | 'param' | 'tag', key: unknown): string
   return key;
 }
 
-/** Validates a metric point: finite-or-not number value, integer step, integer timestamp. */
-export function checkMetric(m: Metric): void {
-  checkKey('metric', m?.key);
+/**
+ * Validates a batch's metric points: number value (NaN and ±Infinity allowed), integer step and
+ * timestamp. Each distinct key is checked once: a million-point batch has a handful of keys.
+ */
+export function checkMetrics(metrics: readonly Metric[]): void {
+  const seen = new Set<string>();
+  for (const m of metrics) {
+    if (!seen.has(m?.key)) {
+      checkKey('metric', m?.key);
+      seen.add(m.key);
+    }
+    checkMetricValues(m);
+  }
+}
+
+function checkMetricValues(m: Metric): void {
   if (typeof m.value !== 'number') fail('INVALID_ARGUMENT', `metric '${m.key}' value must be a number (NaN and ±Infinity are allowed)`, { field: 'metric.value', key: m.key });
   if (!Number.isSafeInteger(m.timestamp)) fail('INVALID_ARGUMENT', `metric '${m.key}' timestamp must be an integer of epoch milliseconds`, { field: 'metric.timestamp', key: m.key });
   if (!Number.isSafeInteger(m.step)) fail('INVALID_ARGUMENT', `metric '${m.key}' step must be an integer`, { field: 'metric.step', key: m.key });

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../../../core/clock.js';
 import type { Actor, AuditEvent, ModelVersion, ModelVersionStatus, RegisteredModel, RegistryStore } from '../../../registry/index.js';
 import type { Page, Tags } from '../../../tracking/index.js';
-import type { SqlDatabase } from '../open-database.js';
+import type { SqlDialectName } from '../open-database.js';
 import { translateDbError } from '../db-errors.js';
 import * as aliases from './aliases.js';
 import { readAuditLog } from './audit-log.js';
@@ -12,6 +12,15 @@ import { modelRow, type RegistryContext } from './registry-context.js';
 import type { RegistryTables } from './registry-schema.js';
 import { searchModels, searchVersions, type RegistrySearch } from './search.js';
 import * as versions from './versions.js';
+
+/** The open metadata database the store works on (an SqlDatabase, or openMetadataStore's result). */
+export interface RegistryDatabase {
+  // Any Kysely over the shared database: the registry tables are typed inside the store.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly db: Kysely<any>;
+  readonly dialect: SqlDialectName;
+  close?(): Promise<void>;
+}
 
 /** Options for {@link SqlRegistryStore}. */
 export interface SqlRegistryStoreOptions {
@@ -28,7 +37,7 @@ export interface SqlRegistryStoreOptions {
 export class SqlRegistryStore implements RegistryStore {
   private readonly ctx: RegistryContext;
 
-  constructor(private readonly database: SqlDatabase, private readonly options: SqlRegistryStoreOptions = {}) {
+  constructor(private readonly database: RegistryDatabase, private readonly options: SqlRegistryStoreOptions = {}) {
     this.ctx = { db: database.db as Kysely<RegistryTables>, dialect: database.dialect, clock: options.clock ?? systemClock };
   }
 
@@ -109,7 +118,7 @@ export class SqlRegistryStore implements RegistryStore {
   }
 
   async close(): Promise<void> {
-    if (this.options.ownsDatabase) await this.database.close();
+    if (this.options.ownsDatabase) await this.database.close?.();
   }
 }
 

@@ -1,0 +1,58 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { openProject } from '../../app.js';
+import { fail } from '../../core/errors.js';
+import type { Actor, RegistryStore } from '../../registry/index.js';
+import { openMetadataStore } from '../../storage/sql/open-metadata-store.js';
+import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
+import type { TrackingStore } from '../../tracking/index.js';
+import { commandCwd } from '../context.js';
+
+/** The flags every `paddock models` command takes. */
+export function addRegistryOptions(cmd: Command): Command {
+  return cmd.option('--tracking-uri <uri>', "a database (sqlite:…, postgres://…) instead of the project's store (default: $PADDOCK_TRACKING_URI)");
+}
+
+/** The flags of commands that change the registry: who (and why) goes into the audit log. */
+export function addActorOptions(cmd: Command): Command {
+  return cmd
+    .option('--actor <name>', 'who makes the change, for the audit log (default: $PADDOCK_ACTOR, else the OS user)')
+    .option('--reason <text>', 'why, for the audit log');
+}
+
+/** Who the audit log names: --actor, $PADDOCK_ACTOR, or the OS user. */
+export function actorOf(cmd: Command): Actor {
+  const opts = cmd.optsWithGlobals() as { actor?: string; reason?: string };
+  const actor = opts.actor || process.env.PADDOCK_ACTOR || safeUserName();
+  return { actor, ...(opts.reason ? { reason: opts.reason } : {}) };
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Opens the registry (and the tracking store beside it, for lineage) in the project's metadata
+ * database or the one --tracking-uri names, runs `fn`, and closes the database.
+ */
+export async function withRegistry<T>(cmd: Command, fn: (registry: RegistryStore, tracking: TrackingStore) => Promise<T>): Promise<T> {
+  const opts = cmd.optsWithGlobals() as { trackingUri?: string };
+  const uri = opts.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
+  if (uri && !/^(sqlite:|postgres(ql)?:\/\/)/i.test(uri)) {
+    fail('INVALID_ARGUMENT', `--tracking-uri '${uri}': the models commands read a database (sqlite:<path> or postgres://…); for a server, use its REST API`, { field: 'trackingUri', uri });
+  }
+  const project = openProject({ cwd: commandCwd(cmd), logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
+  // TODO(lead): use app.ts's metadata opener once it lands; this is the same choice openTracking makes.
+  const artifactsRoot = /^[a-z][a-z0-9+.-]*:/i.test(project.config.artifacts.root) ? project.config.artifacts.root : path.resolve(project.root, project.config.artifacts.root);
+  const metadata = await openMetadataStore(project.config.metadata.uri, { root: project.root, artifactsRoot });
+  try {
+    return await fn(new SqlRegistryStore(metadata), metadata.tracking);
+  } finally {
+    await metadata.close();
+  }
+}

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { RemoteConfig } from '../../core/config.js';
+import type { ObjectStore } from '../../core/object-store.js';
+import type { Project } from '../../core/project.js';
+import { SqlTokenStore } from '../../http/auth/token-store.js';
+import { cachedArtifactStores } from '../../http/open-artifacts.js';
+import { buildServer } from '../../http/server.js';
+import { openObjectStore } from '../../storage/artifacts/open-object-store.js';
+import { openMetadataStore, type MetadataStore } from '../../storage/sql/open-metadata-store.js';
+import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
+import { commandOutput, commandProject } from '../context.js';
+
+interface ServerFlags {
+  readonly host?: string;
+  readonly port?: string;
+  readonly auth?: boolean;
+}
+
+/** The artifact root as a URI the stores understand: s3://… as is, a directory made absolute. */
+export function artifactRootOf(project: Project): string {
+  const root = project.config.artifacts.root;
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(root) ? root : path.resolve(project.root, root.replace(/^file:/, ''));
+}
+
+/** The metadata database of the project (migrated), as the server and `tokens` use it. */
+export function openProjectMetadata(project: Project): Promise<MetadataStore> {
+  return openMetadataStore(project.config.metadata.uri, { root: project.root, artifactsRoot: artifactRootOf(project) });
+}
+
+/** Object stores for artifact URIs under the configured root (S3 endpoint from artifacts.endpoint). */
+function artifactOpener(project: Project): (uri: string) => ObjectStore {
+  const endpoint = project.config.artifacts.endpoint;
+  return cachedArtifactStores((uri) => openObjectStore({ url: uri, endpoint, region: 'us-east-1', force_path_style: true } as RemoteConfig, { root: project.root, name: 'artifacts' }));
+}
+
+export function registerServer(program: Command): void {
+  program
+    .command('server')
+    .description("serve Paddock's API (/api/v1) and MLflow's REST API (/api/2.0/mlflow) over the project's tracking store and registry")
+    .option('--host <host>', 'interface to listen on (default server.host, 127.0.0.1)')
+    .option('--port <port>', 'port to listen on, 0 for any free port (default server.port, 5000)')
+    .option('--auth', 'require bearer tokens (create them with `paddock tokens create`)')
+    .action(async (flags: ServerFlags, cmd: Command) => {
+      const out = commandOutput(cmd);
+      const project = commandProject(cmd, {
+        flags: { 'server.host': flags.host, 'server.port': flags.port === undefined ? undefined : Number(flags.port), 'server.auth': flags.auth },
+      });
+      const { server: settings } = project.config;
+      const meta = await openProjectMetadata(project);
+      const registry = new SqlRegistryStore({ db: meta.db as never, dialect: meta.dialect, close: async () => undefined });
+      const tokens = new SqlTokenStore(meta.db);
+      const app = await buildServer({
+        tracking: meta.tracking,
+        registry,
+        artifacts: artifactOpener(project),
+        artifactRoot: artifactRootOf(project),
+        auth: settings.auth ? { tokens } : false,
+        limits: { bodyLimitBytes: Math.round(settings.body_limit_mb * 2 ** 20), maxBatchMetrics: settings.max_batch_metrics },
+        logger: project.logger,
+      });
+      if (settings.auth && (await tokens.list()).every((t) => t.revokedAt !== undefined)) {
+        out.warn('auth is on but there are no active tokens: create one with `paddock tokens create --role admin`');
+      }
+      const url = await app.listen({ host: settings.host, port: settings.port });
+      out.result({ url, auth: settings.auth });
+      out.line(`Paddock server listening on ${url}${settings.auth ? ' (bearer tokens required)' : ''}`);
+      out.line(`  Paddock API:  ${url}/api/v1/openapi.json`);
+      out.line(`  MLflow API:   MLFLOW_TRACKING_URI=${url}`);
+      await untilSignal();
+      out.line('Shutting down…');
+      // In-flight requests finish; idle keep-alive sockets close at once.
+      await app.close();
+      await meta.close();
+    });
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

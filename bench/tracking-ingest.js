@@ -12,6 +12,8 @@ const SMALL = Boolean(process.env.PADDOCK_BENCH_SMALL);
 const POINTS = SMALL ? 100_000 : 1_000_000;
 const RUNS = SMALL ? 10_000 : 100_000;
 const KEYS = 10;
+// Best of a few tries (each into a fresh run): these machines are shared and noisy.
+const TRIES = 3;
 const T0 = 1_700_000_000_000;
 
 /** Batches of `size` points over KEYS keys, steps ascending per key (a training loop's shape). */
@@ -53,22 +55,26 @@ function timeSync(fn) {
 
 async function storeIngest(dir, batches) {
   const meta = await openMetadataStore('sqlite:store.db', { root: dir, artifactsRoot: path.join(dir, 'artifacts') });
-  const run = await meta.tracking.createRun({ experimentId: '0' });
-  const seconds = await time(async () => {
-    for (const metrics of batches) await meta.tracking.logBatch(run.info.runId, { metrics });
-  });
-  const stored = (await meta.tracking.getMetricHistory(run.info.runId, 'm0')).items.length;
+  let best = Infinity;
+  for (let i = 0; i < TRIES; i++) {
+    const run = await meta.tracking.createRun({ experimentId: '0' });
+    best = Math.min(best, await time(async () => {
+      for (const metrics of batches) await meta.tracking.logBatch(run.info.runId, { metrics });
+    }));
+    const stored = (await meta.tracking.getMetricHistory(run.info.runId, 'm0')).items.length;
+    if (stored !== POINTS / KEYS) throw new Error(`store ingest kept ${stored} points of m0, expected ${POINTS / KEYS}`);
+  }
   await meta.close();
-  if (stored !== POINTS / KEYS) throw new Error(`store ingest kept ${stored} points of m0, expected ${POINTS / KEYS}`);
-  return seconds;
+  return best;
 }
 
 /** A Paddock server in its own process (as deployed), on a fresh SQLite store. */
 async function startServerProcess() {
   const script = `import { startTestServer } from './src/http/test-server.ts';
 const s = await startTestServer({ limits: { maxBatchMetrics: 1_000_000, bodyLimitBytes: 512 * 2 ** 20 } });
-const run = await s.tracking.createRun({ experimentId: '0' });
-process.stdout.write(JSON.stringify({ url: s.url, runId: run.info.runId }) + '\\n');
+const runIds = [];
+for (let i = 0; i < ${TRIES}; i++) runIds.push((await s.tracking.createRun({ experimentId: '0' })).info.runId);
+process.stdout.write(JSON.stringify({ url: s.url, runIds }) + '\\n');
 process.stdin.on('end', async () => { await s.close(); process.exit(0); });
 process.stdin.resume();`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -86,18 +92,22 @@ process.stdin.resume();`;
 async function httpIngest(batches) {
   const server = await startServerProcess();
   try {
-    const bodies = batches.map((metrics) => JSON.stringify({ run_id: server.runId, metrics }));
-    const seconds = await time(async () => {
-      for (const body of bodies) {
-        const res = await fetch(`${server.url}/api/2.0/mlflow/runs/log-batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        if (res.status !== 200) throw new Error(`log-batch answered ${res.status}: ${await res.text()}`);
-        await res.arrayBuffer();
-      }
-    });
-    const res = await fetch(`${server.url}/api/2.0/mlflow/metrics/get-history?run_id=${server.runId}&metric_key=m0`);
-    const stored = (await res.json()).metrics?.length;
-    if (stored !== POINTS / KEYS) throw new Error(`HTTP ingest kept ${stored} points of m0, expected ${POINTS / KEYS}`);
-    return seconds;
+    let best = Infinity;
+    for (const runId of server.runIds) {
+      // Bodies are made before the clock starts: the client's JSON.stringify is not the server's work.
+      const bodies = batches.map((metrics) => JSON.stringify({ run_id: runId, metrics }));
+      best = Math.min(best, await time(async () => {
+        for (const body of bodies) {
+          const res = await fetch(`${server.url}/api/2.0/mlflow/runs/log-batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          if (res.status !== 200) throw new Error(`log-batch answered ${res.status}: ${await res.text()}`);
+          await res.arrayBuffer();
+        }
+      }));
+      const res = await fetch(`${server.url}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=m0`);
+      const stored = (await res.json()).metrics?.length;
+      if (stored !== POINTS / KEYS) throw new Error(`HTTP ingest kept ${stored} points of m0, expected ${POINTS / KEYS}`);
+    }
+    return best;
   } finally {
     await server.stop();
   }

@@ -1,5 +1,5 @@
-import path from 'node:path';
 import type { Command } from 'commander';
+import { artifactsRootOf, openMetadata } from '../../app.js';
 import type { RemoteConfig } from '../../core/config.js';
 import type { ObjectStore } from '../../core/object-store.js';
 import type { Project } from '../../core/project.js';
@@ -7,7 +7,6 @@ import { SqlTokenStore } from '../../http/auth/token-store.js';
 import { cachedArtifactStores } from '../../http/open-artifacts.js';
 import { buildServer } from '../../http/server.js';
 import { openObjectStore } from '../../storage/artifacts/open-object-store.js';
-import { openMetadataStore, type MetadataStore } from '../../storage/sql/open-metadata-store.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { commandOutput, commandProject } from '../context.js';
 
@@ -15,17 +14,6 @@ interface ServerFlags {
   readonly host?: string;
   readonly port?: string;
   readonly auth?: boolean;
-}
-
-/** The artifact root as a URI the stores understand: s3://… as is, a directory made absolute. */
-export function artifactRootOf(project: Project): string {
-  const root = project.config.artifacts.root;
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(root) ? root : path.resolve(project.root, root.replace(/^file:/, ''));
-}
-
-/** The metadata database of the project (migrated), as the server and `tokens` use it. */
-export function openProjectMetadata(project: Project): Promise<MetadataStore> {
-  return openMetadataStore(project.config.metadata.uri, { root: project.root, artifactsRoot: artifactRootOf(project) });
 }
 
 /** Object stores for artifact URIs under the configured root (S3 endpoint from artifacts.endpoint). */
@@ -47,14 +35,14 @@ export function registerServer(program: Command): void {
         flags: { 'server.host': flags.host, 'server.port': flags.port === undefined ? undefined : Number(flags.port), 'server.auth': flags.auth },
       });
       const { server: settings } = project.config;
-      const meta = await openProjectMetadata(project);
+      const meta = await openMetadata(project);
       const registry = new SqlRegistryStore({ db: meta.db as never, dialect: meta.dialect, close: async () => undefined });
       const tokens = new SqlTokenStore(meta.db);
       const app = await buildServer({
         tracking: meta.tracking,
         registry,
         artifacts: artifactOpener(project),
-        artifactRoot: artifactRootOf(project),
+        artifactRoot: artifactsRootOf(project),
         auth: settings.auth ? { tokens } : false,
         limits: { bodyLimitBytes: Math.round(settings.body_limit_mb * 2 ** 20), maxBatchMetrics: settings.max_batch_metrics },
         logger: project.logger,

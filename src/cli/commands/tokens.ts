@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
+import { openMetadata } from '../../app.js';
 import { fail } from '../../core/errors.js';
 import { isRole, ROLES } from '../../http/auth/roles.js';
 import { SqlTokenStore, type TokenInfo } from '../../http/auth/token-store.js';
 import { commandOutput, commandProject } from '../context.js';
 import { formatTable } from '../output.js';
-import { openProjectMetadata } from './server.js';
 
 /** Runs `fn` with the project's token store, closing the database afterwards. */
 async function withTokens<T>(cmd: Command, fn: (tokens: SqlTokenStore) => Promise<T>): Promise<T> {
-  const meta = await openProjectMetadata(commandProject(cmd));
+  const meta = await openMetadata(commandProject(cmd));
   try {
     return await fn(new SqlTokenStore(meta.db));
   } finally {

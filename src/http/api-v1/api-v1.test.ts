@@ -71,3 +71,17 @@ describe("Paddock's /api/v1", () => {
     expect(found.body.items.map((r: { info: { runId: string } }) => r.info.runId)).toEqual([runId]);
   });
 });
+
+describe('experiment lifecycle on /api/v1', () => {
+  test('delete, restore, purge (only once deleted), and the name is free again', async () => {
+    const exp = (await call(s, 'POST', `${V1}/experiments`, { name: 'purgeable' })).body;
+    const early = await call(s, 'POST', `${V1}/experiments/${exp.experimentId}/purge`);
+    expect([early.status, early.body.error.code]).toEqual([400, 'INVALID_STATE']);
+    expect((await call(s, 'DELETE', `${V1}/experiments/${exp.experimentId}`)).status).toBe(204);
+    expect((await call(s, 'POST', `${V1}/experiments/${exp.experimentId}/restore`)).body.lifecycleStage).toBe('active');
+    await call(s, 'DELETE', `${V1}/experiments/${exp.experimentId}`);
+    expect((await call(s, 'POST', `${V1}/experiments/${exp.experimentId}/purge`)).status).toBe(204);
+    expect((await call(s, 'GET', `${V1}/experiments/${exp.experimentId}`)).status).toBe(404);
+    expect((await call(s, 'POST', `${V1}/experiments`, { name: 'purgeable' })).status).toBe(201);
+  });
+});

@@ -29,4 +29,14 @@ export function experimentsV1(app: FastifyInstance, ctx: ServerContext): void {
     await ctx.tracking.deleteExperiment(params(req, idParams).id);
     return reply.code(204).send();
   });
+  app.post('/experiments/:id/restore', async (req) => {
+    const { id } = params(req, idParams);
+    await ctx.tracking.restoreExperiment(id);
+    return ctx.tracking.getExperiment(id);
+  });
+  // Permanent, and frees the name: MLflow has no REST call for it (`mlflow gc` does it offline).
+  app.post('/experiments/:id/purge', { config: { access: 'admin' } }, async (req, reply) => {
+    await ctx.tracking.purgeExperiment(params(req, idParams).id);
+    return reply.code(204).send();
+  });
 }

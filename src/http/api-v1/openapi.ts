@@ -57,6 +57,12 @@ const paths: Record<string, Record<string, unknown>> = {
     patch: { summary: 'Rename an experiment', parameters: [pathParam('id')], requestBody: body({ type: 'object', required: ['name'], properties: { name: str } }), responses: { '200': json(ref('Experiment')), ...errors } },
     delete: { summary: 'Soft-delete an experiment and its runs (admin)', parameters: [pathParam('id')], responses: noContent },
   },
+  '/api/v1/experiments/{id}/restore': {
+    post: { summary: 'Restore a soft-deleted experiment with the runs deleted with it', parameters: [pathParam('id')], responses: { '200': json(ref('Experiment')), ...errors } },
+  },
+  '/api/v1/experiments/{id}/purge': {
+    post: { summary: 'Permanently delete a soft-deleted experiment and its runs, freeing its name (admin)', parameters: [pathParam('id')], responses: noContent },
+  },
   '/api/v1/runs': {
     post: { summary: 'Create a run', requestBody: body({ type: 'object', required: ['experimentId'], properties: { experimentId: str, runName: str, userId: str, startTime: int, tags, parentRunId: str } }), responses: { '201': json(ref('Run'), 'Created'), ...errors } },
   },

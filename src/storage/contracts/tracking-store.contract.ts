@@ -209,6 +209,19 @@ export function trackingStoreContract(name: string, makeStore: MakeTrackingStore
         expect(await code(store.logBatch(info.runId, { params: [{ key: 'p', value: 'x'.repeat(6001) }] }))).toBe('INVALID_ARGUMENT');
       });
 
+      it('takes batches far past MLflow\'s limits (2,000 params and tags, 50,000 points)', async () => {
+        const { info } = await store.createRun({ experimentId: '0' });
+        const params = Array.from({ length: 2000 }, (_, i) => ({ key: `p${i}`, value: String(i) }));
+        const tags = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`t${i}`, String(i)]));
+        const metrics = Array.from({ length: 50_000 }, (_, i) => point(`k${i % 5}`, i, Math.floor(i / 5)));
+        await store.logBatch(info.runId, { params, tags, metrics });
+        const run = await store.getRun(info.runId);
+        expect(run.data.params).toHaveLength(2000);
+        expect(run.data.tags.t1999).toBe('1999');
+        expect(metricOf(run, 'k4')).toEqual(point('k4', 49_999, 9999));
+        expect((await store.getMetricHistory(info.runId, 'k0')).items).toHaveLength(10_000);
+      });
+
       it('logBatch is atomic: one bad param stores nothing of the batch', async () => {
         const { info } = await store.createRun({ experimentId: '0' });
         await store.logBatch(info.runId, { params: [{ key: 'lr', value: '0.1' }] });
@@ -287,6 +300,19 @@ export function trackingStoreContract(name: string, makeStore: MakeTrackingStore
         expect(Array.from(small.values)).toContain(-99);
         expect(small.steps[0]).toBe(0);
         expect(small.steps.at(-1)).toBe(n - 1);
+      });
+
+      it('loses no point when many batches for one run and key are logged at once', async () => {
+        const { info } = await store.createRun({ experimentId: '0' });
+        // Small batches take the merge-into-last-chunk path, the one concurrent writers contend on.
+        await Promise.all(Array.from({ length: 40 }, (_, w) => store.logBatch(info.runId, {
+          metrics: Array.from({ length: w % 2 ? 3 : 1 }, (_, i) => point('c', w, w * 10 + i)),
+          params: [{ key: 'shared', value: 'same' }],
+        })));
+        const h = (await store.getMetricHistory(info.runId, 'c')).items;
+        expect(h).toHaveLength(20 * 3 + 20 * 1);
+        expect(new Set(h.map((m) => m.step)).size).toBe(80);
+        expect(metricOf(await store.getRun(info.runId), 'c')?.step).toBe(392);
       });
 
       it('logs inputs, storing each dataset once per (name, digest)', async () => {

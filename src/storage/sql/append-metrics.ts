@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Metric } from '../../tracking/index.js';
 import { decodeChunk, encodeChunk, MAX_CHUNK_POINTS, SMALL_CHUNK_POINTS, type SeriesColumns } from './metric-chunks.js';
+import type { SqlDialectName } from './open-database.js';
 import type { TrackingTables } from './tracking-schema.js';
 
 type Db = Kysely<TrackingTables>;
@@ -37,20 +38,25 @@ function isLater(step: number, ts: number, value: number, step0: number, ts0: nu
 }
 
 /** Appends each key's points as chunks and folds them into latest_metrics, inside `trx`. */
-export async function appendMetrics(trx: Db, runId: string, metrics: readonly Metric[]): Promise<void> {
+export async function appendMetrics(trx: Db, dialect: SqlDialectName, runId: string, metrics: readonly Metric[]): Promise<void> {
   for (const [key, k] of groupByKey(metrics)) {
-    await appendChunks(trx, runId, key, k);
+    await appendChunks(trx, dialect, runId, key, k);
     await upsertLatest(trx, runId, key, k.steps[k.latest]!, k.timestamps[k.latest]!, k.values[k.latest]!);
   }
 }
 
-async function appendChunks(trx: Db, runId: string, key: string, cols: SeriesColumns): Promise<void> {
+async function appendChunks(trx: Db, dialect: SqlDialectName, runId: string, key: string, cols: SeriesColumns): Promise<void> {
   const n = cols.steps.length;
   // Single-point calls (log-metric) would otherwise leave one row per point: merge small
   // appends into a small last chunk, so a series stays a few rows however it was logged.
   if (n < SMALL_CHUNK_POINTS) {
-    const last = await trx.selectFrom('metric_chunks').select(['chunk_id', 'n'])
-      .where('run_uuid', '=', runId).where('key', '=', key).orderBy('chunk_id', 'desc').limit(1).executeTakeFirst();
+    let lastQuery = trx.selectFrom('metric_chunks').select(['chunk_id', 'n'])
+      .where('run_uuid', '=', runId).where('key', '=', key).orderBy('chunk_id', 'desc').limit(1);
+    // Postgres runs writers concurrently (READ COMMITTED): lock the chunk so two merges cannot
+    // both rewrite it from the same old copy. SQLite's BEGIN IMMEDIATE already serializes
+    // writers, and it has no FOR UPDATE.
+    if (dialect === 'postgres') lastQuery = lastQuery.forUpdate();
+    const last = await lastQuery.executeTakeFirst();
     if (last && last.n + n <= SMALL_CHUNK_POINTS) {
       const { data } = await trx.selectFrom('metric_chunks').select('data').where('chunk_id', '=', last.chunk_id).executeTakeFirstOrThrow();
       const old = decodeChunk(data, last.n);

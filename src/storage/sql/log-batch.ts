@@ -25,23 +25,31 @@ export async function logBatch(ctx: StoreContext, runId: string, batch: { metric
     await requireRun(trx, runId, true);
     if (params.size) await insertParams(trx, runId, params);
     await upsertTags(trx, runId, tags);
-    if (metrics.length) await appendMetrics(trx, runId, metrics);
+    if (metrics.length) await appendMetrics(trx, ctx.dialect, runId, metrics);
   });
 }
 
-/** Params are write-once: an existing key with another value is INVALID_ARGUMENT naming both. */
+/** Rows per multi-row INSERT: well under SQLite's and Postgres's bound-parameter limits. */
+const ROWS_PER_INSERT = 1000;
+
+/**
+ * Params are write-once: an existing key with another value is INVALID_ARGUMENT naming both.
+ * Insert-if-absent first, then compare what is stored: with concurrent writers (Postgres) a
+ * check-then-insert could race into a unique violation, this cannot.
+ */
 async function insertParams(trx: Db, runId: string, params: ReadonlyMap<string, string>): Promise<void> {
-  const keys = [...params.keys()];
-  const existing = await trx.selectFrom('params').select(['key', 'value']).where('run_uuid', '=', runId).where('key', 'in', keys).execute();
-  for (const e of existing) {
-    const wanted = params.get(e.key)!;
-    if (e.value !== wanted) {
-      fail('INVALID_ARGUMENT', `param '${e.key}' of run '${runId}' is already '${e.value}' and cannot be changed to '${wanted}': params are write-once`, { field: 'params', key: e.key, oldValue: e.value, newValue: wanted });
+  const rows = [...params].map(([key, value]) => ({ run_uuid: runId, key, value }));
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const part = rows.slice(i, i + ROWS_PER_INSERT);
+    await trx.insertInto('params').values(part).onConflict((oc) => oc.columns(['run_uuid', 'key']).doNothing()).execute();
+    const stored = await trx.selectFrom('params').select(['key', 'value']).where('run_uuid', '=', runId).where('key', 'in', part.map((r) => r.key)).execute();
+    for (const e of stored) {
+      const wanted = params.get(e.key)!;
+      if (e.value !== wanted) {
+        fail('INVALID_ARGUMENT', `param '${e.key}' of run '${runId}' is already '${e.value}' and cannot be changed to '${wanted}': params are write-once`, { field: 'params', key: e.key, oldValue: e.value, newValue: wanted });
+      }
     }
   }
-  const have = new Set(existing.map((e) => e.key));
-  const fresh = keys.filter((k) => !have.has(k)).map((key) => ({ run_uuid: runId, key, value: params.get(key)! }));
-  if (fresh.length) await trx.insertInto('params').values(fresh).execute();
 }
 
 /** Records the datasets a run read; a dataset is stored once per experiment by (name, digest). */

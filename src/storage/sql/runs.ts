@@ -98,9 +98,11 @@ export async function updateRun(ctx: StoreContext, runId: string, patch: { statu
 
 /** Sets tags (replacing values); mlflow.runName also renames the run, as MLflow does. */
 export async function upsertTags(trx: Db, runId: string, tags: readonly (readonly [string, string])[]): Promise<void> {
-  if (tags.length === 0) return;
-  await trx.insertInto('tags').values(tags.map(([key, value]) => ({ run_uuid: runId, key, value })))
-    .onConflict((oc) => oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))).execute();
+  // 1000 rows per statement keeps under the engines' bound-parameter limits (10,000 tags).
+  for (let i = 0; i < tags.length; i += 1000) {
+    await trx.insertInto('tags').values(tags.slice(i, i + 1000).map(([key, value]) => ({ run_uuid: runId, key, value })))
+      .onConflict((oc) => oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') }))).execute();
+  }
   const name = tags.findLast(([key]) => key === RUN_NAME_TAG);
   if (name) await trx.updateTable('runs').set({ name: name[1] }).where('run_uuid', '=', runId).execute();
 }

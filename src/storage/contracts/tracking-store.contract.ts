@@ -382,6 +382,10 @@ export function trackingStoreContract(name: string, makeStore: MakeTrackingStore
         expect(await names('', ['metrics.auc DESC'])).toEqual(['r1', 'r3', 'r2', 'r5', 'r4']);
         expect(await names('', ['metrics.auc ASC'])).toEqual(['r2', 'r3', 'r1', 'r5', 'r4']);
         expect(await names('', ['params.model', 'attributes.start_time DESC'])).toEqual(['r2', 'r1', 'r4', 'r3', 'r5']);
+        // A filter on the ordered metric itself, with more conditions beside it.
+        expect(await names("metrics.auc >= 0.85 and params.model = 'gbdt'", ['metrics.auc ASC'])).toEqual(['r2', 'r1']);
+        expect(await names("metrics.auc > 0.5 and (tags.team LIKE 'ml%' or tags.team IS NULL)", ['metrics.auc DESC'])).toEqual(['r1']);
+        expect(await names("metrics.auc < 2 and params.model != 'linear'", ['metrics.auc DESC', 'attributes.run_name'])).toEqual(['r1', 'r2']);
         // Default order: start_time DESC.
         expect((await store.searchRuns({ experimentIds: [exp] })).items.map((r) => r.info.runName)).toEqual(['r5', 'r4', 'r3', 'r2', 'r1']);
       });

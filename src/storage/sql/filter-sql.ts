@@ -14,6 +14,12 @@ export interface FilterTarget {
   readonly attributes: AttributeColumns;
   /** Key/value tables per entity: id column name and, for metrics, how NaN is flagged. */
   readonly keyValueTables: Partial<Record<'metric' | 'param' | 'tag', { readonly table: string; readonly id: string }>>;
+  /**
+   * Correlated EXISTS probes instead of `id IN (subquery)`: right when the outer query walks an
+   * index in ORDER BY order and stops after a page (each row probed by primary key), wrong when
+   * the outer query must visit every row (then one pass over the (key, value) index is cheaper).
+   */
+  readonly correlated?: boolean;
 }
 
 /**
@@ -21,7 +27,8 @@ export interface FilterTarget {
  * (tracking/search/evaluate.ts, itself MLflow's): a comparison on a key the row lacks is false,
  * except IS NULL; NaN metrics (stored as NULL with is_nan = 1) fail every comparison but `!=`.
  * Keyed entities become `id IN (SELECT id FROM <table> WHERE key = ? AND <cond>)`: the inner
- * query walks the (key, value) index once, whatever the size of the outer table.
+ * query walks the (key, value) index once, whatever the size of the outer table (or, with
+ * `correlated`, EXISTS probes).
  */
 export function filterToSql(expr: FilterExpr, target: FilterTarget): RawBuilder<SqlBool> {
   switch (expr.kind) {
@@ -48,17 +55,27 @@ function compareToSql(c: FilterCompare, target: FilterTarget): RawBuilder<SqlBoo
     case 'tag': {
       const kv = target.keyValueTables[c.entity];
       if (!kv) return unsupported(c);
-      const table = sql.table(kv.table);
-      const keyed = sql`select ${sql.ref(kv.id)} from ${table} where key = ${c.key}`;
-      if (c.op === 'IS NULL') return sql<SqlBool>`${id} not in (${keyed})`;
-      if (c.op === 'IS NOT NULL') return sql<SqlBool>`${id} in (${keyed})`;
-      let cond = condition(sql.ref('value'), c, target.dialect, c.entity === 'metric' ? 'number' : 'string');
-      if (c.entity === 'metric' && c.op === '!=') cond = sql<SqlBool>`(${cond} or is_nan = 1)`;
-      return sql<SqlBool>`${id} in (${keyed} and ${cond})`;
+      const kvId = sql.ref(`kv.${kv.id}`);
+      let cond = condition(sql.ref('kv.value'), c, target.dialect, c.entity === 'metric' ? 'number' : 'string');
+      if (c.entity === 'metric' && c.op === '!=') cond = sql<SqlBool>`(${cond} or kv.is_nan = 1)`;
+      const presence = c.op === 'IS NULL' || c.op === 'IS NOT NULL';
+      const where = presence ? sql`kv.key = ${c.key}` : sql`kv.key = ${c.key} and ${cond}`;
+      const negate = c.op === 'IS NULL';
+      if (target.correlated) {
+        const sub = sql`select 1 from ${sql.table(kv.table)} as kv where ${kvId} = ${id} and ${where}`;
+        return negate ? sql<SqlBool>`not exists (${sub})` : sql<SqlBool>`exists (${sub})`;
+      }
+      const sub = sql`select ${kvId} from ${sql.table(kv.table)} as kv where ${where}`;
+      return negate ? sql<SqlBool>`${id} not in (${sub})` : sql<SqlBool>`${id} in (${sub})`;
     }
     case 'dataset':
       return datasetToSql(c, target);
   }
+}
+
+/** `column op value` for one comparison on an arbitrary column (search planners use it). */
+export function compareColumn(column: string, c: FilterCompare, dialect: SqlDialectName, type: 'string' | 'number'): RawBuilder<SqlBool> {
+  return condition(sql.ref(column), c, dialect, type);
 }
 
 /** Datasets: true when any dataset the run logged satisfies the comparison. */

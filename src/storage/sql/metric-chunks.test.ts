@@ -9,14 +9,33 @@ const cols = (steps: number[], values: number[]) => ({
 
 describe('metric chunks', () => {
   it('round-trips float64 columns with NaN, ±Infinity, -0 and 2^53 exactly', () => {
-    const s = cols([0, 1, 2, 3, 2 ** 53], [Number.NaN, Infinity, -Infinity, -0, 1e-300]);
+    const s = { ...cols([0, 1, 2, 3, 2 ** 53], [Number.NaN, Infinity, -Infinity, -0, 1e-300]), timestamps: Float64Array.from([5, 6, 7, 8, 9]) };
     const bytes = encodeChunk(s);
-    expect(bytes.byteLength).toBe(5 * 24);
+    // Steps span 2^53: stored as float64; timestamps fit base + int32 offsets.
+    expect(bytes.byteLength).toBe(8 + 5 * 8 + (8 + 5 * 4) + 5 * 8);
     const back = decodeChunk(bytes, 5);
     expect(Array.from(back.values)).toEqual([Number.NaN, Infinity, -Infinity, -0, 1e-300]);
     expect(Object.is(back.values[3], -0)).toBe(true);
     expect(back.steps[4]).toBe(2 ** 53);
     expect(() => decodeChunk(bytes.subarray(1), 5)).toThrow();
+  });
+
+  it('still reads the header-less layout of three raw float64 columns', () => {
+    const raw = new Float64Array([0, 1, 1e12, 1e12 + 1, Number.NaN, 2.5]);
+    const back = decodeChunk(new Uint8Array(raw.buffer), 2);
+    expect(Array.from(back.steps)).toEqual([0, 1]);
+    expect(Array.from(back.values)).toEqual([Number.NaN, 2.5]);
+  });
+
+  it('stores a regular series in 16 bytes a point', () => {
+    const n = 1000;
+    const s = cols(Array.from({ length: n }, (_, i) => i * 3), Array.from({ length: n }, Math.random));
+    const bytes = encodeChunk(s);
+    expect(bytes.byteLength).toBe(8 + 2 * (8 + 4 * n) + 8 * n);
+    const back = decodeChunk(bytes, n);
+    expect(back.steps).toEqual(s.steps);
+    expect(back.timestamps).toEqual(s.timestamps);
+    expect(back.values).toEqual(s.values);
   });
 
   it('encodes a slice and decodes from an unaligned buffer', () => {

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { fail } from '../../core/errors.js';
-import { parseOrderBy, parseRunFilter, type OrderClause, type Page, type Run, type SearchRunsQuery, type ViewType } from '../../tracking/index.js';
-import { filterToSql, type FilterTarget } from './filter-sql.js';
+import { parseOrderBy, parseRunFilter, type FilterCompare, type FilterExpr, type OrderClause, type Page, type Run, type SearchRunsQuery, type ViewType } from '../../tracking/index.js';
+import { compareColumn, filterToSql, type FilterTarget } from './filter-sql.js';
 import type { SqlDialectName } from './open-database.js';
 import { decodePageToken, encodePageToken, queryFingerprint } from './page-token.js';
 import { loadRunData } from './run-data.js';
@@ -56,10 +56,21 @@ export async function searchRuns(ctx: StoreContext, query: SearchRunsQuery): Pro
 
   let q = ctx.db.selectFrom('runs').selectAll('runs')
     .where('runs.experiment_id', 'in', expIds).where('runs.lifecycle_stage', 'in', stages);
-  if (filter) q = q.where(filterToSql(filter, target));
+  const first = order[0]?.entity === 'metric' ? requiredMetric(filter, order[0].key) : undefined;
+  const rest = first ? first.rest : filter;
+  if (rest) q = q.where(filterToSql(rest, first ? { ...target, correlated: true } : target));
   const orderTerms: RawBuilder<unknown>[] = [];
   order.forEach((clause, i) => {
     const joined = orderJoin(clause, i);
+    if (joined && i === 0 && first) {
+      // The filter already demands a number for this metric: an inner join whose condition is
+      // that comparison, ordered by the value alone, lets the engine walk the (key, value)
+      // index in order and stop after one page instead of sorting every match.
+      const on = sql<SqlBool>`o0.run_uuid = runs.run_uuid and o0.key = ${clause.key} and ${compareColumn('o0.value', first.compare, ctx.dialect, 'number')}`;
+      q = q.innerJoin(sql`latest_metrics`.as('o0'), (j) => j.on(on)) as unknown as typeof q;
+      orderTerms.push(sql`${sql.ref('o0.value')} ${sql.raw(clause.ascending ? 'asc' : 'desc')}`);
+      return;
+    }
     if (joined) {
       const on = sql<SqlBool>`${sql.ref(`${joined.alias}.run_uuid`)} = runs.run_uuid and ${sql.ref(`${joined.alias}.key`)} = ${clause.key}`;
       q = q.leftJoin(sql`${sql.table(joined.table)}`.as(joined.alias), (j) => j.on(on)) as unknown as typeof q;
@@ -116,4 +127,21 @@ function orderBy(clause: OrderClause, i: number, dialect: SqlDialectName): RawBu
  */
 export function orderColumn(column: string, type: 'string' | 'number', dialect: SqlDialectName): RawBuilder<unknown> {
   return type === 'string' && dialect === 'postgres' ? sql`${sql.ref(column)} collate "C"` : sql`${sql.ref(column)}`;
+}
+
+/** Comparisons that hold only for a present, non-NaN value (`!=` also holds for NaN). */
+const VALUE_OPS = new Set(['=', '>', '>=', '<', '<=']);
+
+/**
+ * When the filter's top level requires metric `key` to be a number (a comparison ANDed with
+ * the rest), that comparison and the rest of the filter; otherwise undefined.
+ */
+export function requiredMetric(filter: FilterExpr | undefined, key: string): { compare: FilterCompare; rest: FilterExpr | undefined } | undefined {
+  if (!filter) return undefined;
+  const items = filter.kind === 'and' ? filter.items : [filter];
+  const index = items.findIndex((e) => e.kind === 'compare' && e.entity === 'metric' && e.key === key && VALUE_OPS.has(e.op) && typeof e.value === 'number');
+  if (index < 0) return undefined;
+  const others = items.filter((_, i) => i !== index);
+  const rest = others.length === 0 ? undefined : others.length === 1 ? others[0] : { kind: 'and' as const, items: others };
+  return { compare: items[index] as FilterCompare, rest };
 }

@@ -67,7 +67,12 @@ describe('SQLite store under real processes', () => {
     await meta.close();
     const points = 50_000;
     const p = start(tmp.dir, [uri, 'batches', run.info.runId, String(points)]);
-    while (p.lines.length < 3) await new Promise((r) => setTimeout(r, 10));
+    let exited = false;
+    void p.exit.then(() => (exited = true));
+    while (p.lines.length < 3) {
+      if (exited) throw new Error('the writer exited before logging three batches');
+      await new Promise((r) => setTimeout(r, 10));
+    }
     // Land the kill at an arbitrary point of the next batch's work.
     await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 40)));
     p.child.kill('SIGKILL');

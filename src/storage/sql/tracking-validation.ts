@@ -14,15 +14,16 @@ export const LIMITS = {
   batchTags: 10_000,
 } as const;
 
-// MLflow: alphanumerics, underscores, dashes, periods, spaces and slashes.
-const KEY_RE = /^[/\w.\- ]+$/;
+// MLflow: alphanumerics, underscores, dashes, periods, spaces, colons and slashes.
+const KEY_RE = /^[/\w.\-: ]+$/;
 
 /** A metric, param or tag key as MLflow accepts it, or INVALID_ARGUMENT naming it. */
 export function checkKey(kind: 'metric' | 'param' | 'tag', key: unknown): string {
   if (typeof key !== 'string' || key.length === 0) fail('INVALID_ARGUMENT', `${kind} key must be a non-empty string`, { field: `${kind}.key` });
   if (key.length > LIMITS.keyLength) fail('INVALID_ARGUMENT', `${kind} key '${key.slice(0, 40)}…' is longer than ${LIMITS.keyLength} characters`, { field: `${kind}.key`, key });
-  if (!KEY_RE.test(key) || key.split('/').some((part) => part === '..' || part === '.') || key.startsWith('/')) {
-    fail('INVALID_ARGUMENT', `invalid ${kind} key '${key}': use letters, digits, _ - . space and / (no '..' or leading '/')`, { field: `${kind}.key`, key });
+  // MLflow also requires a key to be its own normalized path: no '.', '..' or empty segments.
+  if (!KEY_RE.test(key) || key.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+    fail('INVALID_ARGUMENT', `invalid ${kind} key '${key}': use letters, digits, _ - . : space and /, with no '.', '..' or empty path segments`, { field: `${kind}.key`, key });
   }
   return key;
 }

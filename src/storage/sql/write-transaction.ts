@@ -25,19 +25,3 @@ export async function writeTransaction<DB, T>(db: Kysely<DB>, dialect: SqlDialec
     throw translateDbError(err);
   }
 }
-
-/** Runs read queries on one connection and one snapshot (search pages stay consistent). */
-export async function readTransaction<DB, T>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
-  try {
-    return await db.connection().execute(async (conn) => {
-      await sql.raw('begin').execute(conn);
-      try {
-        return await fn(conn);
-      } finally {
-        await sql.raw('commit').execute(conn).catch(() => undefined);
-      }
-    });
-  } catch (err) {
-    throw translateDbError(err);
-  }
-}

@@ -8,3 +8,4 @@ export { WEBHOOK_EVENTS, type WebhookEvent, type WebhookStatus, type Webhook, ty
 export { WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/dispatcher.js';
 export { signWebhook, verifyWebhookSignature, WEBHOOK_HEADERS, WEBHOOK_SIGNATURE_VERSION } from './webhooks/signature.js';
 export { withWebhooks, type WebhookEmitter } from './webhooks/notifying-registry.js';
+export { registerVersion, type RegisterVersionInput } from './register-version.js';

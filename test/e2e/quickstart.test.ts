@@ -2,26 +2,43 @@
  * The main job (`npm start` = `paddock quickstart`) end to end on the real flights data, then
  * the loop a user continues with: change a param, see it in status, reproduce only what changed.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../../src/test-support/cli.js';
+import { CLI, runCli, tempDir } from '../../src/test-support/cli.js';
 
 let dir: string;
 let cleanup: () => void;
 let project: string;
-let output: string;
+let output = '';
+let quickstart: ChildProcess;
+let serverUrl: string;
 
+// `npm start` as a user runs it: the tour, then a server left running until stopped.
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir('paddock-quickstart-test-'));
   project = path.join(dir, 'qs');
-  const r = await runCli(dir, ['quickstart', '--dir', project]);
-  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-  output = r.stdout;
+  quickstart = spawn(process.execPath, [CLI, 'quickstart', '--dir', project], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  quickstart.stderr!.on('data', (d) => (output += d));
+  serverUrl = await new Promise<string>((resolve, reject) => {
+    quickstart.stdout!.on('data', (d) => {
+      output += d;
+      const m = /Paddock server listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (m) resolve(m[1]!);
+    });
+    quickstart.once('close', (code) => reject(new Error(`quickstart exited (${code}) before serving:\n${output}`)));
+  });
 }, 120_000);
-afterAll(() => cleanup());
+afterAll(async () => {
+  if (quickstart.exitCode === null) {
+    const closed = new Promise((resolve) => quickstart.once('close', resolve));
+    quickstart.kill('SIGTERM');
+    await closed;
+  }
+  cleanup();
+});
 
 describe('quickstart', () => {
   it('versions the flights file with the md5 that md5sum computes', () => {
@@ -41,6 +58,27 @@ describe('quickstart', () => {
     expect(metrics.auc).toBeGreaterThan(0.5);
     expect(output).toContain('nothing to reproduce');
     expect(output).toContain('Where to look');
+  });
+
+  it('logged the train and evaluate runs, linked to their stages and data', async () => {
+    const r = await runCli(project, ['runs', 'list', '-e', 'quickstart', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const runs = JSON.parse(r.stdout).runs as { info: { runName: string }; data: { tags: Record<string, string> } }[];
+    expect(runs.map((x) => x.info.runName).sort()).toEqual(['evaluate', 'train']);
+    const train = runs.find((x) => x.info.runName === 'train')!;
+    expect(train.data.tags['paddock.stage']).toBe('train');
+    expect(train.data.tags['paddock.git.commit']).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('registered the champion and serves it over the MLflow API', async () => {
+    const res = await fetch(`${serverUrl}/api/2.0/mlflow/registered-models/alias?name=flights-late&alias=champion`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { model_version: { version: string; run_id: string; aliases: string[] } };
+    expect(body.model_version.version).toBe('1');
+    expect(body.model_version.aliases).toEqual(['champion']);
+    const model = JSON.parse(readFileSync(path.join(project, 'model/model.json'), 'utf8'));
+    expect(body.model_version.run_id).toBe(model.run_id);
+    expect(output).toContain(`curl -s ${serverUrl}/api/v1/openapi.json`);
   });
 
   it('shows a changed param in status and reruns only the stages downstream of it', async () => {

@@ -1,5 +1,6 @@
 // Scores the test set: metrics.json, and plot data (late share by hour, ROC curve).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { paddock } from 'paddock';
 import { connect, params, rows, sqlString } from './db.mjs';
 import { featureVector, predict } from './features.mjs';
 
@@ -18,6 +19,9 @@ for (const { y, p } of scored) {
 const roc = rocCurve(scored);
 const metrics = { accuracy: correct / scored.length, auc: roc.auc, log_loss: loss / scored.length, test_rows: scored.length };
 writeFileSync('metrics.json', `${JSON.stringify(metrics, null, 2)}\n`);
+const run = await paddock.startRun({ experiment: 'quickstart', runName: 'evaluate', tags: { model_run_id: model.run_id } });
+run.logMetrics(metrics);
+await run.end();
 mkdirSync('plots', { recursive: true });
 const byHour = await rows(conn, `SELECT hour, round(avg(late), 4) AS late_rate FROM read_parquet(${sqlString(testFile)}) GROUP BY hour ORDER BY hour`);
 writeFileSync('plots/late_by_hour.csv', `hour,late_rate\n${byHour.map((r) => `${r.hour},${r.late_rate}`).join('\n')}\n`);

@@ -4,6 +4,7 @@ import { checkVersion, lineageOf, parseModelUri, resolveModelUri, type ModelVers
 import { commandOutput } from '../context.js';
 import { renderAudit, renderLineage, renderModel, renderModels, renderVersion, renderVersions } from './models-render.js';
 import { actorOf, addActorOptions, addRegistryOptions, withRegistry } from './models-store.js';
+import { registerModelsRegister } from './models-register.js';
 
 interface SearchFlags {
   readonly filter?: string;
@@ -18,6 +19,7 @@ export function registerModels(program: Command): void {
   const models = program
     .command('models')
     .description('the model registry: registered models, versions, aliases, audit log and lineage');
+  registerModelsRegister(models);
 
   addRegistryOptions(models.command('list'))
     .description("list registered models; filter with MLflow's syntax (name, tags.<key>) plus `or` and parentheses")

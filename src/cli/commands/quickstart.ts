@@ -8,10 +8,11 @@ export function registerQuickstart(program: Command): void {
     .command('quickstart')
     .description('create the example project in a fresh folder and run the loop on real data (what `npm start` does)')
     .option('--dir <dir>', 'where to create the project (default: a new temporary folder)')
-    .action(async (opts: { dir?: string }, cmd: Command) => {
+    .option('--no-serve', 'stop after the tour instead of leaving `paddock server` running')
+    .action(async (opts: { dir?: string; serve: boolean }, cmd: Command) => {
       const out = commandOutput(cmd);
       try {
-        await runQuickstart({ dir: opts.dir, log: (line) => out.line(line) });
+        await runQuickstart({ dir: opts.dir, serve: opts.serve, log: (line) => out.line(line) });
       } catch (err) {
         if (isPaddockError(err)) throw err;
         fail('STAGE_FAILED', `quickstart stopped: ${(err as Error).message}`, {}, err);

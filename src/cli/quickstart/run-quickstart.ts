@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import net from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,41 +10,56 @@ import { fail } from '../../core/errors.js';
 const PACKAGE_ROOT = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
 const CLI = path.join(PACKAGE_ROOT, 'bin/paddock.js');
 
-/** One step of the tour: what it does, and the command a user would type. */
+/** One step of the tour: what it does, and the command a user would type (may depend on the project). */
 interface Step {
   readonly say: string;
-  readonly cmd: readonly string[];
+  readonly cmd: readonly string[] | ((dir: string) => readonly string[]);
 }
 
 const STEPS: readonly Step[] = [
   { say: 'Create the project (paddock.yaml, .paddock/ with the cache)', cmd: ['paddock', 'init'] },
   { say: 'Version the raw data: 3 million flights as a DVC-compatible pointer', cmd: ['paddock', 'add', 'data/flights-3m.parquet'] },
+  { say: 'Commit the pointer and the pipeline to git (runs will record this commit)', cmd: ['git', '-c', 'user.name=Paddock Quickstart', '-c', 'user.email=quickstart@example.com', 'commit', '-qm', 'Quickstart: track the flights data and the pipeline'] },
   { say: 'The pipeline in dvc.yaml', cmd: ['paddock', 'dag'] },
   { say: 'Run it: prepare → train → evaluate, caching every output', cmd: ['paddock', 'repro'] },
   { say: 'Metrics the evaluate stage wrote', cmd: ['paddock', 'metrics', 'show'] },
   { say: 'Run it again: nothing changed, so nothing runs', cmd: ['paddock', 'repro'] },
   { say: 'Everything is up to date', cmd: ['paddock', 'status'] },
   { say: 'Charts of the plot files, as one self-contained page', cmd: ['paddock', 'plots', 'show', '-o', 'plots.html'] },
+  { say: 'The training and evaluation runs the stages logged (linked to the stage, its data and params)', cmd: ['paddock', 'runs', 'list', '-e', 'quickstart'] },
+  { say: 'Register the trained model from its run, and call it the champion', cmd: (dir) => ['paddock', 'models', 'register', 'flights-late', `runs:/${trainRunId(dir)}/model`, '--run', trainRunId(dir), '--alias', 'champion', '--reason', 'quickstart'] },
+  { say: 'Where the champion came from: run, params, data versions, commit', cmd: ['paddock', 'models', 'lineage', 'models:/flights-late@champion'] },
 ];
+
+/** A word as a user would type it in a shell. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/** The train stage writes its run id into the model file. */
+function trainRunId(dir: string): string {
+  return (JSON.parse(readFileSync(path.join(dir, 'model/model.json'), 'utf8')) as { run_id: string }).run_id;
+}
 
 /**
  * The main job of `npm start`: copies examples/quickstart to a fresh folder, versions a real
  * data set (vega-datasets' flights-3m.parquet), runs its pipeline with the real CLI, and says
  * where to look. Each step prints the command a user would type.
  */
-export async function runQuickstart(options: { dir?: string; log: (line: string) => void }): Promise<string> {
+export async function runQuickstart(options: { dir?: string; serve?: boolean; log: (line: string) => void }): Promise<string> {
   const dir = options.dir ? path.resolve(options.dir) : mkdtempSync(path.join(os.tmpdir(), 'paddock-quickstart-'));
   if (existsSync(dir) && readdirSync(dir).length > 0) fail('INVALID_ARGUMENT', `${dir} is not empty: give a new or empty folder with --dir`, { dir });
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   cpSync(path.join(PACKAGE_ROOT, 'examples/quickstart'), dir, { recursive: true });
-  // The stage scripts import duckdb and yaml; they resolve them through Paddock's own modules.
-  symlinkSync(path.join(PACKAGE_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  linkModules(dir);
   cpSync(flightsParquet(), path.join(dir, 'data/flights-3m.parquet'));
   options.log(`Quickstart project in ${dir}\n`);
   await exec('git', ['init', '-q'], dir, options.log, true);
   for (const step of STEPS) {
-    options.log(`# ${step.say}\n$ ${step.cmd.join(' ')}`);
-    await exec(process.execPath, [CLI, ...step.cmd.slice(1)], dir, options.log, false);
+    const cmd = typeof step.cmd === 'function' ? step.cmd(dir) : step.cmd;
+    options.log(`# ${step.say}\n$ ${cmd.map(shellWord).join(' ')}`);
+    if (cmd[0] === 'git') await exec('git', ['add', '-A'], dir, options.log, false);
+    await (cmd[0] === 'git' ? exec('git', cmd.slice(1), dir, options.log, false) : exec(process.execPath, [CLI, ...cmd.slice(1)], dir, options.log, false));
     options.log('');
   }
   options.log([
@@ -53,8 +69,66 @@ export async function runQuickstart(options: { dir?: string; log: (line: string)
     `  ${path.join(dir, 'data/flights-3m.parquet.dvc')}  the data pointer to commit to git`,
     `  ${path.join(dir, 'metrics.json')}    the evaluation; plots in ${path.join(dir, 'plots.html')}`,
     `  ${path.join(dir, '.paddock/logs')}   each stage's log`,
+    `  ${path.join(dir, '.paddock/paddock.db')}  runs, metrics and the model registry (SQLite)`,
   ].join('\n'));
+  if (options.serve ?? true) await serve(dir, options.log);
   return dir;
+}
+
+/**
+ * The stage scripts import duckdb, yaml and Paddock's SDK (`paddock`): a node_modules of links
+ * into Paddock's own installation resolves all three without installing anything.
+ */
+function linkModules(dir: string): void {
+  const modules = path.join(dir, 'node_modules');
+  mkdirSync(path.join(modules, '@duckdb'), { recursive: true });
+  for (const name of ['node-api', 'node-bindings']) {
+    const target = path.join(PACKAGE_ROOT, 'node_modules/@duckdb', name);
+    if (existsSync(target)) symlinkSync(target, path.join(modules, '@duckdb', name), 'dir');
+  }
+  symlinkSync(path.join(PACKAGE_ROOT, 'node_modules/yaml'), path.join(modules, 'yaml'), 'dir');
+  symlinkSync(PACKAGE_ROOT, path.join(modules, 'paddock'), 'dir');
+}
+
+/** Leaves `paddock server` running in the foreground (Ctrl-C stops it), with lines to try. */
+async function serve(dir: string, log: (line: string) => void): Promise<void> {
+  const port = await freePort(5000);
+  const url = `http://127.0.0.1:${port}`;
+  log([
+    '',
+    `# The tracking server and registry, over Paddock's API and MLflow's REST API`,
+    `$ paddock server --port ${port}`,
+    'Try, in another terminal:',
+    `  curl -s ${url}/api/2.0/mlflow/experiments/get-by-name?experiment_name=quickstart`,
+    `  curl -s -X POST ${url}/api/2.0/mlflow/runs/search -H 'content-type: application/json' -d '{"experiment_ids":["1"],"order_by":["metrics.auc DESC"]}'`,
+    `  curl -s "${url}/api/2.0/mlflow/registered-models/alias?name=flights-late&alias=champion"`,
+    `  curl -s ${url}/api/v1/openapi.json`,
+    `  MLFLOW_TRACKING_URI=${url} python -c "import mlflow; print(mlflow.search_runs(experiment_names=['quickstart']))"`,
+    'Ctrl-C stops the server.',
+  ].join('\n'));
+  const server = spawn(process.execPath, [CLI, 'server', '--port', String(port)], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Ctrl-C reaches the whole process group; a plain kill of this process must not orphan it.
+  const stop = () => server.kill('SIGTERM');
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.once('close', () => resolve());
+  });
+}
+
+/** `preferred` when nothing listens there, else any free port. */
+function freePort(preferred: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const probe = net.createServer();
+      probe.once('error', reject);
+      probe.listen(port, '127.0.0.1', () => {
+        const actual = (probe.address() as net.AddressInfo).port;
+        probe.close(() => resolve(actual));
+      });
+    });
+  return tryListen(preferred).catch(() => tryListen(0));
 }
 
 /** The folder of Paddock's package.json, found upwards (this file may be bundled or not). */

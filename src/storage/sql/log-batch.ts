@@ -3,6 +3,7 @@ import { fail } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { DatasetInput, Metric, Param, Tags } from '../../tracking/index.js';
 import { appendMetrics } from './append-metrics.js';
+import { appendSmallBatch, isSmallMetricBatch } from './append-small-batch.js';
 import { requireRun, upsertTags } from './runs.js';
 import type { StoreContext } from './store-context.js';
 import type { TrackingTables } from './tracking-schema.js';
@@ -21,6 +22,8 @@ export async function logBatch(ctx: StoreContext, runId: string, batch: { metric
   checkMetrics(metrics);
   const params = checkParams(batch.params ?? []);
   const tags = checkTags(batch.tags ?? {});
+  // log-metric and small metric batches: fixed statements, no chunk decode (append-small-batch.ts).
+  if (isSmallMetricBatch(metrics, params.size, tags.length)) return appendSmallBatch(ctx, runId, metrics);
   await writeTransaction(ctx.db, ctx.dialect, async (trx) => {
     await requireRun(trx, runId, true);
     if (params.size) await insertParams(trx, runId, params);

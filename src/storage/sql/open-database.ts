@@ -12,6 +12,8 @@ export type SqlDialectName = 'sqlite' | 'postgres';
 export interface SqlDatabase<DB = unknown> {
   readonly db: Kysely<DB>;
   readonly dialect: SqlDialectName;
+  /** The better-sqlite3 handle under `db` (SQLite only), for statements prepared once (hot paths). */
+  readonly sqliteHandle?: Database.Database;
   /** Closes the pool or the SQLite handle. */
   close(): Promise<void>;
 }
@@ -49,7 +51,7 @@ function openSqlite<DB>(file: string, options: OpenDatabaseOptions): SqlDatabase
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: handle }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqliteHandle: handle, close: () => db.destroy() };
 }
 
 function openPostgres<DB>(uri: string): SqlDatabase<DB> {

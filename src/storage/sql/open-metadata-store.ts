@@ -25,7 +25,10 @@ export async function openMetadataStore(uri: string, options: { root: string; ar
   const database = openDatabase<TrackingTables>(uri, { root: options.root });
   try {
     await runMigrations(database.db, database.dialect, MIGRATIONS);
-    const tracking = await SqlTrackingStore.open(database.db, { dialect: database.dialect, artifactsRoot: options.artifactsRoot, ...(options.clock ? { clock: options.clock } : {}) });
+    const tracking = await SqlTrackingStore.open(database.db, {
+      dialect: database.dialect, artifactsRoot: options.artifactsRoot, ...(options.clock ? { clock: options.clock } : {}),
+      ...(database.sqliteHandle ? { sqliteHandle: database.sqliteHandle } : {}),
+    });
     return { tracking, db: database.db, dialect: database.dialect, close: () => database.close() };
   } catch (err) {
     await database.close().catch(() => undefined);

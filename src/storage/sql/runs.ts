@@ -56,7 +56,11 @@ function resolveRunName(argument: string | undefined, tag: string | undefined): 
 /** A run row; NOT_FOUND when unknown, INVALID_STATE when `active` is asked and it is deleted. */
 export async function requireRun(db: Db, runId: string, active = false): Promise<RunRow> {
   checkRunId(runId);
-  const row = await db.selectFrom('runs').selectAll().where('run_uuid', '=', runId).executeTakeFirst();
+  return checkRunRow(runId, await db.selectFrom('runs').selectAll().where('run_uuid', '=', runId).executeTakeFirst(), active);
+}
+
+/** NOT_FOUND when the run's row is absent, INVALID_STATE when `active` is asked and it is deleted. */
+export function checkRunRow<R extends { readonly lifecycle_stage: string }>(runId: string, row: R | undefined, active: boolean): R {
   if (!row) fail('NOT_FOUND', `no run with id '${runId}'`, { runId });
   if (active && row.lifecycle_stage !== 'active') fail('INVALID_STATE', `run '${runId}' is deleted: restore it before writing to it`, { runId });
   return row;

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type {
@@ -8,9 +9,11 @@ import * as experiments from './experiments.js';
 import * as batch from './log-batch.js';
 import * as history from './metric-history.js';
 import type { SqlDialectName } from './open-database.js';
+import { sqliteStatements } from './raw-statements.js';
 import * as runs from './runs.js';
 import { searchExperiments } from './search-experiments.js';
 import { searchRuns } from './search-runs.js';
+import { SeriesTailCache } from './series-tail-cache.js';
 import type { StoreContext } from './store-context.js';
 import type { TrackingTables } from './tracking-schema.js';
 
@@ -20,6 +23,11 @@ export interface SqlTrackingStoreOptions {
   /** Default artifact root: experiment N stores under `<artifactsRoot>/N`. */
   readonly artifactsRoot: string;
   readonly clock?: Clock;
+  /**
+   * The better-sqlite3 handle `db` runs on (SQLite only): log-metric's fixed statements are then
+   * prepared once on it instead of built, compiled and prepared per call by Kysely.
+   */
+  readonly sqliteHandle?: BetterSqlite3.Database;
 }
 
 /**
@@ -31,7 +39,10 @@ export class SqlTrackingStore implements TrackingStore {
   private readonly ctx: StoreContext;
 
   private constructor(db: Kysely<TrackingTables>, options: SqlTrackingStoreOptions) {
-    this.ctx = { db, dialect: options.dialect, artifactsRoot: options.artifactsRoot, clock: options.clock ?? systemClock };
+    this.ctx = {
+      db, dialect: options.dialect, artifactsRoot: options.artifactsRoot, clock: options.clock ?? systemClock, tails: new SeriesTailCache(),
+      ...(options.dialect === 'sqlite' && options.sqliteHandle ? { sqlite: sqliteStatements(options.sqliteHandle) } : {}),
+    };
   }
 
   /** A store over a migrated database; ensures experiment 0 "Default" exists, as MLflow does. */

@@ -1,9 +1,7 @@
-import path from 'node:path';
-import { openProject } from '../app.js';
+import { openMetadata, openProject } from '../app.js';
 import type { JsonHttp } from '../client/http-json.js';
 import { HttpTrackingStore } from '../client/http-tracking-store.js';
 import { fail } from '../core/errors.js';
-import { openMetadataStore } from '../storage/sql/open-metadata-store.js';
 import type { TrackingStore } from '../tracking/index.js';
 import type { ArtifactSettings } from './artifact-sink.js';
 
@@ -46,9 +44,7 @@ export async function openTracking(location: TrackingLocation): Promise<OpenedTr
     ...(location.env ? { env: location.env } : {}),
     ...(uri ? { flags: { 'metadata.uri': checkDatabaseUri(uri) } } : {}),
   });
-  // TODO(lead): switch to app.ts `openMetadata(project)` once it lands; this is the same choice.
-  const artifactsRoot = /^[a-z][a-z0-9+.-]*:/i.test(project.config.artifacts.root) ? project.config.artifacts.root : path.resolve(project.root, project.config.artifacts.root);
-  const metadata = await openMetadataStore(project.config.metadata.uri, { root: project.root, artifactsRoot });
+  const metadata = await openMetadata(project);
   return {
     tracking: metadata.tracking,
     batchSize: 10_000,

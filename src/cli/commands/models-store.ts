@@ -1,10 +1,8 @@
 import os from 'node:os';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { openProject } from '../../app.js';
+import { openMetadata, openProject } from '../../app.js';
 import { fail } from '../../core/errors.js';
 import type { Actor, RegistryStore } from '../../registry/index.js';
-import { openMetadataStore } from '../../storage/sql/open-metadata-store.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import type { TrackingStore } from '../../tracking/index.js';
 import { commandCwd } from '../context.js';
@@ -47,9 +45,7 @@ export async function withRegistry<T>(cmd: Command, fn: (registry: RegistryStore
     fail('INVALID_ARGUMENT', `--tracking-uri '${uri}': the models commands read a database (sqlite:<path> or postgres://…); for a server, use its REST API`, { field: 'trackingUri', uri });
   }
   const project = openProject({ cwd: commandCwd(cmd), logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
-  // TODO(lead): use app.ts's metadata opener once it lands; this is the same choice openTracking makes.
-  const artifactsRoot = /^[a-z][a-z0-9+.-]*:/i.test(project.config.artifacts.root) ? project.config.artifacts.root : path.resolve(project.root, project.config.artifacts.root);
-  const metadata = await openMetadataStore(project.config.metadata.uri, { root: project.root, artifactsRoot });
+  const metadata = await openMetadata(project);
   try {
     return await fn(new SqlRegistryStore(metadata), metadata.tracking);
   } finally {

@@ -38,6 +38,14 @@ export class SeriesTailCache {
     return tail.cols;
   }
 
+  /**
+   * The cached tail unchecked, for a write that itself verifies it still is the database's
+   * (append-small-batch.ts, PG_MERGE_CACHED).
+   */
+  peek(runId: string, key: string): SeriesTail | undefined {
+    return this.tails.get(tailId(runId, key));
+  }
+
   /** Records a committed tail. */
   set(runId: string, key: string, tail: SeriesTail): void {
     const id = tailId(runId, key);

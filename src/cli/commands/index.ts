@@ -22,6 +22,7 @@ import { registerRuns } from './runs.js';
 import { registerExperiments } from './experiments.js';
 import { registerServer } from './server.js';
 import { registerTokens } from './tokens.js';
+import { registerWebhooks } from './webhooks.js';
 
 /** Every CLI command, one file each; each file only parses, calls a use-case and renders. */
 export function registerCommands(program: Command): void {
@@ -48,4 +49,5 @@ export function registerCommands(program: Command): void {
   registerExperiments(program);
   registerServer(program);
   registerTokens(program);
+  registerWebhooks(program);
 }

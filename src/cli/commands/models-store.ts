@@ -2,8 +2,9 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { openMetadata, openProject } from '../../app.js';
 import { fail } from '../../core/errors.js';
-import type { Actor, RegistryStore } from '../../registry/index.js';
+import type { Actor, RegistryStore, WebhookStore } from '../../registry/index.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
+import { SqlWebhookStore } from '../../storage/sql/registry/sql-webhook-store.js';
 import type { TrackingStore } from '../../tracking/index.js';
 import { commandCwd } from '../context.js';
 
@@ -38,7 +39,7 @@ function safeUserName(): string {
  * Opens the registry (and the tracking store beside it, for lineage) in the project's metadata
  * database or the one --tracking-uri names, runs `fn`, and closes the database.
  */
-export async function withRegistry<T>(cmd: Command, fn: (registry: RegistryStore, tracking: TrackingStore) => Promise<T>): Promise<T> {
+export async function withRegistry<T>(cmd: Command, fn: (registry: RegistryStore, tracking: TrackingStore, webhooks: WebhookStore) => Promise<T>): Promise<T> {
   const opts = cmd.optsWithGlobals() as { trackingUri?: string };
   const uri = opts.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
   if (uri && !/^(sqlite:|postgres(ql)?:\/\/)/i.test(uri)) {
@@ -47,7 +48,7 @@ export async function withRegistry<T>(cmd: Command, fn: (registry: RegistryStore
   const project = openProject({ cwd: commandCwd(cmd), logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
   const metadata = await openMetadata(project);
   try {
-    return await fn(new SqlRegistryStore(metadata), metadata.tracking);
+    return await fn(new SqlRegistryStore(metadata), metadata.tracking, new SqlWebhookStore(metadata));
   } finally {
     await metadata.close();
   }

@@ -7,7 +7,9 @@ import { SqlTokenStore } from '../../http/auth/token-store.js';
 import { cachedArtifactStores } from '../../http/open-artifacts.js';
 import { buildServer } from '../../http/server.js';
 import { openObjectStore } from '../../storage/artifacts/open-object-store.js';
+import { WebhookDispatcher, withWebhooks } from '../../registry/index.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
+import { SqlWebhookStore } from '../../storage/sql/registry/sql-webhook-store.js';
 import { commandOutput, commandProject } from '../context.js';
 
 interface ServerFlags {
@@ -36,7 +38,10 @@ export function registerServer(program: Command): void {
       });
       const { server: settings } = project.config;
       const meta = await openMetadata(project);
-      const registry = new SqlRegistryStore({ db: meta.db as never, dialect: meta.dialect, close: async () => undefined });
+      const database = { db: meta.db as never, dialect: meta.dialect, close: async () => undefined };
+      // Registry writes through the server notify the registered webhooks, off the request path.
+      const webhooks = new WebhookDispatcher({ store: new SqlWebhookStore(database), onError: (message, err) => project.logger.warn({ err }, message) });
+      const registry = withWebhooks(new SqlRegistryStore(database), webhooks);
       const tokens = new SqlTokenStore(meta.db);
       const app = await buildServer({
         tracking: meta.tracking,
@@ -59,6 +64,7 @@ export function registerServer(program: Command): void {
       out.line('Shutting down…');
       // In-flight requests finish; idle keep-alive sockets close at once.
       await app.close();
+      await webhooks.close();
       await meta.close();
     });
 }

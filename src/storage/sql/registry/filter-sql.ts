@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { fail } from '../../../core/errors.js';
 import type { FilterCompare, FilterExpr, FilterValue } from '../../../tracking/index.js';
+import { likeToGlob } from '../filter-sql.js';
 import type { SqlDialectName } from '../open-database.js';
 
 /** How one search maps filter keys onto SQL. */
@@ -61,14 +62,3 @@ function scalar(v: FilterValue): string | number {
   return Array.isArray(v) ? (v[0] as string | number) : (v as string | number);
 }
 
-/** `%`/`_` wildcards → GLOB's `*`/`?`, with GLOB's own specials made literal by brackets. */
-export function likeToGlob(pattern: string): string {
-  let out = '';
-  for (const ch of pattern) {
-    if (ch === '%') out += '*';
-    else if (ch === '_') out += '?';
-    else if (ch === '*' || ch === '?' || ch === '[') out += `[${ch}]`;
-    else out += ch;
-  }
-  return out;
-}

@@ -9,10 +9,11 @@ import type { TrackingStore } from '../tracking/index.js';
 import type { RegistryStore } from '../registry/index.js';
 import { SqlTokenStore } from './auth/token-store.js';
 import type { Limits } from './context.js';
-import { cachedArtifactStores } from './open-artifacts.js';
+import type { ObjectStore } from '../core/object-store.js';
+import { cachedArtifactStores, type StoreOpener } from './open-artifacts.js';
 import { buildServer } from './server.js';
 
-/** A real server on loopback over a fresh SQLite store and artifact directory (tests, benches). */
+/** A real server on loopback, by default over a fresh SQLite store and artifact directory (tests, benches). */
 export interface TestServer {
   readonly url: string;
   readonly app: FastifyInstance;
@@ -24,17 +25,36 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** What a test server runs over; by default a fresh SQLite file and artifact directory. */
+export interface TestServerOptions {
+  readonly auth?: boolean;
+  readonly limits?: Partial<Limits>;
+  /** Metadata database URI (e.g. `postgres://…` with a fresh schema); default a SQLite file in the temp dir. */
+  readonly metadataUri?: string;
+  /** Artifact root (a directory or `s3://bucket/prefix`); default `<temp dir>/artifacts`. */
+  readonly artifactRoot?: string;
+  /** Opens the object store under an artifact URI; default FsObjectStore. Stores are closed with the server. */
+  readonly artifacts?: StoreOpener;
+}
+
 /** Starts the server on 127.0.0.1, port 0. */
-export async function startTestServer(options: { auth?: boolean; limits?: Partial<Limits> } = {}): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'paddock-http-'));
-  const artifactRoot = path.join(dir, 'artifacts');
-  const meta = await openMetadataStore('sqlite:paddock.db', { root: dir, artifactsRoot: artifactRoot });
+  const artifactRoot = options.artifactRoot ?? path.join(dir, 'artifacts');
+  const meta = await openMetadataStore(options.metadataUri ?? 'sqlite:paddock.db', { root: dir, artifactsRoot: artifactRoot });
+  // Remember every store opened, so S3 clients and their keep-alive sockets end with the server.
+  const opened: ObjectStore[] = [];
+  const open = options.artifacts ?? ((uri: string) => new FsObjectStore(uri));
   const registry = new SqlRegistryStore({ db: meta.db as never, dialect: meta.dialect, close: async () => undefined });
   const tokens = new SqlTokenStore(meta.db);
   const app = await buildServer({
     tracking: meta.tracking,
     registry,
-    artifacts: cachedArtifactStores((uri) => new FsObjectStore(uri)),
+    artifacts: cachedArtifactStores((uri) => {
+      const store = open(uri);
+      opened.push(store);
+      return store;
+    }),
     artifactRoot,
     auth: options.auth ? { tokens } : false,
     limits: options.limits,
@@ -50,6 +70,7 @@ export async function startTestServer(options: { auth?: boolean; limits?: Partia
     tokens,
     async close() {
       await app.close();
+      await Promise.allSettled(opened.map((store) => store.close?.()));
       await meta.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -58,6 +58,9 @@ function openPostgres<DB>(uri: string): SqlDatabase<DB> {
   const pool = new pg.Pool({
     connectionString: uri,
     max: 10,
+    // Idle pooled connections must not keep the process alive: an SDK script that ends its runs
+    // but never closes the client would otherwise linger for pg's idle timeout (10 s) at exit.
+    allowExitOnIdle: true,
     // Times and counts are bigint columns; pg returns int8 as strings unless told otherwise.
     // Set per pool, never on pg's global type registry, so other pg users are unaffected.
     types: {

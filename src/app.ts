@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILE, loadConfig, type Config } from './core/config.js';
+import { CONFIG_FILE, loadConfig, type Config, type RemoteConfig } from './core/config.js';
 import { fail } from './core/errors.js';
 import { createLogger } from './core/logging.js';
 import type { ObjectStore } from './core/object-store.js';
@@ -65,6 +65,15 @@ export function openProject(options: OpenOptions): Project {
  */
 export function openMetadata(project: Pick<Project, 'root' | 'config'>): Promise<MetadataStore> {
   return openMetadataStore(project.config.metadata.uri, { root: project.root, artifactsRoot: artifactsRootOf(project) });
+}
+
+/**
+ * How to open an object store under the artifact root: the URL plus the artifact settings
+ * (S3 endpoint, region, credentials). The server and the SDK open artifact stores with this.
+ */
+export function artifactStoreConfig(project: Pick<Project, 'config'>, url: string): RemoteConfig {
+  const a = project.config.artifacts;
+  return { url, endpoint: a.endpoint, region: a.region, access_key_id: a.access_key_id, secret_access_key: a.secret_access_key, force_path_style: true };
 }
 
 /** The artifact root as stores see it: a URI (s3://…) as is, a directory (or file:dir) absolute. */

@@ -37,6 +37,9 @@ export const configSchema = z.strictObject({
   artifacts: z.strictObject({
     root: z.string().default('.paddock/artifacts').describe('where run artifacts go: a directory or s3://bucket/prefix'),
     endpoint: z.string().optional().describe('S3 endpoint for an s3:// artifact root'),
+    region: z.string().default('us-east-1'),
+    access_key_id: z.string().optional().describe('S3 credentials (default: the usual AWS_* environment)'),
+    secret_access_key: z.string().optional(),
   }).prefault({}),
   server: z.strictObject({
     host: z.string().default('127.0.0.1'),

@@ -308,14 +308,13 @@ describe('local SDK (no server) with postgres:// metadata and an s3:// artifact 
       'artifacts:',
       `  root: s3://${BUCKET}/local`,
       `  endpoint: ${s3.endpoint}`,
+      `  access_key_id: ${s3.accessKeyId}`,
+      `  secret_access_key: ${s3.secretAccessKey}`,
       '',
     ].join('\n'));
     const file = path.join(project, 'summary.json');
     writeFileSync(file, '{"rows": 3}\n');
-    // artifacts.* has no credential keys: the S3 adapter takes them from the AWS_* environment.
-    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-    process.env.AWS_ACCESS_KEY_ID = s3.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = s3.secretAccessKey;
+    // Credentials come from artifacts.* in paddock.yaml (the AWS_* environment is the fallback).
     const client = createClient({ cwd: project, handleExit: false, env: {} });
     let runId: string;
     let experimentId: string;
@@ -328,8 +327,6 @@ describe('local SDK (no server) with postgres:// metadata and an s3:// artifact 
       expect((await (await client.store()).getRun(runId)).info.artifactUri).toBe(`s3://${BUCKET}/local/${experimentId}/${runId}/artifacts`);
     } finally {
       await client.close();
-      restoreEnv('AWS_ACCESS_KEY_ID', saved.id);
-      restoreEnv('AWS_SECRET_ACCESS_KEY', saved.secret);
     }
     const key = `local/${experimentId}/${runId}/artifacts/reports/summary.json`;
     expect((await bucketKeys()).filter((k) => k.startsWith('local/'))).toEqual([key]);
@@ -377,8 +374,3 @@ describe('local SDK (no server) with postgres:// metadata and an s3:// artifact 
     expect(byKey(got.body.run.data.metrics)).toEqual({ loss: 1 / 100 });
   });
 });
-
-function restoreEnv(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}

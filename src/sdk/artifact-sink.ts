@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { JsonHttp } from '../client/http-json.js';
+import type { RemoteConfig } from '../core/config.js';
 import { fail, fromSystemError } from '../core/errors.js';
 import type { ObjectStore } from '../core/object-store.js';
 import { openObjectStore } from '../storage/artifacts/open-object-store.js';
@@ -20,8 +21,8 @@ export interface ArtifactSettings {
   readonly root: string;
   /** config `artifacts.root` (where `mlflow-artifacts:/…` points when no server is used). */
   readonly artifactsRoot?: string;
-  /** config `artifacts.endpoint` for s3:// roots. */
-  readonly endpoint?: string;
+  /** S3 settings for s3:// roots (config `artifacts.*`): endpoint, region, credentials. */
+  readonly s3?: Omit<RemoteConfig, 'url'>;
 }
 
 /**
@@ -41,7 +42,7 @@ export function artifactSinkFor(artifactUri: string, options: { http?: JsonHttp;
 
 function openStore(url: string, settings: ArtifactSettings): ObjectStore {
   return openObjectStore(
-    { url, region: 'us-east-1', force_path_style: true, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) },
+    { region: 'us-east-1', force_path_style: true, ...settings.s3, url },
     { root: settings.root, name: 'artifacts' },
   );
 }

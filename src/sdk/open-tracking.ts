@@ -1,4 +1,4 @@
-import { openMetadata, openProject } from '../app.js';
+import { artifactStoreConfig, openMetadata, openProject } from '../app.js';
 import type { JsonHttp } from '../client/http-json.js';
 import { HttpTrackingStore } from '../client/http-tracking-store.js';
 import { fail } from '../core/errors.js';
@@ -51,7 +51,7 @@ export async function openTracking(location: TrackingLocation): Promise<OpenedTr
     artifacts: {
       root: project.root,
       artifactsRoot: project.config.artifacts.root,
-      ...(project.config.artifacts.endpoint ? { endpoint: project.config.artifacts.endpoint } : {}),
+      s3: artifactStoreConfig(project, project.config.artifacts.root),
     },
     close: () => metadata.close(),
   };

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { artifactsRootOf, openMetadata } from '../../app.js';
-import type { RemoteConfig } from '../../core/config.js';
-import type { ObjectStore } from '../../core/object-store.js';
+import { artifactStoreConfig, artifactsRootOf, openMetadata } from '../../app.js';
 import type { Project } from '../../core/project.js';
 import { SqlTokenStore } from '../../http/auth/token-store.js';
 import { cachedArtifactStores } from '../../http/open-artifacts.js';
@@ -18,10 +16,9 @@ interface ServerFlags {
   readonly auth?: boolean;
 }
 
-/** Object stores for artifact URIs under the configured root (S3 endpoint from artifacts.endpoint). */
-function artifactOpener(project: Project): (uri: string) => ObjectStore {
-  const endpoint = project.config.artifacts.endpoint;
-  return cachedArtifactStores((uri) => openObjectStore({ url: uri, endpoint, region: 'us-east-1', force_path_style: true } as RemoteConfig, { root: project.root, name: 'artifacts' }));
+/** Object stores for artifact URIs under the configured root (S3 settings from `artifacts.*`). */
+function artifactOpener(project: Project): ReturnType<typeof cachedArtifactStores> {
+  return cachedArtifactStores((uri) => openObjectStore(artifactStoreConfig(project, uri), { root: project.root, name: 'artifacts' }));
 }
 
 export function registerServer(program: Command): void {
@@ -41,12 +38,13 @@ export function registerServer(program: Command): void {
       const database = { db: meta.db as never, dialect: meta.dialect, close: async () => undefined };
       // Registry writes through the server notify the registered webhooks, off the request path.
       const webhooks = new WebhookDispatcher({ store: new SqlWebhookStore(database), onError: (message, err) => project.logger.warn({ err }, message) });
+      const artifacts = artifactOpener(project);
       const registry = withWebhooks(new SqlRegistryStore(database), webhooks);
       const tokens = new SqlTokenStore(meta.db);
       const app = await buildServer({
         tracking: meta.tracking,
         registry,
-        artifacts: artifactOpener(project),
+        artifacts,
         artifactRoot: artifactsRootOf(project),
         auth: settings.auth ? { tokens } : false,
         limits: { bodyLimitBytes: Math.round(settings.body_limit_mb * 2 ** 20), maxBatchMetrics: settings.max_batch_metrics },
@@ -65,6 +63,7 @@ export function registerServer(program: Command): void {
       // In-flight requests finish; idle keep-alive sockets close at once.
       await app.close();
       await webhooks.close();
+      await artifacts.closeAll();
       await meta.close();
     });
 }

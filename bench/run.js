@@ -10,9 +10,10 @@ import { reproNoop } from './repro-noop.js';
 import { pushS3 } from './push-s3.js';
 import { httpLogMetric } from './http-log-metric.js';
 import { trackingIngest } from './tracking-ingest.js';
+import { validate } from './validate.js';
 import { ROOT, table } from './lib.js';
 
-const BENCHMARKS = { 'add-large': addLarge, 'add-many': addMany, 'repro-noop': reproNoop, 'push-s3': pushS3, 'tracking-ingest': trackingIngest, 'http-log-metric': httpLogMetric };
+const BENCHMARKS = { 'add-large': addLarge, 'add-many': addMany, 'repro-noop': reproNoop, 'push-s3': pushS3, 'tracking-ingest': trackingIngest, 'http-log-metric': httpLogMetric, validate };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : Object.keys(BENCHMARKS);

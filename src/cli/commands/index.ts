@@ -23,6 +23,7 @@ import { registerExperiments } from './experiments.js';
 import { registerServer } from './server.js';
 import { registerTokens } from './tokens.js';
 import { registerWebhooks } from './webhooks.js';
+import { registerValidate } from './validate.js';
 
 /** Every CLI command, one file each; each file only parses, calls a use-case and renders. */
 export function registerCommands(program: Command): void {
@@ -50,4 +51,5 @@ export function registerCommands(program: Command): void {
   registerServer(program);
   registerTokens(program);
   registerWebhooks(program);
+  registerValidate(program);
 }

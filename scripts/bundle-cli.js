@@ -10,7 +10,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', '@duckdb/*', '@aws-sdk/*', 'pino'],
+  external: ['better-sqlite3', '@duckdb/*', '@aws-sdk/*', 'pino', 'onnxruntime-node'],
   logLevel: 'warning',
   banner: { js: "import { createRequire as __paddockRequire } from 'node:module'; const require = __paddockRequire(import.meta.url);" },
 });

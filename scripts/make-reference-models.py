@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Builds the reference ONNX models the runtime tests check Paddock's inference path against.
+
+Writes test/fixtures/models/torch-mlp.onnx (a small PyTorch MLP exported with torch.onnx) and
+test/fixtures/models/torch-mlp.expected.json (20 fixed input rows and PyTorch's own outputs for
+them, full float32 precision), so the tests compare onnxruntime-node's predictions with the
+framework that trained the model, not with Paddock's own code.
+
+The outputs are committed; this script only needs to run again when the fixture should change.
+Regenerate (Debian's packages, not a virtualenv, so the result does not depend on pip):
+
+    apt-get install -y python3-torch python3-onnx
+    /usr/bin/python3 scripts/make-reference-models.py
+
+Generated with torch 1.13 / onnx 1.12 (Debian 12); opset 13 runs on onnxruntime 1.30.
+"""
+
+import json
+import os
+
+import onnx
+import torch
+
+SEED = 20240601
+FEATURES = 6
+OPSET = 13
+OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "models")
+
+
+def synthetic_data(gen: torch.Generator, rows: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """A separable-ish binary task: label from a fixed linear rule plus a nonlinearity."""
+    x = torch.randn(rows, FEATURES, generator=gen)
+    score = 1.5 * x[:, 0] - 2.0 * x[:, 1] + 0.5 * x[:, 2] * x[:, 3] + 0.3 * x[:, 4] ** 2 - 0.2
+    return x, (score > 0).float().unsqueeze(1)
+
+
+def build_model() -> torch.nn.Module:
+    return torch.nn.Sequential(
+        torch.nn.Linear(FEATURES, 16),
+        torch.nn.ReLU(),
+        torch.nn.Linear(16, 1),
+        torch.nn.Sigmoid(),
+    )
+
+
+def train(model: torch.nn.Module, gen: torch.Generator) -> None:
+    x, y = synthetic_data(gen, 512)
+    opt = torch.optim.Adam(model.parameters(), lr=0.05)
+    loss_fn = torch.nn.BCELoss()
+    for _ in range(50):
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+
+
+def main() -> None:
+    torch.manual_seed(SEED)
+    gen = torch.Generator().manual_seed(SEED)
+    model = build_model()
+    train(model, gen)
+    model.eval()
+
+    os.makedirs(OUT_DIR, exist_ok=True)
+    onnx_path = os.path.join(OUT_DIR, "torch-mlp.onnx")
+    torch.onnx.export(
+        model,
+        torch.zeros(1, FEATURES),
+        onnx_path,
+        input_names=["input"],
+        output_names=["output"],
+        dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+        opset_version=OPSET,
+    )
+    onnx.checker.check_model(onnx.load(onnx_path))
+
+    inputs, _ = synthetic_data(gen, 20)
+    with torch.no_grad():
+        outputs = model(inputs)
+    expected = {
+        "generator": f"scripts/make-reference-models.py (torch {torch.__version__}, onnx {onnx.__version__}, opset {OPSET})",
+        "input": {"name": "input", "dims": list(inputs.shape), "rows": inputs.tolist()},
+        "output": {"name": "output", "dims": list(outputs.shape), "rows": outputs.tolist()},
+    }
+    with open(os.path.join(OUT_DIR, "torch-mlp.expected.json"), "w", encoding="utf-8") as f:
+        json.dump(expected, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+/**
+ * The one inference path: every model Paddock serves or evaluates (trained in Python and exported
+ * with torch.onnx / skl2onnx, or by Paddock's built-in trainers) runs through this module on
+ * onnxruntime-node. The runtime is loaded lazily so CLI start-up does not pay for its native
+ * library, and its errors are translated into the catalogue here, never leaked as raw stacks.
+ */
+import { readFile } from 'node:fs/promises';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { fail, fromSystemError } from '../../core/errors.js';
+
+/** One dimension: a fixed size, a symbolic name (e.g. `batch`), or null when unknown. */
+export type OnnxDim = number | string | null;
+
+/** Name, element type and shape of one model input or output. */
+export interface OnnxValueInfo {
+  readonly name: string;
+  /** False for sequences and maps (e.g. skl2onnx's ZipMap output). */
+  readonly isTensor: boolean;
+  /** onnxruntime's element type name (`float32`, `float64`, `int64`, `string`, …); null for non-tensors. */
+  readonly elementType: string | null;
+  readonly shape: readonly OnnxDim[];
+}
+
+/** The data a caller can feed: the element types tabular models take. */
+export type OnnxFeedData = Float32Array | Float64Array | BigInt64Array | readonly string[];
+
+/** One named input tensor. */
+export interface OnnxFeed {
+  readonly data: OnnxFeedData;
+  readonly dims: readonly number[];
+}
+
+/** One named output tensor as the runtime returned it. */
+export interface OnnxResult {
+  readonly data: Tensor['data'];
+  readonly dims: readonly number[];
+  readonly type: string;
+}
+
+/** A loaded model, ready to run. */
+export interface OnnxModel {
+  readonly path: string;
+  readonly inputs: readonly OnnxValueInfo[];
+  readonly outputs: readonly OnnxValueInfo[];
+  /** Runs the model; feeds are checked against `inputs` first so errors name the input. */
+  run(feeds: Readonly<Record<string, OnnxFeed>>): Promise<Record<string, OnnxResult>>;
+  /** Frees the native session; the model cannot run afterwards. */
+  close(): Promise<void>;
+}
+
+type Ort = typeof import('onnxruntime-node');
+let ortPromise: Promise<Ort> | undefined;
+
+/** Loads onnxruntime-node once, on first use (it is CommonJS: take the default export when present). */
+function loadOrt(): Promise<Ort> {
+  ortPromise ??= import('onnxruntime-node').then((m) => ((m as { default?: Ort }).default ?? m) as Ort);
+  return ortPromise;
+}
+
+/** Which element type each kind of feed data carries, for the type check before running. */
+function feedType(data: OnnxFeedData): string {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof BigInt64Array) return 'int64';
+  return 'string';
+}
+
+function describeValue(meta: InferenceSession.ValueMetadata): OnnxValueInfo {
+  if (!meta.isTensor) return { name: meta.name, isTensor: false, elementType: null, shape: [] };
+  const shape = meta.shape.map((d): OnnxDim => (typeof d === 'number' && d < 0 ? null : d));
+  return { name: meta.name, isTensor: true, elementType: meta.type, shape };
+}
+
+/** `[batch, 6]` style rendering for error messages. */
+export function formatShape(shape: readonly OnnxDim[]): string {
+  return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+}
+
+/** The first line of a runtime error, without onnxruntime's stack or internal file names. */
+function runtimeMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]!.replace(/^\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*/, '').slice(0, 300);
+}
+
+/**
+ * Loads an ONNX model file. A missing file → PATH_NOT_FOUND; a file onnxruntime cannot parse →
+ * INVALID_ARGUMENT naming it ("not an ONNX model").
+ */
+export async function loadOnnxModel(path: string): Promise<OnnxModel> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw fromSystemError(err, path);
+  }
+  const ort = await loadOrt();
+  let session: InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes);
+  } catch (err) {
+    return fail('INVALID_ARGUMENT', `${path}: not an ONNX model (${runtimeMessage(err)})`, { path }, err);
+  }
+  const inputs = session.inputMetadata.map(describeValue);
+  const outputs = session.outputMetadata.map(describeValue);
+  return {
+    path,
+    inputs,
+    outputs,
+    run: (feeds) => runSession(ort, session, path, inputs, feeds),
+    close: () => session.release(),
+  };
+}
+
+/** Checks one feed against its declared input: element type, rank, fixed dims and data length. */
+function checkFeed(path: string, info: OnnxValueInfo, feed: OnnxFeed): void {
+  const given = formatShape(feed.dims);
+  const expected = formatShape(info.shape);
+  const details = { path, input: info.name, expected: info.shape, given: feed.dims };
+  const type = feedType(feed.data);
+  if (info.elementType !== null && type !== info.elementType) {
+    fail('INVALID_ARGUMENT', `${path}: input '${info.name}' takes ${info.elementType} data, got ${type}`, { ...details, expectedType: info.elementType, givenType: type });
+  }
+  const rankOk = info.shape.length === 0 || info.shape.length === feed.dims.length;
+  const dimsOk = rankOk && info.shape.every((d, i) => typeof d !== 'number' || d === feed.dims[i]);
+  if (!dimsOk || feed.dims.some((d) => !Number.isInteger(d) || d < 0)) {
+    fail('INVALID_ARGUMENT', `${path}: input '${info.name}' expects shape ${expected}, got ${given}`, details);
+  }
+  const size = feed.dims.reduce((a, b) => a * b, 1);
+  if (feed.data.length !== size) {
+    fail('INVALID_ARGUMENT', `${path}: input '${info.name}' has shape ${given} (${size} values) but ${feed.data.length} values were given`, details);
+  }
+}
+
+async function runSession(
+  ort: Ort,
+  session: InferenceSession,
+  path: string,
+  inputs: readonly OnnxValueInfo[],
+  feeds: Readonly<Record<string, OnnxFeed>>,
+): Promise<Record<string, OnnxResult>> {
+  const known = new Set(inputs.map((i) => i.name));
+  const unknown = Object.keys(feeds).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    fail('INVALID_ARGUMENT', `${path}: unknown input '${unknown[0]}'; the model takes ${[...known].map((n) => `'${n}'`).join(', ')}`, { path, input: unknown[0] });
+  }
+  const tensors: Record<string, Tensor> = {};
+  for (const info of inputs) {
+    const feed = feeds[info.name];
+    if (feed === undefined) {
+      fail('INVALID_ARGUMENT', `${path}: missing input '${info.name}' (expected ${info.elementType ?? 'value'} of shape ${formatShape(info.shape)})`, { path, input: info.name, expected: info.shape });
+    }
+    checkFeed(path, info, feed);
+    // onnxruntime wants a mutable string array; copy so the caller's data is never shared.
+    const data = Array.isArray(feed.data) ? [...feed.data] : feed.data;
+    tensors[info.name] = new ort.Tensor(feedType(feed.data) as 'float32', data as Float32Array, [...feed.dims]);
+  }
+  let results: InferenceSession.OnnxValueMapType;
+  try {
+    results = await session.run(tensors);
+  } catch (err) {
+    return fail('INVALID_ARGUMENT', `${path}: the model failed on the given input: ${runtimeMessage(err)}`, { path }, err);
+  }
+  const out: Record<string, OnnxResult> = {};
+  for (const [name, value] of Object.entries(results)) {
+    const t = value as Tensor;
+    out[name] = { data: t.data, dims: [...t.dims], type: t.type };
+  }
+  return out;
+}

@@ -9,3 +9,4 @@ export {
   type OnnxFeedData,
   type OnnxResult,
 } from './runtime/onnx-session.js';
+export * from './package/index.js';

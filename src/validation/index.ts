@@ -3,4 +3,4 @@ export { inferSchema, MAX_DOMAIN, BINS, QUANTILES } from './infer-schema.js';
 export { validateData, MAX_EXAMPLES, type Anomaly, type AnomalyKind, type ValidationReport } from './validate-data.js';
 export { readSchemaFile, parseSchema, formatSchema, dataSchemaSchema, type DataSchema, type ColumnSchema, type UserCheck, type Severity } from './schema-file.js';
 export { renderReportHtml } from './report-html.js';
-export type { Row } from './engine.js';
+export { openSource, VIEW, type Row } from './engine.js';

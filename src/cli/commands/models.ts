@@ -5,6 +5,7 @@ import { commandOutput } from '../context.js';
 import { renderAudit, renderLineage, renderModel, renderModels, renderVersion, renderVersions } from './models-render.js';
 import { actorOf, addActorOptions, addRegistryOptions, withRegistry } from './models-store.js';
 import { registerModelsRegister } from './models-register.js';
+import { registerModelsPackage } from './models-package.js';
 
 interface SearchFlags {
   readonly filter?: string;
@@ -20,6 +21,7 @@ export function registerModels(program: Command): void {
     .command('models')
     .description('the model registry: registered models, versions, aliases, audit log and lineage');
   registerModelsRegister(models);
+  registerModelsPackage(models);
 
   addRegistryOptions(models.command('list'))
     .description("list registered models; filter with MLflow's syntax (name, tags.<key>) plus `or` and parentheses")

@@ -1,0 +1,74 @@
+/** Running a model package on rows: check them against the signature, preprocess, run in batches. */
+import { fail } from '../../core/errors.js';
+import { loadOnnxModel, type OnnxModel, type OnnxResult } from '../runtime/onnx-session.js';
+import type { ColumnType, ModelManifest } from './manifest.js';
+import type { ModelPackage } from './package-io.js';
+import { preprocess, type InputRow } from './preprocess.js';
+
+/** One row of predictions: output name → a scalar, or an array when the output has several values per row. */
+export type PredictionRow = Readonly<Record<string, number | string | readonly (number | string)[]>>;
+
+/** Options for `predict`. */
+export interface PredictOptions {
+  /** Rows per model run (default 1024), bounding memory on large inputs. */
+  readonly batchSize?: number;
+}
+
+/** Predicts one output row per input row. Bad rows → INVALID_ARGUMENT naming the row and column. */
+export async function predict(pkg: ModelPackage, rows: readonly InputRow[], options: PredictOptions = {}): Promise<PredictionRow[]> {
+  checkRows(pkg.manifest, rows);
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1024));
+  const model = await loadOnnxModel(pkg.modelPath);
+  try {
+    const out: PredictionRow[] = [];
+    for (let start = 0; start < rows.length; start += batchSize) {
+      out.push(...(await runBatch(model, pkg.manifest, rows.slice(start, start + batchSize))));
+    }
+    return out;
+  } finally {
+    await model.close();
+  }
+}
+
+function typeOk(type: ColumnType, v: unknown): boolean {
+  if (type === 'string') return typeof v === 'string';
+  if (type === 'int64') return (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint';
+  return typeof v === 'number' || typeof v === 'bigint';
+}
+
+/** Every signature column present in every row with a value of its type (null only where imputed). */
+export function checkRows(manifest: ModelManifest, rows: readonly InputRow[]): void {
+  const impute = manifest.preprocess?.impute ?? {};
+  rows.forEach((row, i) => {
+    for (const col of manifest.signature.inputs) {
+      const where = { column: col.name, row: i + 1 };
+      if (!(col.name in row)) fail('INVALID_ARGUMENT', `row ${i + 1}: missing column '${col.name}' (${col.type}) required by the model signature`, where);
+      const v = row[col.name];
+      if (v === null || v === undefined) {
+        if (!impute[col.name]) fail('INVALID_ARGUMENT', `row ${i + 1}: column '${col.name}' is null and the package has no imputation for it`, where);
+        continue;
+      }
+      if (!typeOk(col.type, v)) fail('INVALID_ARGUMENT', `row ${i + 1}: column '${col.name}' must be ${col.type}, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)}`, where);
+    }
+  });
+}
+
+async function runBatch(model: OnnxModel, manifest: ModelManifest, rows: readonly InputRow[]): Promise<PredictionRow[]> {
+  const matrix = preprocess(rows, manifest.preprocess, manifest.signature.inputs.map((c) => c.name));
+  const input = model.inputs[0]!;
+  const data = input.elementType === 'float64' ? matrix.data : Float32Array.from(matrix.data);
+  const results = await model.run({ [manifest.signature.feed.tensor]: { data, dims: [matrix.rows, matrix.width] } });
+  const out: Record<string, number | string | readonly (number | string)[]>[] = rows.map(() => ({}));
+  for (const sig of manifest.signature.outputs) {
+    const result = results[sig.name]!;
+    splitRows(result, rows.length).forEach((v, i) => (out[i]![sig.name] = v));
+  }
+  return out;
+}
+
+/** Splits an output tensor [batch] or [batch, k, …] into per-row values (k = 1 → a scalar). */
+function splitRows(result: OnnxResult, n: number): (number | string | readonly (number | string)[])[] {
+  const flat = Array.from(result.data as ArrayLike<number | bigint | string>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+  const per = n === 0 ? 0 : flat.length / n;
+  return Array.from({ length: n }, (_, i) => (per === 1 ? flat[i]! : flat.slice(i * per, (i + 1) * per)));
+}

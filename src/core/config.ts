@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isMap, isScalar, type Node, type Document } from 'yaml';
 import { z } from 'zod';
 import { fail } from './errors.js';
-import { nearest } from './nearest.js';
+import { parseStrict, parseYamlDocument, validKeysAt as keysAt, type YamlDocument } from './yaml-file.js';
 
 const remoteSchema = z.strictObject({
   url: z.string().min(1).describe('file:/path, a plain directory path, or s3://bucket/prefix'),
@@ -61,8 +60,7 @@ export const CONFIG_FILE = 'paddock.yaml';
 interface Layer {
   readonly source: string;
   readonly value: Record<string, unknown>;
-  readonly doc?: Document.Parsed;
-  readonly lines?: LineCounter;
+  readonly yaml?: YamlDocument;
 }
 
 /**
@@ -84,70 +82,20 @@ export function loadConfig(root: string, options: { env?: NodeJS.ProcessEnv; fla
 }
 
 function readYamlLayer(file: string): Layer {
-  const lines = new LineCounter();
-  const text = readFileSync(file, 'utf8');
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const err = doc.errors[0];
-  if (err) {
-    const line = err.linePos?.[0]?.line ?? 0;
-    fail('YAML_INVALID', `${file}:${line}: ${err.message.split('\n')[0]}`, { file, line });
-  }
-  const value = (doc.toJS() ?? {}) as unknown;
+  const yaml = parseYamlDocument(readFileSync(file, 'utf8'), file);
+  const value = (yaml.doc.toJS() ?? {}) as unknown;
   if (typeof value !== 'object' || Array.isArray(value) || value === null) {
     fail('CONFIG_INVALID', `${file}: expected a mapping of settings at the top level`, { file });
   }
-  return { source: file, value: value as Record<string, unknown>, doc, lines };
+  return { source: file, value: value as Record<string, unknown>, yaml };
 }
 
 function validate(layer: Layer, merged: Record<string, unknown>): Config {
-  const result = configSchema.safeParse(merged);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const keyPath = issue.path.map(String);
-  if (issue.code === 'unrecognized_keys') {
-    const bad = issue.keys[0]!;
-    const full = [...keyPath, bad];
-    const valid = validKeysAt(keyPath);
-    const suggestion = nearest(bad, valid);
-    const where = locate(layer, full);
-    fail('CONFIG_INVALID', `${where}: unknown key '${full.join('.')}'${suggestion ? `; did you mean '${[...keyPath, suggestion].join('.')}'?` : ''} (valid here: ${valid.join(', ')})`, { key: full.join('.'), suggestion });
-  }
-  fail('CONFIG_INVALID', `${locate(layer, keyPath)}: '${keyPath.join('.')}': ${issue.message}`, { key: keyPath.join('.') });
+  return parseStrict(configSchema, merged, { file: layer.source, source: layer.yaml, suggest: 'path' });
 }
 
 function validKeysAt(keyPath: readonly string[]): string[] {
-  let shape: z.ZodType = configSchema;
-  for (const key of keyPath) {
-    const inner = unwrap(shape);
-    if (inner instanceof z.ZodObject) shape = inner.shape[key] as z.ZodType;
-    else if (inner instanceof z.ZodRecord) shape = inner.valueType as z.ZodType;
-  }
-  const inner = unwrap(shape);
-  return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
-}
-
-function unwrap(t: z.ZodType): z.ZodType {
-  let cur: z.ZodType = t;
-  while (cur instanceof z.ZodDefault || cur instanceof z.ZodPrefault || cur instanceof z.ZodOptional) {
-    cur = cur.unwrap() as z.ZodType;
-  }
-  return cur;
-}
-
-function locate(layer: Layer, keyPath: readonly string[]): string {
-  if (!layer.doc || !layer.lines) return layer.source;
-  let node: Node | null | undefined = layer.doc.contents as Node | null;
-  let keyNode: Node | undefined;
-  for (const key of keyPath) {
-    if (!isMap(node)) break;
-    const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
-    if (!pair) break;
-    keyNode = pair.key as Node;
-    node = pair.value as Node | null;
-  }
-  const offset = keyNode?.range?.[0];
-  if (offset === undefined) return layer.source;
-  return `${layer.source}:${layer.lines.linePos(offset).line}`;
+  return keysAt(configSchema, keyPath);
 }
 
 /** PADDOCK_SECTION_KEY variables for every fixed leaf key (remotes are file-only). */

@@ -3,10 +3,10 @@
  * user checks. Strict: an unknown key is an error naming file:line and the nearest valid key.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, stringify, type Node } from 'yaml';
+import { stringify } from 'yaml';
 import { z } from 'zod';
-import { fail, fromSystemError } from '../core/errors.js';
-import { nearest } from '../core/nearest.js';
+import { fromSystemError } from '../core/errors.js';
+import { parseStrict, parseYamlDocument } from '../core/yaml-file.js';
 
 const severity = z.enum(['error', 'warning']);
 
@@ -72,58 +72,8 @@ export function readSchemaFile(file: string): DataSchema {
 
 /** Parses schema YAML text; `file` names it in errors. */
 export function parseSchema(text: string, file: string): DataSchema {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const yamlErr = doc.errors[0];
-  if (yamlErr) {
-    const line = yamlErr.linePos?.[0]?.line ?? 0;
-    fail('YAML_INVALID', `${file}:${line}: ${yamlErr.message.split('\n')[0]}`, { file, line });
-  }
-  const result = dataSchemaSchema.safeParse(doc.toJS() ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const keyPath = issue.path.map(String);
-  const where = (p: readonly string[]) => {
-    const line = locate(doc.contents as Node | null, p, lines);
-    return line === undefined ? file : `${file}:${line}`;
-  };
-  if (issue.code === 'unrecognized_keys') {
-    const bad = issue.keys[0]!;
-    const valid = validKeys(keyPath);
-    const suggestion = nearest(bad, valid);
-    const full = [...keyPath, bad].join('.');
-    fail('CONFIG_INVALID', `${where([...keyPath, bad])}: unknown key '${full}'${suggestion ? `; did you mean '${suggestion}'?` : ''} (valid here: ${valid.join(', ')})`, { file, key: full, suggestion });
-  }
-  fail('CONFIG_INVALID', `${where(keyPath)}: '${keyPath.join('.') || '(top level)'}': ${issue.message}`, { file, key: keyPath.join('.') });
-}
-
-/** Keys valid at a path: top level, a column, a check, or rows. */
-function validKeys(keyPath: readonly string[]): string[] {
-  if (keyPath.length === 0) return Object.keys(dataSchemaSchema.shape);
-  if (keyPath[0] === 'rows') return ['min', 'max'];
-  if (keyPath[0] === 'checks') return ['name', 'column', 'severity', 'regex', 'between', 'in_set', 'sql'];
-  if (keyPath[0] === 'columns' && keyPath.length === 2) return Object.keys(columnSchema.shape);
-  if (keyPath[0] === 'columns' && keyPath[2] === 'stats') return keyPath.length === 3 ? Object.keys(statsSchema.shape) : ['edges', 'counts'];
-  return [];
-}
-
-function locate(root: Node | null, keyPath: readonly string[], lines: LineCounter): number | undefined {
-  let node: Node | null = root;
-  let offset: number | undefined = root?.range?.[0];
-  for (const key of keyPath) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
-      if (!pair) break;
-      offset = (pair.key as Node).range?.[0] ?? offset;
-      node = pair.value as Node | null;
-    } else if (isSeq(node)) {
-      const item = node.items[Number(key)] as Node | undefined;
-      if (!item) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else break;
-  }
-  return offset === undefined ? undefined : lines.linePos(offset).line;
+  const source = parseYamlDocument(text, file);
+  return parseStrict(dataSchemaSchema, source.doc.toJS() ?? {}, { file, source });
 }
 
 /** The schema as YAML text (what `validate infer -o` writes). */

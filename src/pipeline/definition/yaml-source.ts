@@ -1,5 +1,4 @@
-import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
-import { fail } from '../../core/errors.js';
+import { lineOfKeyPath, parseYamlDocument } from '../../core/yaml-file.js';
 
 /**
  * A YAML float as Python reads it. DVC formats interpolated numbers with Python's `str()`,
@@ -30,20 +29,8 @@ const FLOAT_TAG = 'tag:yaml.org,2002:float';
  * Malformed YAML → YAML_INVALID naming `file:line`.
  */
 export function parseYamlSource(file: string, text: string, options: { floats?: boolean } = {}): YamlSource {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    merge: true,
-    uniqueKeys: true,
-    customTags: options.floats ? wrapFloats : undefined,
-  });
-  const err = doc.errors[0];
-  if (err) {
-    const line = err.linePos?.[0]?.line ?? lines.linePos(err.pos[0]).line;
-    fail('YAML_INVALID', `${file}:${line}: ${err.message.split('\n')[0]}`, { file, line });
-  }
-  return { file, value: doc.toJS({ maxAliasCount: 10_000 }) as unknown, lineOf: (keyPath) => lineOf(doc, lines, keyPath) };
+  const source = parseYamlDocument(text, file, { merge: true, uniqueKeys: true, customTags: options.floats ? wrapFloats : undefined });
+  return { file, value: source.doc.toJS({ maxAliasCount: 10_000 }) as unknown, lineOf: (keyPath) => lineOfKeyPath(source, keyPath).line };
 }
 
 /** Parses YAML text to plain JS values (YAML_INVALID with file:line on bad syntax). */
@@ -64,25 +51,6 @@ function wrapFloats(tags: readonly unknown[]): never {
       },
     };
   }) as never;
-}
-
-function lineOf(doc: Document.Parsed, lines: LineCounter, keyPath: readonly (string | number)[]): number {
-  let node: Node | null | undefined = doc.contents as Node | null;
-  let offset = node?.range?.[0] ?? 0;
-  for (const key of keyPath) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
-      if (!pair) break;
-      offset = (pair.key as Node).range?.[0] ?? offset;
-      node = pair.value as Node | null;
-    } else if (isSeq(node) && typeof key === 'number') {
-      const item = node.items[key] as Node | undefined;
-      if (!item) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else break;
-  }
-  return lines.linePos(offset).line;
 }
 
 /** Deep copy with every {@link PyFloat} turned back into a number. */

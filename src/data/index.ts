@@ -30,6 +30,7 @@ export { fsck, type FsckResult } from './fsck.js';
 export { push, pushObjects, type PushOptions, type PushReport } from './remote/push.js';
 export { fetch, fetchObjects, type FetchOptions, type FetchReport } from './remote/fetch.js';
 export { pull, type PullOptions, type PullReport } from './remote/pull.js';
+export { restoreFileByHash } from './remote/restore-file.js';
 export { remoteStatus, type RemoteStatus, type RemoteStatusOptions, type RemoteObjectStatus, type RemoteObjectState } from './remote/remote-status.js';
 export { addRemote, listRemotes, removeRemote, setDefaultRemote, type AddRemoteOptions, type RemoteEntry } from './remote/remote-config.js';
 export { collectUsed, type UsedObject, type TransferScope } from './remote/used-objects.js';

@@ -12,6 +12,8 @@ export interface RegisterVersionInput {
   readonly tags?: Tags;
   /** Point this alias (e.g. `champion`) at the new version. */
   readonly alias?: string;
+  /** The model's input/output signature as JSON text (e.g. from a model package). */
+  readonly signature?: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function registerVersion(registry: RegistryStore, input: RegisterVe
       if (!isPaddockError(e, 'ALREADY_EXISTS')) throw e;
     });
   }
-  const version = await registry.createVersion({ name: input.name, source: input.source, runId: input.runId, description: input.description, tags: input.tags }, by);
+  const version = await registry.createVersion({ name: input.name, source: input.source, runId: input.runId, description: input.description, tags: input.tags, signature: input.signature }, by);
   if (!input.alias) return version;
   await registry.setAlias(input.name, input.alias, version.version, by);
   return registry.getVersion(input.name, version.version);

@@ -1,6 +1,13 @@
 import os from 'node:os';
+import path from 'node:path';
+import { openMetadata, openProject } from '../app.js';
+// The project-level package ports (artifact-root uploader) live beside the CLI command that uses them.
+import { packageUploader } from '../cli/commands/models-package-source.js';
 import { fail, isPaddockError } from '../core/errors.js';
 import { headState } from '../core/git.js';
+import { registerPackage } from '../models/index.js';
+import type { ModelVersion } from '../registry/index.js';
+import { SqlRegistryStore } from '../storage/sql/registry/sql-registry-store.js';
 import {
   readRunContext, runContextInputs, runContextParams, runContextTags, type ReproStageContext, type Tags, type TrackingStore,
 } from '../tracking/index.js';
@@ -43,6 +50,19 @@ export interface StartRunOptions {
   readonly nested?: boolean;
   /** An explicit parent run. */
   readonly parentRunId?: string;
+}
+
+/** What `registerModel` takes besides the package directory. */
+export interface RegisterModelOptions {
+  /** The registered model, created on first use. */
+  readonly name: string;
+  /** Point this alias (e.g. `challenger`) at the new version. */
+  readonly alias?: string;
+  readonly description?: string;
+  /** Register even when the signature differs from the latest version's. */
+  readonly force?: boolean;
+  /** Who registers, for the audit log (default `PADDOCK_ACTOR`, else the OS user). */
+  readonly actor?: string;
 }
 
 /**
@@ -123,6 +143,28 @@ export class PaddockClient {
     this.stack.push(active);
     if (stage) await this.logStage(store, active, stage);
     return active;
+  }
+
+  /**
+   * Registers the model package in `dir` as a new version of `options.name`, as `paddock models
+   * register <dir> --name …` does: checks it, refuses a changed signature unless `force`,
+   * uploads it under the project's artifact root and records signature and lineage. Local
+   * stores only (the project's database, or a sqlite:/postgres:// tracking URI).
+   */
+  async registerModel(dir: string, options: RegisterModelOptions): Promise<ModelVersion> {
+    const uri = this.options.trackingUri ?? (this.env.PADDOCK_TRACKING_URI || this.env.MLFLOW_TRACKING_URI || undefined);
+    if (uri && !/^(sqlite:|postgres(ql)?:\/\/)/i.test(uri)) {
+      fail('INVALID_ARGUMENT', `registerModel needs a local store, not '${uri}': run it where the project is (no tracking URI, or sqlite:…/postgres://…), or run \`paddock models register <package-dir> --name ${options.name}\` on the server's machine`, { field: 'trackingUri', uri });
+    }
+    const cwd = this.options.cwd ?? (this.env.PADDOCK_ROOT || process.cwd());
+    const project = openProject({ cwd, logLevel: 'silent', env: this.env, ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
+    const metadata = await openMetadata(project);
+    try {
+      const input = { dir: path.resolve(cwd, dir), name: options.name, alias: options.alias, description: options.description, force: options.force };
+      return await registerPackage(input, { registry: new SqlRegistryStore(metadata), upload: packageUploader(project) }, { actor: options.actor || this.env.PADDOCK_ACTOR || safeUser() });
+    } finally {
+      await metadata.close();
+    }
   }
 
   /** Ends open runs (FINISHED) and closes the store. */

@@ -15,9 +15,18 @@ export interface DataSource {
   readonly file: string;
   /** Runs SQL; errors name the data file. */
   query(sql: string): Promise<readonly Row[]>;
+  /** Runs SQL and returns the result column by column (for bulk reads such as training data). */
+  columns(sql: string): Promise<ColumnarResult>;
   /** Runs SQL and returns DuckDB's error text instead of throwing (for checking user SQL). */
   check(sql: string): Promise<string | undefined>;
   close(): void;
+}
+
+/** A query result by column: `columns[i]` holds the values of `names[i]`, one per row. */
+export interface ColumnarResult {
+  readonly names: readonly string[];
+  readonly rows: number;
+  readonly columns: readonly (readonly unknown[])[];
 }
 
 /** The SQL view name every query reads. */
@@ -62,6 +71,15 @@ export async function openSource(file: string): Promise<DataSource> {
       try {
         const reader = await conn.runAndReadAll(text);
         return reader.getRowObjectsJS().map(plainRow);
+      } catch (err) {
+        return unreadable(err);
+      }
+    },
+    async columns(text) {
+      try {
+        const reader = await conn.runAndReadAll(text);
+        const columns = reader.getColumnsJS().map((col) => (col.some((v) => typeof v === 'bigint' || (v !== null && typeof v === 'object')) ? col.map(plainValue) : col));
+        return { names: reader.columnNames(), rows: reader.currentRowCount, columns };
       } catch (err) {
         return unreadable(err);
       }

@@ -24,6 +24,9 @@ import { registerServer } from './server.js';
 import { registerTokens } from './tokens.js';
 import { registerWebhooks } from './webhooks.js';
 import { registerValidate } from './validate.js';
+import { registerCi } from './ci.js';
+import { registerTrain } from './train.js';
+import { registerEvaluate } from './evaluate.js';
 
 /** Every CLI command, one file each; each file only parses, calls a use-case and renders. */
 export function registerCommands(program: Command): void {
@@ -52,4 +55,7 @@ export function registerCommands(program: Command): void {
   registerTokens(program);
   registerWebhooks(program);
   registerValidate(program);
+  registerCi(program);
+  registerTrain(program);
+  registerEvaluate(program);
 }

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/fs-atomic.js';
-import { predict, readModelPackage, type ModelManifest, type PredictionRow } from '../../models/index.js';
+import { predict, type ModelManifest, type PredictionRow } from '../../models/index.js';
 // The validation capability's DuckDB reader (CSV, Parquet, JSON lines); not yet in its index.ts.
 import { openSource, VIEW } from '../../validation/index.js';
 import { commandCwd, commandOutput } from '../context.js';
 import type { Output } from '../output.js';
+import { packageForCommand } from './models-package-source.js';
+import { addRegistryOptions } from './models-store.js';
 
 interface PredictFlags {
   readonly output: string;
@@ -13,29 +15,32 @@ interface PredictFlags {
   readonly json?: boolean;
 }
 
-/** `paddock models inspect` and `paddock models predict`: model packages on disk. */
+/**
+ * `paddock models inspect` and `paddock models predict`: model packages on disk, or registry
+ * versions (`models:/name/3`, `models:/name@alias`, `models:/name/latest`) downloaded into
+ * `.paddock/models/` on first use.
+ */
 export function registerModelsPackage(models: Command): void {
-  models
-    .command('inspect <package-dir>')
-    .description("show a model package's signature, preprocessing, metrics and lineage")
+  addRegistryOptions(models.command('inspect <model>'))
+    .description("show a model package's signature, preprocessing, metrics and lineage (a package directory or a models:/ URI)")
     .option('--json', 'print the manifest as JSON')
-    .action(async (dir: string, _opts, cmd: Command) => {
+    .action(async (ref: string, _opts, cmd: Command) => {
       const out = commandOutput(cmd);
-      const pkg = await readModelPackage(path.resolve(commandCwd(cmd), dir));
-      out.result({ dir: pkg.dir, modelPath: pkg.modelPath, manifest: pkg.manifest });
+      const { pkg, version } = await packageForCommand(cmd, ref);
+      out.result({ dir: pkg.dir, modelPath: pkg.modelPath, manifest: pkg.manifest, ...(version ? { version } : {}) });
+      if (version) out.line(`models:/${version.name}/${version.version}${version.aliases.length ? ` (${version.aliases.map((a) => `@${a}`).join(', ')})` : ''} from ${version.source}`);
       renderManifest(out, pkg.manifest);
     });
 
-  models
-    .command('predict <package-dir> <data>')
-    .description('run a model package on a data file (.csv, .parquet, .jsonl) and write one prediction row per input row as CSV')
+  addRegistryOptions(models.command('predict <model> <data>'))
+    .description('run a model (a package directory or a models:/ URI) on a data file (.csv, .parquet, .jsonl) and write one prediction row per input row as CSV')
     .requiredOption('-o, --output <file>', 'where to write the predictions (CSV)')
     .option('--batch-size <n>', 'rows per model run', '1024')
     .option('--json', 'print a summary as JSON')
-    .action(async (dir: string, data: string, flags: PredictFlags, cmd: Command) => {
+    .action(async (ref: string, data: string, flags: PredictFlags, cmd: Command) => {
       const out = commandOutput(cmd);
       const cwd = commandCwd(cmd);
-      const pkg = await readModelPackage(path.resolve(cwd, dir));
+      const { pkg } = await packageForCommand(cmd, ref);
       const source = await openSource(path.resolve(cwd, data));
       let rows;
       try {

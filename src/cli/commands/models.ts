@@ -6,6 +6,7 @@ import { renderAudit, renderLineage, renderModel, renderModels, renderVersion, r
 import { actorOf, addActorOptions, addRegistryOptions, withRegistry } from './models-store.js';
 import { registerModelsRegister } from './models-register.js';
 import { registerModelsPackage } from './models-package.js';
+import { registerModelsReproduce } from './models-reproduce.js';
 
 interface SearchFlags {
   readonly filter?: string;
@@ -22,6 +23,7 @@ export function registerModels(program: Command): void {
     .description('the model registry: registered models, versions, aliases, audit log and lineage');
   registerModelsRegister(models);
   registerModelsPackage(models);
+  registerModelsReproduce(models);
 
   addRegistryOptions(models.command('list'))
     .description("list registered models; filter with MLflow's syntax (name, tags.<key>) plus `or` and parentheses")

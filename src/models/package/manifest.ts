@@ -40,13 +40,23 @@ const lineageSchema = z.strictObject({
   lock_file_hash: z.string().optional(),
 });
 
+const taskSchema = z.strictObject({
+  kind: z.enum(['classification', 'regression']),
+  target: z.string().min(1).describe('the column the model predicts'),
+  classes: z.array(z.union([z.string(), z.number()])).min(2).optional().describe('classification: labels in the order of the probabilities output'),
+  probabilities: z.string().min(1).optional().describe('classification: the output holding class probabilities [batch, K]'),
+  prediction: z.string().min(1).optional().describe('regression: the output holding the prediction'),
+});
+
 /** The whole manifest. */
 export const manifestSchema = z.strictObject({
   name: z.string().min(1),
   flavor: z.literal('onnx'),
   model: z.string().min(1).describe('the model file, relative to the package directory'),
   signature: signatureSchema,
+  task: taskSchema.optional().describe('what the model predicts; evaluate reads it'),
   input_example: z.array(z.record(z.string(), z.unknown())).optional(),
+  reference_profile: z.string().min(1).optional().describe('the training data profile (a validation schema file in the package), for drift monitoring'),
   preprocess: preprocessSchema.optional(),
   metrics: z.record(z.string(), z.number()).optional(),
   lineage: lineageSchema.optional(),
@@ -60,6 +70,7 @@ export type SignatureColumn = z.output<typeof columnSchema>;
 export type ColumnType = SignatureColumn['type'];
 export type PreprocessSpec = z.output<typeof preprocessSchema>;
 export type ModelLineage = z.output<typeof lineageSchema>;
+export type ModelTask = z.output<typeof taskSchema>;
 
 /** Parses and validates manifest text; `file` is used in messages (`file:line: …`). */
 export function parseManifest(text: string, file: string): ModelManifest {

@@ -44,10 +44,16 @@ export async function readModelPackage(dir: string): Promise<ModelPackage> {
  * content, which must include the model file). Nothing appears at `dir` unless the whole package
  * is valid.
  */
-export async function writeModelPackage(dir: string, manifestInput: ModelManifestInput, files: Readonly<Record<string, string | Uint8Array>>): Promise<ModelPackage> {
+export async function writeModelPackage(
+  dir: string,
+  manifestInput: ModelManifestInput,
+  files: Readonly<Record<string, string | Uint8Array>>,
+  options: { readonly replace?: boolean } = {},
+): Promise<ModelPackage> {
   const target = path.resolve(dir);
   const manifest = checkManifest(manifestInput, path.join(target, MANIFEST_FILE));
-  if (await exists(target)) fail('ALREADY_EXISTS', `${dir}: already exists; a model package is never overwritten`, { path: dir });
+  const replacing = await exists(target);
+  if (replacing && !options.replace) fail('ALREADY_EXISTS', `${dir}: already exists; a model package is never overwritten (pass --force to replace it)`, { path: dir });
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await fs.mkdir(tmp, { recursive: true });
@@ -58,13 +64,27 @@ export async function writeModelPackage(dir: string, manifestInput: ModelManifes
     }
     await fs.writeFile(path.join(tmp, MANIFEST_FILE), formatManifest(manifest));
     await checkModel(modelFile(tmp, manifest), manifest);
-    await fs.rename(tmp, target);
+    if (replacing) await swapInto(tmp, target);
+    else await fs.rename(tmp, target);
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     if (err instanceof Error && 'code' in err && typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code)) throw fromSystemError(err, target);
     throw err;
   }
   return { dir: target, manifest, modelPath: modelFile(target, manifest) };
+}
+
+/** Replaces the directory `target` by `fresh`: the old one is moved aside first, then removed. */
+async function swapInto(fresh: string, target: string): Promise<void> {
+  const old = `${fresh}.old`;
+  await fs.rename(target, old);
+  try {
+    await fs.rename(fresh, target);
+  } catch (err) {
+    await fs.rename(old, target);
+    throw err;
+  }
+  await fs.rm(old, { recursive: true, force: true });
 }
 
 async function exists(p: string): Promise<boolean> {

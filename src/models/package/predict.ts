@@ -14,19 +14,39 @@ export interface PredictOptions {
   readonly batchSize?: number;
 }
 
+/** A package loaded once and run many times (evaluation, serving). */
+export interface Predictor {
+  readonly pkg: ModelPackage;
+  predict(rows: readonly InputRow[]): Promise<PredictionRow[]>;
+  close(): Promise<void>;
+}
+
+/** Loads the package's model once; `predict` checks rows, preprocesses and runs in batches. */
+export async function openPredictor(pkg: ModelPackage, options: PredictOptions = {}): Promise<Predictor> {
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1024));
+  const model = await loadOnnxModel(pkg.modelPath);
+  return {
+    pkg,
+    async predict(rows) {
+      checkRows(pkg.manifest, rows);
+      const out: PredictionRow[] = [];
+      for (let start = 0; start < rows.length; start += batchSize) {
+        out.push(...(await runBatch(model, pkg.manifest, rows.slice(start, start + batchSize))));
+      }
+      return out;
+    },
+    close: () => model.close(),
+  };
+}
+
 /** Predicts one output row per input row. Bad rows → INVALID_ARGUMENT naming the row and column. */
 export async function predict(pkg: ModelPackage, rows: readonly InputRow[], options: PredictOptions = {}): Promise<PredictionRow[]> {
   checkRows(pkg.manifest, rows);
-  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1024));
-  const model = await loadOnnxModel(pkg.modelPath);
+  const predictor = await openPredictor(pkg, options);
   try {
-    const out: PredictionRow[] = [];
-    for (let start = 0; start < rows.length; start += batchSize) {
-      out.push(...(await runBatch(model, pkg.manifest, rows.slice(start, start + batchSize))));
-    }
-    return out;
+    return await predictor.predict(rows);
   } finally {
-    await model.close();
+    await predictor.close();
   }
 }
 

@@ -29,30 +29,46 @@ export function featureNames(spec: PreprocessSpec | undefined, columns: readonly
   });
 }
 
+/** Data by column: what training reads from a file; `preprocess` adapts caller rows to it. */
+export interface ColumnTable {
+  readonly rows: number;
+  /** The values of one column, one per row (missing column → undefined values). */
+  column(name: string): ArrayLike<unknown>;
+}
+
 /** Applies `spec` (or, when absent, plain numeric reading) to `rows`; `columns` is the default order. */
 export function preprocess(rows: readonly InputRow[], spec: PreprocessSpec | undefined, columns: readonly string[]): FeatureMatrix {
+  return preprocessTable({ rows: rows.length, column: (c) => rows.map((r) => r[c]) }, spec, columns);
+}
+
+/** The same transformation over a column table (training data); rows and servers share it. */
+export function preprocessTable(table: ColumnTable, spec: PreprocessSpec | undefined, columns: readonly string[]): FeatureMatrix {
   const order = spec?.columns ?? columns;
   const features = featureNames(spec, columns);
   const width = features.length;
-  const data = new Float64Array(rows.length * width);
-  rows.forEach((row, r) => {
-    let at = r * width;
-    for (const column of order) {
-      const value = imputed(row[column], spec, column, r);
-      const cats = spec?.one_hot[column];
-      if (cats) {
+  const data = new Float64Array(table.rows * width);
+  let offset = 0;
+  for (const column of order) {
+    const values = table.column(column);
+    const cats = spec?.one_hot[column];
+    const scale = spec?.scale[column];
+    // Category → position, so encoding a million rows is a map lookup each, not a scan.
+    const index = cats ? new Map(cats.map((k, i) => [String(k), i])) : undefined;
+    for (let r = 0; r < table.rows; r++) {
+      const value = imputed(values[r], spec, column, r);
+      const at = r * width + offset;
+      if (index) {
         // Unknown categories encode as all zeros (scikit-learn's handle_unknown='ignore').
-        const hit = cats.findIndex((k) => String(k) === String(value));
-        if (hit >= 0) data[at + hit] = 1;
-        at += cats.length;
-        continue;
+        const hit = index.get(String(value));
+        if (hit !== undefined) data[at + hit] = 1;
+      } else {
+        const x = numeric(value, column, r);
+        data[at] = scale ? (x - scale.mean) / scale.std : x;
       }
-      const scale = spec?.scale[column];
-      const x = numeric(value, column, r);
-      data[at++] = scale ? (x - scale.mean) / scale.std : x;
     }
-  });
-  return { features, rows: rows.length, width, data };
+    offset += cats ? cats.length : 1;
+  }
+  return { features, rows: table.rows, width, data };
 }
 
 function missing(v: unknown): boolean {

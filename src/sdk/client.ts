@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openMetadata, openProject } from '../app.js';
 // The project-level package ports (artifact-root uploader) live beside the CLI command that uses them.
-import { packageUploader } from '../cli/commands/models-package-source.js';
+import { packageUploader } from '../app-model-packages.js';
 import { fail, isPaddockError } from '../core/errors.js';
 import { headState } from '../core/git.js';
 import { registerPackage } from '../models/index.js';

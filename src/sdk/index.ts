@@ -12,7 +12,7 @@
 import { createClient, type PaddockClient, type StartRunOptions } from './client.js';
 import type { ActiveRun } from './active-run.js';
 
-export { createClient, PaddockClient, type ClientOptions, type StartRunOptions } from './client.js';
+export { createClient, PaddockClient, type ClientOptions, type StartRunOptions, type RegisterModelOptions } from './client.js';
 export { ActiveRun, type InputSpec, type ParamValue } from './active-run.js';
 export { HttpTrackingStore } from '../client/http-tracking-store.js';
 export type * from '../tracking/model.js';

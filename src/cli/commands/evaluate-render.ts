@@ -33,8 +33,13 @@ export function renderEvaluation(out: Output, view: EvaluationView, compare: str
   if (view.gates.length > 0) out.line('\nGates:');
   for (const g of view.gates) {
     if (g.status === 'skipped') out.line(`  ${c.yellow('SKIP')}  ${g.expression}  (${g.reason})`);
-    else out.line(`  ${g.status === 'passed' ? c.green('PASS') : c.red('FAIL')}  ${g.expression}  →  ${g.leftText} = ${formatMetric(g.left!)}, ${g.rightText} = ${formatMetric(g.right!)}`);
+    else out.line(`  ${g.status === 'passed' ? c.green('PASS') : c.red('FAIL')}  ${g.expression}  →  ${side(g.leftText, g.left!)} vs ${side(g.rightText, g.right!)}`);
   }
+}
+
+/** `auc = 0.71`, or just `0.7` when the side is a number already. */
+function side(text: string, value: number): string {
+  return /^[-+]?[\d.]+(e[-+]?\d+)?$/i.test(text.trim()) ? text.trim() : `${text} = ${formatMetric(value)}`;
 }
 
 function signed(d: number): string {

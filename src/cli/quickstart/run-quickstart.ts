@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -19,26 +19,23 @@ interface Step {
 const STEPS: readonly Step[] = [
   { say: 'Create the project (paddock.yaml, .paddock/ with the cache)', cmd: ['paddock', 'init'] },
   { say: 'Version the raw data: 3 million flights as a DVC-compatible pointer', cmd: ['paddock', 'add', 'data/flights-3m.parquet'] },
-  { say: 'Commit the pointer and the pipeline to git (runs will record this commit)', cmd: ['git', '-c', 'user.name=Paddock Quickstart', '-c', 'user.email=quickstart@example.com', 'commit', '-qm', 'Quickstart: track the flights data and the pipeline'] },
+  { say: 'Commit the pointer and the pipeline to git (runs and models will record this commit)', cmd: ['git', '-c', 'user.name=Paddock Quickstart', '-c', 'user.email=quickstart@example.com', 'commit', '-qm', 'Quickstart: track the flights data and the pipeline'] },
   { say: 'The pipeline in dvc.yaml', cmd: ['paddock', 'dag'] },
-  { say: 'Run it: prepare → train → evaluate, caching every output', cmd: ['paddock', 'repro'] },
+  { say: 'Run it: validate → featurize → train → evaluate (gated against the champion) → register', cmd: ['paddock', 'repro'] },
   { say: 'Metrics the evaluate stage wrote', cmd: ['paddock', 'metrics', 'show'] },
   { say: 'Run it again: nothing changed, so nothing runs', cmd: ['paddock', 'repro'] },
   { say: 'Everything is up to date', cmd: ['paddock', 'status'] },
   { say: 'Charts of the plot files, as one self-contained page', cmd: ['paddock', 'plots', 'show', '-o', 'plots.html'] },
   { say: 'The training and evaluation runs the stages logged (linked to the stage, its data and params)', cmd: ['paddock', 'runs', 'list', '-e', 'quickstart'] },
-  { say: 'Register the trained model from its run, and call it the champion', cmd: (dir) => ['paddock', 'models', 'register', 'flights-late', `runs:/${trainRunId(dir)}/model`, '--run', trainRunId(dir), '--alias', 'champion', '--reason', 'quickstart'] },
+  { say: 'The model package the train stage wrote: signature, preprocessing, metrics, lineage', cmd: ['paddock', 'models', 'inspect', 'model'] },
+  { say: 'The register stage made it the challenger; promote it to champion', cmd: ['paddock', 'models', 'alias', 'set', 'flights-late', 'champion', '1', '--reason', 'quickstart: first model'] },
   { say: 'Where the champion came from: run, params, data versions, commit', cmd: ['paddock', 'models', 'lineage', 'models:/flights-late@champion'] },
+  { say: 'Rebuild the champion from its lineage alone and compare the model file byte for byte', cmd: ['paddock', 'models', 'reproduce', 'models:/flights-late@champion'] },
 ];
 
 /** A word as a user would type it in a shell. */
 function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
-
-/** The train stage writes its run id into the model file. */
-function trainRunId(dir: string): string {
-  return (JSON.parse(readFileSync(path.join(dir, 'model/model.json'), 'utf8')) as { run_id: string }).run_id;
 }
 
 /**
@@ -67,6 +64,8 @@ export async function runQuickstart(options: { dir?: string; serve?: boolean; lo
     `  ${path.join(dir, 'dvc.yaml')}        the pipeline; edit params.yaml and run \`paddock repro\` again`,
     `  ${path.join(dir, 'dvc.lock')}        the hashes of every input and output of the last run`,
     `  ${path.join(dir, 'data/flights-3m.parquet.dvc')}  the data pointer to commit to git`,
+    `  ${path.join(dir, 'model')}           the model package (ONNX, paddock-model.yaml)`,
+    `  ${path.join(dir, 'reports')}         the validation and evaluation reports (HTML)`,
     `  ${path.join(dir, 'metrics.json')}    the evaluation; plots in ${path.join(dir, 'plots.html')}`,
     `  ${path.join(dir, '.paddock/logs')}   each stage's log`,
     `  ${path.join(dir, '.paddock/paddock.db')}  runs, metrics and the model registry (SQLite)`,

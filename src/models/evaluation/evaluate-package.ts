@@ -41,7 +41,9 @@ export interface EvaluationResult {
 /** Evaluates the package on `data`; a missing label column or task description names what to add. */
 export async function evaluatePackage(input: EvaluateInput): Promise<EvaluationResult> {
   const task = taskOf(input.pkg, input.target);
-  const rows = await readRows(input.data, [...new Set([...input.pkg.manifest.signature.inputs.map((c) => c.name), task.target, ...(input.sliceBy ?? [])])]);
+  const inputs = input.pkg.manifest.signature.inputs;
+  const numeric = new Set(inputs.filter((c) => c.type !== 'string').map((c) => c.name));
+  const rows = await readRows(input.data, [...new Set([...inputs.map((c) => c.name), task.target, ...(input.sliceBy ?? [])])], numeric);
   const predictor = await openPredictor(input.pkg);
   try {
     const predictions = await predictor.predict(rows);
@@ -63,13 +65,18 @@ function taskOf(pkg: ModelPackage, target: string | undefined): ModelTask {
   return target ? { ...task, target } : task;
 }
 
-async function readRows(file: string, columns: readonly string[]): Promise<Row[]> {
+/**
+ * Reads `columns`; a BOOLEAN column feeding a numeric input is read as 0/1, as training read it
+ * (`paddock train` declares boolean features int64), so a model evaluates on its own training data.
+ */
+async function readRows(file: string, columns: readonly string[], numericInputs: ReadonlySet<string>): Promise<Row[]> {
   const source = await openSource(file);
   try {
-    const known = new Set((await source.query(`DESCRIBE SELECT * FROM ${VIEW}`)).map((r) => String(r.column_name)));
-    const missing = columns.find((c) => !known.has(c));
-    if (missing) fail('INVALID_ARGUMENT', `${file}: no column '${missing}' (needed as model input, label or slice); columns: ${[...known].join(', ')}`, { file, column: missing });
-    return [...(await source.query(`SELECT ${columns.map(ident).join(', ')} FROM ${VIEW}`))];
+    const types = new Map((await source.query(`DESCRIBE SELECT * FROM ${VIEW}`)).map((r) => [String(r.column_name), String(r.column_type)]));
+    const missing = columns.find((c) => !types.has(c));
+    if (missing) fail('INVALID_ARGUMENT', `${file}: no column '${missing}' (needed as model input, label or slice); columns: ${[...types.keys()].join(', ')}`, { file, column: missing });
+    const select = columns.map((c) => (numericInputs.has(c) && /^BOOLEAN/i.test(types.get(c)!) ? `CAST(${ident(c)} AS INTEGER) AS ${ident(c)}` : ident(c)));
+    return [...(await source.query(`SELECT ${select.join(', ')} FROM ${VIEW}`))];
   } finally {
     source.close();
   }

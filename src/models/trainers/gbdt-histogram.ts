@@ -60,6 +60,26 @@ export function buildHistogram(hist: Float64Array, binned: BinnedMatrix, rows: O
       hist[o + 2] = hist[o + 2]! + 1;
     }
   }
+  if (a + 2 <= na) {
+    const c0 = active[a]! * n;
+    const c1 = active[a + 1]! * n;
+    const b0 = active[a]! * stride;
+    const b1 = active[a + 1]! * stride;
+    for (let i = start; i < end; i++) {
+      const row = idx[i]!;
+      const g = og[i]!;
+      const h = oh[i]!;
+      let o = b0 + bins[c0 + row]! * 3;
+      hist[o] = hist[o]! + g;
+      hist[o + 1] = hist[o + 1]! + h;
+      hist[o + 2] = hist[o + 2]! + 1;
+      o = b1 + bins[c1 + row]! * 3;
+      hist[o] = hist[o]! + g;
+      hist[o + 1] = hist[o + 1]! + h;
+      hist[o + 2] = hist[o + 2]! + 1;
+    }
+    a += 2;
+  }
   for (; a < na; a++) {
     const c = active[a]! * n;
     const b = active[a]! * stride;

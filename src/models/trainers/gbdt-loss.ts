@@ -23,40 +23,53 @@ export function baseline(kind: LossKind, y: Float64Array, rows: Uint32Array, tar
 }
 
 /**
- * Writes gradients and hessians of the loss at `raw` for the given rows: grad[t][row],
- * hess[t][row] per target t.
+ * Writes gradients and hessians of the loss at `raw` for the given rows (grad[t][row],
+ * hess[t][row] per target t). With `withLoss`, also returns meanLoss at `raw` (computed from
+ * the same exponentials), else NaN.
  */
-export function gradients(kind: LossKind, raw: Float64Array, y: Float64Array, rows: Uint32Array, targets: number, grad: Float64Array[], hess: Float64Array[]): void {
+export function gradients(kind: LossKind, raw: Float64Array, y: Float64Array, rows: Uint32Array, targets: number, grad: Float64Array[], hess: Float64Array[], withLoss: boolean): number {
+  let total = 0;
   if (kind === 'squared_error') {
     const g = grad[0]!;
     const h = hess[0]!;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      g[r] = raw[r]! - y[r]!;
+      const e = raw[r]! - y[r]!;
+      g[r] = e;
       h[r] = 1;
+      total += e * e;
     }
-  } else if (kind === 'binary') {
+    return withLoss ? Math.sqrt(total / rows.length) : Number.NaN;
+  }
+  if (kind === 'binary') {
     const g = grad[0]!;
     const h = hess[0]!;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      const p = sigmoid(raw[r]!);
-      g[r] = p - y[r]!;
-      h[r] = Math.max(p * (1 - p), 1e-16);
-    }
-  } else {
-    const p = new Float64Array(targets);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      softmax(raw, r * targets, targets, p);
+      const s = raw[r]!;
       const label = y[r]!;
-      for (let t = 0; t < targets; t++) {
-        const pt = p[t]!;
-        grad[t]![r] = pt - (t === label ? 1 : 0);
-        hess[t]![r] = Math.max(pt * (1 - pt), 1e-16);
-      }
+      const e = Math.exp(-Math.abs(s));
+      const p = s >= 0 ? 1 / (1 + e) : e / (1 + e);
+      g[r] = p - label;
+      h[r] = Math.max(p * (1 - p), 1e-16);
+      // softplus(s) − y·s = log1p(e^−|s|) + max(s, 0) − y·s
+      if (withLoss) total += Math.log1p(e) + (s > 0 ? s : 0) - label * s;
+    }
+    return withLoss ? total / rows.length : Number.NaN;
+  }
+  const p = new Float64Array(targets);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const lse = softmax(raw, r * targets, targets, p);
+    const label = y[r]!;
+    if (withLoss) total += lse - raw[r * targets + label]!;
+    for (let t = 0; t < targets; t++) {
+      const pt = p[t]!;
+      grad[t]![r] = pt - (t === label ? 1 : 0);
+      hess[t]![r] = Math.max(pt * (1 - pt), 1e-16);
     }
   }
+  return withLoss ? total / rows.length : Number.NaN;
 }
 
 /** Mean loss over `rows`: RMSE for regression, mean log-loss for classification. */
@@ -97,8 +110,8 @@ function softplus(s: number): number {
   return s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s));
 }
 
-/** out ← softmax(raw[off..off+k)). */
-export function softmax(raw: Float64Array, off: number, k: number, out: Float64Array): void {
+/** out ← softmax(raw[off..off+k)); returns log Σ exp (the log-partition). */
+export function softmax(raw: Float64Array, off: number, k: number, out: Float64Array): number {
   let max = -Infinity;
   for (let t = 0; t < k; t++) max = Math.max(max, raw[off + t]!);
   let sum = 0;
@@ -108,4 +121,5 @@ export function softmax(raw: Float64Array, off: number, k: number, out: Float64A
     sum += e;
   }
   for (let t = 0; t < k; t++) out[t] = out[t]! / sum;
+  return max + Math.log(sum);
 }

@@ -51,11 +51,11 @@ export class GrowWorkspace implements OrderedRows {
   }
 
   /** Starts a tree on the sampled rows (ascending), with the gradients it fits. */
-  load(sample: Uint32Array, n: number, grad: Float64Array, hess: Float64Array): void {
+  load(sample: Uint32Array, n: number, grad: Float64Array, hess: Float64Array, gatherRoot: boolean): void {
     this.grad = grad;
     this.hess = hess;
     this.idx.set(sample.subarray(0, n));
-    this.gather(0, n);
+    if (gatherRoot) this.gather(0, n);
   }
 
   /**
@@ -120,18 +120,21 @@ class NodeList {
  * each node's rows are ws.idx[start..end). Leaf value = −G/(H + l2) × learning_rate.
  */
 export function growTree(ws: GrowWorkspace, binned: BinnedMatrix, grad: Float64Array, hess: Float64Array, sample: Uint32Array, n: number, active: Int32Array, options: GrowOptions): GrownTree {
-  ws.load(sample, n, grad, hess);
+  // With every row sampled, position i is row i: the root reads the gradients in place.
+  const direct = n === binned.rows;
+  ws.load(sample, n, grad, hess, !direct);
+  const rootRows: OrderedRows = direct ? { idx: ws.idx, g: grad, h: hess } : ws;
   const nodes = new NodeList();
   let g = 0;
   let h = 0;
   for (let i = 0; i < n; i++) {
-    g += ws.g[i]!;
-    h += ws.h[i]!;
+    g += rootRows.g[i]!;
+    h += rootRows.h[i]!;
   }
   const root: OpenNode = { id: nodes.add(0, n), start: 0, end: n, g, h, depth: 0, hist: undefined, split: undefined };
   if (splittable(root, options)) {
     root.hist = ws.take();
-    buildHistogram(root.hist, binned, ws, 0, n, active);
+    buildHistogram(root.hist, binned, rootRows, 0, n, active);
     root.split = findBestSplit(root.hist, binned, active, g, h, n, options);
   }
   let frontier: OpenNode[] = [root];

@@ -42,23 +42,21 @@ export function fitGbdt(task: Task, data: TrainingData, classes: ClassLabels | u
   const trees: Tree[] = [];
   const treeTargets: number[] = [];
   const stopper = params.early_stopping_rounds === undefined ? undefined : new EarlyStopper(params.early_stopping_rounds);
-  const name = lossName(kind);
+  const reporter = new Reporter(lossName(kind), onIteration);
   for (let round = 1; round <= params.n_estimators; round++) {
+    // The gradient pass also yields the training loss of the scores so far, which is the
+    // previous round's result: reporting it then saves a pass over the rows per round.
+    reporter.flush(state.computeGradients(reporter.wanted));
     const grown = state.boostRound(params, rng);
     for (let t = 0; t < targets; t++) {
       trees.push(grown[t]!.tree);
       treeTargets.push(t);
     }
-    const metrics: Record<string, number> = {};
-    if (onIteration) metrics[`train_${name}`] = meanLoss(kind, state.raw, data.y, split.train, targets);
-    if (stopper) {
-      const valid = meanLoss(kind, state.raw, data.y, split.valid, targets);
-      metrics[`valid_${name}`] = valid;
-      const stop = stopper.observe(round, valid);
-      onIteration?.({ step: round, metrics });
-      if (stop) break;
-    } else onIteration?.({ step: round, metrics });
+    const valid = stopper && meanLoss(kind, state.raw, data.y, split.valid, targets);
+    reporter.hold(round, valid);
+    if (stopper && stopper.observe(round, valid!)) break;
   }
+  reporter.flush(reporter.wanted ? meanLoss(kind, state.raw, data.y, split.train, targets) : Number.NaN);
   const kept = stopper ? stopper.bestRound * targets : trees.length;
   return {
     kind: 'trees',
@@ -69,6 +67,32 @@ export function fitGbdt(task: Task, data: TrainingData, classes: ClassLabels | u
     treeTargets: Int32Array.from(treeTargets.slice(0, kept)),
     ...(task === 'classification' ? { classes } : {}),
   };
+}
+
+/** Holds a round's report until its training loss is known. */
+class Reporter {
+  private held: { step: number; valid: number | undefined } | undefined;
+
+  constructor(
+    private readonly name: string,
+    private readonly onIteration: IterationCallback | undefined,
+  ) {}
+
+  get wanted(): boolean {
+    return this.onIteration !== undefined;
+  }
+
+  hold(step: number, valid: number | undefined): void {
+    this.held = { step, valid };
+  }
+
+  flush(trainLoss: number): void {
+    if (!this.held || !this.onIteration) return;
+    const metrics: Record<string, number> = { [`train_${this.name}`]: trainLoss };
+    if (this.held.valid !== undefined) metrics[`valid_${this.name}`] = this.held.valid;
+    this.onIteration({ step: this.held.step, metrics });
+    this.held = undefined;
+  }
 }
 
 /** Tracks the best validation loss; says stop after `patience` rounds without improvement. */
@@ -117,34 +141,42 @@ class BoostState {
     this.stamp = new Int32Array(rows);
   }
 
-  /** One boosting round: gradients at the current scores, one tree per target, scores updated. */
+  /** Gradients and hessians at the current scores; returns the mean training loss when asked. */
+  computeGradients(withLoss: boolean): number {
+    return gradients(this.kind, this.raw, this.data.y, this.split.train, this.targets, this.grad, this.hess, withLoss);
+  }
+
+  /** One boosting round on the current gradients: one tree per target, scores updated. */
   boostRound(params: TrainerParams, rng: SeededRandom): GrownTree[] {
     this.round++;
-    const { kind, data, split, targets } = this;
-    gradients(kind, this.raw, data.y, split.train, targets, this.grad, this.hess);
-    const n = this.drawSample(params.subsample, rng);
+    const { data, targets } = this;
+    const sample = this.drawSample(params.subsample, rng);
     const grown: GrownTree[] = [];
     for (let t = 0; t < targets; t++) {
       const active = drawFeatures(data.features, params.colsample, rng);
-      const tree = growTree(this.ws, this.binned, this.grad[t]!, this.hess[t]!, this.sample, n, active, {
+      const tree = growTree(this.ws, this.binned, this.grad[t]!, this.hess[t]!, sample, sample.length, active, {
         maxDepth: params.max_depth,
         minSamplesLeaf: params.min_samples_leaf,
         l2: params.l2,
         learningRate: params.learning_rate,
       });
-      this.applyTree(tree, t, n);
+      this.applyTree(tree, t, params.subsample < 1);
       grown.push(tree);
     }
     return grown;
   }
 
-  /** Row subsample (Bernoulli, so no per-round allocation) into `sample`; returns its size. */
-  private drawSample(fraction: number, rng: SeededRandom): number {
+  /**
+   * The rows of this round's trees: all training rows, or a Bernoulli subsample (no per-round
+   * allocation) with sampled rows stamped with the round.
+   */
+  private drawSample(fraction: number, rng: SeededRandom): Uint32Array {
     const train = this.split.train;
+    if (fraction >= 1) return train;
     let n = 0;
     for (let i = 0; i < train.length; i++) {
-      const row = train[i]!;
-      if (fraction >= 1 || rng.next() < fraction) {
+      if (rng.next() < fraction) {
+        const row = train[i]!;
         this.sample[n++] = row;
         this.stamp[row] = this.round;
       }
@@ -155,11 +187,14 @@ class BoostState {
       this.sample[n++] = row;
       this.stamp[row] = this.round;
     }
-    return n;
+    return this.sample.subarray(0, n);
   }
 
-  /** Adds the tree's values to target t: sampled rows through the leaf ranges, the rest by walking. */
-  private applyTree(grown: GrownTree, t: number, n: number): void {
+  /**
+   * Adds the tree's values to target t: the tree's rows through its leaf ranges; the others
+   * (validation rows, and training rows outside a subsample) by walking the tree in bin space.
+   */
+  private applyTree(grown: GrownTree, t: number, subsampled: boolean): void {
     const { raw, targets, binned, stamp, round } = this;
     const idx = this.ws.idx;
     const { feature, value } = grown.tree;
@@ -171,12 +206,13 @@ class BoostState {
         raw[at] = raw[at]! + v;
       }
     }
-    if (n === this.data.rows) return;
-    for (let row = 0; row < this.data.rows; row++) {
-      if (stamp[row] === round) continue;
+    const walk = (row: number): void => {
       const at = row * targets + t;
       raw[at] = raw[at]! + value[leafOfBinnedRow(grown, binned, row)]!;
-    }
+    };
+    for (const row of this.split.valid) walk(row);
+    if (!subsampled) return;
+    for (const row of this.split.train) if (stamp[row] !== round) walk(row);
   }
 }
 

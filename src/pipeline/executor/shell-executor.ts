@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import path from 'node:path';
 import type { Stage } from '../model.js';
 import type { ExecOptions, ExecResult, Executor, OutputStream } from './executor.js';
 
@@ -10,7 +11,12 @@ import type { ExecOptions, ExecResult, Executor, OutputStream } from './executor
  * so a stopped repro leaves no orphaned training job behind.
  */
 export class ShellExecutor implements Executor {
-  constructor(private readonly shell = '/bin/sh') {}
+  /**
+   * @param shell the shell running each command
+   * @param pathPrefix folders put first on the command's PATH (the CLI passes the one holding
+   *   its own `paddock`, so a stage calling `paddock …` runs the same Paddock as the repro)
+   */
+  constructor(private readonly shell = '/bin/sh', private readonly pathPrefix: readonly string[] = []) {}
 
   async run(stage: Stage, options: ExecOptions): Promise<ExecResult> {
     const started = Date.now();
@@ -22,12 +28,16 @@ export class ShellExecutor implements Executor {
     return { exitCode: 0, commandIndex: Math.max(0, commands.length - 1), durationMs: Date.now() - started };
   }
 
+  private pathEnv(): Record<string, string> {
+    return this.pathPrefix.length === 0 ? {} : { PATH: [...this.pathPrefix, process.env.PATH ?? ''].join(path.delimiter) };
+  }
+
   private runOne(command: string, cwd: string, options: ExecOptions): Promise<{ exitCode: number; signal?: NodeJS.Signals }> {
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) return resolve({ exitCode: 130, signal: 'SIGINT' });
       const child = spawn(this.shell, ['-c', command], {
         cwd,
-        env: { ...process.env, ...options.env },
+        env: { ...process.env, ...this.pathEnv(), ...options.env },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true, // own process group: killable as a whole with kill(-pid)
       });

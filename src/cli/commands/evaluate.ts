@@ -45,7 +45,7 @@ export function registerEvaluate(program: Command): void {
       const dataPath = path.resolve(cwd, data);
       const parsedGates = parseGates(flags.gate);
       const candidate = await packageForCommand(cmd, modelRef);
-      const result = await evaluatePackage({ pkg: candidate.pkg, data: dataPath, ...(flags.target ? { target: flags.target } : {}), sliceBy: flags.slice });
+      const result = await evaluatePackage({ pkg: candidate.pkg, data: dataPath, ...(flags.target ? { target: flags.target } : {}), sliceBy: flags.slice, gates: parsedGates });
       const champion = flags.compare ? await evaluateChampion(cmd, flags.compare, dataPath, flags.target) : undefined;
       const gates = decideGates(parsedGates, result.metrics, champion?.result.metrics, flags.compare);
       const report = { model: modelRef, data, result, gates, ...(champion ? { champion: { model: flags.compare!, result: champion.result } } : {}) };

@@ -121,7 +121,7 @@ describe('paddock train / evaluate / models reproduce (end to end through the re
 
   it('a failing gate exits with GATE_FAILED and shows both values; a typo in a metric fails before any scoring', async () => {
     const r = await cli('evaluate', 'model', 'penguins.csv', '--no-track', '--gate', 'accuracy >= 0.5', '--gate', 'accuracy >= 1.5');
-    expect(r.code).toBe(ERROR_CATALOGUE.GATE_FAILED.exit);
+    expect(r.code, r.stderr).toBe(ERROR_CATALOGUE.GATE_FAILED.exit);
     expect(r.stderr).toContain(ERROR_CATALOGUE.GATE_FAILED.hint);
     expect(r.stderr).toMatch(/1 of 2 gates failed: accuracy >= 1\.5/);
     expect(r.stdout).toMatch(/PASS\s+accuracy >= 0\.5/);

@@ -8,6 +8,7 @@ import type { ModelTask } from '../package/manifest.js';
 import type { ModelPackage } from '../package/package-io.js';
 import { openPredictor, type PredictionRow, type Predictor } from '../package/predict.js';
 import { classificationMetrics, type ClassificationEvaluation } from './classification-metrics.js';
+import { evaluateGate, type Gate } from './gates.js';
 import { regressionMetrics, type RegressionEvaluation } from './regression-metrics.js';
 import { sliceMetrics } from './slices.js';
 
@@ -21,6 +22,11 @@ export interface EvaluateInput {
   readonly sliceBy?: readonly string[];
   /** Single-row predictions timed for latency_p50_ms / latency_p99_ms (default 200). */
   readonly latencySamples?: number;
+  /**
+   * Gates the caller will decide on the result: their metric names are checked before any data
+   * is read, so a typo fails in a second with a suggestion instead of after minutes of scoring.
+   */
+  readonly gates?: readonly Gate[];
 }
 
 /** One slice's metrics. */
@@ -41,6 +47,8 @@ export interface EvaluationResult {
 /** Evaluates the package on `data`; a missing label column or task description names what to add. */
 export async function evaluatePackage(input: EvaluateInput): Promise<EvaluationResult> {
   const task = taskOf(input.pkg, input.target);
+  const latencySamples = input.latencySamples ?? 200;
+  checkGateMetrics(input.gates ?? [], metricNames(task, latencySamples > 0));
   const inputs = input.pkg.manifest.signature.inputs;
   const numeric = new Set(inputs.filter((c) => c.type !== 'string').map((c) => c.name));
   const rows = await readRows(input.data, [...new Set([...inputs.map((c) => c.name), task.target, ...(input.sliceBy ?? [])])], numeric);
@@ -49,7 +57,7 @@ export async function evaluatePackage(input: EvaluateInput): Promise<EvaluationR
     const predictions = await predictor.predict(rows);
     const score = scorer(task, rows, predictions, input.data);
     const whole = score(Int32Array.from(rows.keys()));
-    const latency = await timeSingleRows(predictor, rows, input.latencySamples ?? 200);
+    const latency = await timeSingleRows(predictor, rows, latencySamples);
     const slices = (input.sliceBy ?? []).map((column) => ({ column, slices: sliceMetrics(rows.map((r) => r[column]), (idx) => score(idx).metrics) }));
     return { task, rows: rows.length, metrics: { ...whole.metrics, ...latency }, evaluation: whole, slices };
   } finally {
@@ -69,6 +77,22 @@ function taskOf(pkg: ModelPackage, target: string | undefined): ModelTask {
  * Reads `columns`; a BOOLEAN column feeding a numeric input is read as 0/1, as training read it
  * (`paddock train` declares boolean features int64), so a model evaluates on its own training data.
  */
+/** The metric names an evaluation of `task` produces, from the metric functions themselves on dummy rows. */
+function metricNames(task: ModelTask, latency: boolean): string[] {
+  const classes = task.classes ?? [0, 1];
+  const k = classes.length;
+  const names = task.kind === 'regression'
+    ? Object.keys(regressionMetrics({ yTrue: Float64Array.of(0, 1), yPred: Float64Array.of(0, 1) }).metrics)
+    : Object.keys(classificationMetrics({ yTrue: Int32Array.from(classes.keys()), probabilities: new Float64Array(k * k).fill(1 / k), classes }).metrics);
+  return latency ? [...names, 'latency_p50_ms', 'latency_p99_ms'] : names;
+}
+
+/** Every metric a gate names (its own or the champion's) must be one the evaluation produces. */
+function checkGateMetrics(gates: readonly Gate[], names: readonly string[]): void {
+  const known = Object.fromEntries(names.map((n) => [n, 0]));
+  for (const gate of gates) evaluateGate(gate, { current: known, champion: known });
+}
+
 async function readRows(file: string, columns: readonly string[], numericInputs: ReadonlySet<string>): Promise<Row[]> {
   const source = await openSource(file);
   try {

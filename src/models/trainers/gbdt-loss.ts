@@ -96,7 +96,7 @@ export function meanLoss(kind: LossKind, raw: Float64Array, y: Float64Array, row
 
 /** The metric name of `meanLoss` for this loss. */
 export function lossName(kind: LossKind): string {
-  return kind === 'squared_error' ? 'rmse' : 'logloss';
+  return kind === 'squared_error' ? 'rmse' : 'log_loss';
 }
 
 /** Numerically stable logistic function. */

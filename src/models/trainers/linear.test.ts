@@ -50,7 +50,7 @@ describe('linear trainers against scikit-learn', () => {
       task: 'classification', X, rows, features, y: Float64Array.from(ref.y_binary), classes: [0, 1], params,
       onIteration: (it) => {
         steps.push(it.step);
-        losses.push(it.metrics.train_logloss!);
+        losses.push(it.metrics.train_log_loss!);
       },
     }) as LinearModel;
     expect(model.coefficients.length).toBe(features);

@@ -3,7 +3,7 @@
  * (binary sigmoid or multinomial softmax) minimised with L-BFGS. Objectives (n rows):
  *
  *   ridge:    (1/2n)·Σ(yᵢ − w·xᵢ − b)² + (l2/2)·‖w‖²          = sklearn Ridge(alpha = l2·n)
- *   logistic: (1/n)·Σ logloss(yᵢ, softmax(Wxᵢ + b)) + (l2/2)·‖W‖² = sklearn LogisticRegression(C = 1/(n·l2))
+ *   logistic: (1/n)·Σ log_loss(yᵢ, softmax(Wxᵢ + b)) + (l2/2)·‖W‖² = sklearn LogisticRegression(C = 1/(n·l2))
  *
  * Intercepts are never penalised. Logistic regression optimises over standardised features
  * (a change of variables with the same optimum, the penalty carried over exactly) so that
@@ -150,7 +150,7 @@ export function fitLogistic(data: TrainingData, classes: ClassLabels, params: Tr
     {
       maxIter: params.max_iter,
       tol: params.tol,
-      onIteration: onIteration && ((iteration) => onIteration({ step: iteration, metrics: { train_logloss: lastLoss } })),
+      onIteration: onIteration && ((iteration) => onIteration({ step: iteration, metrics: { train_log_loss: lastLoss } })),
     },
   );
   const { coefficients, intercepts } = toRaw(result.x, targets, d, stats);

@@ -118,7 +118,7 @@ describe('trainModel dispatch', () => {
     const steps: { step: number; metrics: Record<string, number> }[] = [];
     trainModel({ task: 'classification', X, rows: 120, features: 2, y, classes: [0, 1], params: parseTrainerParams({ n_estimators: 10, min_samples_leaf: 5 }, 't'), onIteration: (it) => steps.push(it) });
     expect(steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    for (let i = 1; i < steps.length; i++) expect(steps[i]!.metrics.train_logloss!).toBeLessThan(steps[i - 1]!.metrics.train_logloss!);
+    for (let i = 1; i < steps.length; i++) expect(steps[i]!.metrics.train_log_loss!).toBeLessThan(steps[i - 1]!.metrics.train_log_loss!);
   });
 
   it('scoreModel checks the matrix shape', () => {

@@ -23,7 +23,7 @@ export interface TrainModelInput {
   readonly params: TrainerParams;
   /**
    * Called after each iteration (L-BFGS step or boosting round; `step` from 1) with the
-   * training loss (`train_logloss` / `train_rmse`) and, with early stopping, `valid_…`.
+   * training loss (`train_log_loss` / `train_rmse`) and, with early stopping, `valid_…`.
    */
   readonly onIteration?: IterationCallback;
 }

@@ -32,7 +32,8 @@ p = gbdt.predict_proba(Xt)[:, 1]
 out["gbdt_auc"] = roc_auc_score(yt, p)
 out["gbdt_accuracy"] = accuracy_score(yt, p > 0.5)
 
-enc = OneHotEncoder(handle_unknown="ignore").fit(X[:, 3:4])
+# The 30 most frequent airports plus one "other" column, as Paddock keeps 30 (max_categories).
+enc = OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=31).fit(X[:, 3:4])
 scale = StandardScaler().fit(X[:, :3])
 def design(M):
     return np.hstack([scale.transform(M[:, :3]), enc.transform(M[:, 3:4]).toarray()])

@@ -3,7 +3,7 @@
 // beside the majority-class baseline, training time beside scikit-learn on the same split
 // (when python3 with scikit-learn is installed; else the reference says n/a).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ROOT, fmtSeconds, initProject, paddock, removeDir, row, tempDir, time } from './lib.js';
@@ -58,9 +58,12 @@ async function writeSplit(dir) {
   return { lateRate };
 }
 
+/** Debian's python3 (where python3-sklearn installs), else whatever python3 is on PATH. */
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
 function sklearn(dir) {
   try {
-    return JSON.parse(execFileSync('python3', [path.join(ROOT, 'bench/sklearn-train.py'), dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    return JSON.parse(execFileSync(PYTHON, [path.join(ROOT, 'bench/sklearn-train.py'), dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   } catch {
     return undefined;
   }

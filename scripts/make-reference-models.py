@@ -12,29 +12,46 @@ Regenerate (Debian's packages, not a virtualenv, so the result does not depend o
     apt-get install -y python3-torch python3-onnx
     /usr/bin/python3 scripts/make-reference-models.py
 
-Generated with torch 1.13 / onnx 1.12 (Debian 12); opset 13 runs on onnxruntime 1.30.
+It also writes test/fixtures/models/sklearn-pipeline.onnx: the graph skl2onnx makes of a fitted
+scikit-learn Pipeline(ColumnTransformer(StandardScaler on distance/hour, OneHotEncoder on origin),
+LogisticRegression) — one [None, 1] input per column, preprocessing inside the graph, and
+skl2onnx's ZipMap output beside the tensor outputs. skl2onnx is not packaged for Debian, so the
+graph is written node by node with onnx.helper from the fitted estimator's parameters, the way
+skl2onnx writes it. sklearn-pipeline-rank1.onnx is the same model taking rank-1 [None] inputs
+(distance as double). sklearn-pipeline.expected.json holds 8 fixed rows (one with an origin
+unseen in training) and scikit-learn's predict_proba for them, cross-checked with numpy.
+
+Generated with torch 1.13 / onnx 1.12 / scikit-learn 1.2 (Debian 12); opset 13 runs on
+onnxruntime 1.30. Pass model names (torch-mlp, sklearn-pipeline) to rebuild only those.
 """
 
 import json
 import os
+import sys
 
+import numpy as np
 import onnx
-import torch
+from onnx import TensorProto, helper
 
 SEED = 20240601
 FEATURES = 6
 OPSET = 13
+try:
+    import torch
+except ImportError:  # only make_torch_mlp needs it
+    torch = None
+
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "models")
 
 
-def synthetic_data(gen: torch.Generator, rows: int) -> tuple[torch.Tensor, torch.Tensor]:
+def synthetic_data(gen, rows: int):
     """A separable-ish binary task: label from a fixed linear rule plus a nonlinearity."""
     x = torch.randn(rows, FEATURES, generator=gen)
     score = 1.5 * x[:, 0] - 2.0 * x[:, 1] + 0.5 * x[:, 2] * x[:, 3] + 0.3 * x[:, 4] ** 2 - 0.2
     return x, (score > 0).float().unsqueeze(1)
 
 
-def build_model() -> torch.nn.Module:
+def build_model():
     return torch.nn.Sequential(
         torch.nn.Linear(FEATURES, 16),
         torch.nn.ReLU(),
@@ -43,7 +60,7 @@ def build_model() -> torch.nn.Module:
     )
 
 
-def train(model: torch.nn.Module, gen: torch.Generator) -> None:
+def train(model, gen) -> None:
     x, y = synthetic_data(gen, 512)
     opt = torch.optim.Adam(model.parameters(), lr=0.05)
     loss_fn = torch.nn.BCELoss()
@@ -54,7 +71,7 @@ def train(model: torch.nn.Module, gen: torch.Generator) -> None:
         opt.step()
 
 
-def main() -> None:
+def make_torch_mlp() -> None:
     torch.manual_seed(SEED)
     gen = torch.Generator().manual_seed(SEED)
     model = build_model()
@@ -85,6 +102,15 @@ def main() -> None:
     with open(os.path.join(OUT_DIR, "torch-mlp.expected.json"), "w", encoding="utf-8") as f:
         json.dump(expected, f, indent=1)
         f.write("\n")
+
+
+def main() -> None:
+    makers = {"torch-mlp": make_torch_mlp, "sklearn-pipeline": make_sklearn_pipeline}
+    chosen = sys.argv[1:] or list(makers)
+    for name in chosen:
+        if name not in makers:
+            sys.exit(f"unknown model '{name}'; choose from {', '.join(makers)}")
+        makers[name]()
 
 
 if __name__ == "__main__":

@@ -46,6 +46,8 @@ describe('paddock train / evaluate / models reproduce (end to end through the re
     const columns = Object.keys(penguins[0]!);
     writeFileSync(file('penguins.csv'), csv(penguins, columns));
     writeFileSync(file('no-sex.csv'), csv(penguins, columns.filter((c) => c !== 'Sex')));
+    // Small data is often committed to git rather than tracked by a .dvc file.
+    writeFileSync(file('in-git.csv'), csv(penguins.slice(0, 200), columns));
     writeFileSync(file('params.yaml'), `train:\n  algorithm: gbdt\n  n_estimators: ${N_ESTIMATORS}\n  max_depth: 3\n  learning_rate: 0.3\n  min_samples_leaf: 5\n`);
     writeFileSync(file('other.yaml'), 'algorithm: linear\nl2: 0.05\n');
     expect((await cli('add', 'penguins.csv')).code).toBe(0);
@@ -73,20 +75,23 @@ describe('paddock train / evaluate / models reproduce (end to end through the re
     expect(run.info.status).toBe('FINISHED');
     const params = Object.fromEntries(run.data.params.map((p) => [p.key, p.value]));
     expect(params).toMatchObject({ algorithm: 'gbdt', target: 'Species', task: 'classification', n_estimators: String(N_ESTIMATORS), learning_rate: '0.3' });
-    expect(run.data.metrics.find((m) => m.key === 'train_accuracy')?.value).toBe(result.metrics.train_accuracy);
-    // The per-round loss is a metric whose latest step is the last boosting round.
-    const perRound = run.data.metrics.find((m) => m.step === N_ESTIMATORS);
-    expect(perRound, JSON.stringify(run.data.metrics)).toBeDefined();
+    const latest = (key: string) => run.data.metrics.find((m) => m.key === key);
+    // The summary metrics sit at the last round, so the latest value of the loss is the final model's.
+    expect(latest('train_accuracy')).toMatchObject({ value: result.metrics.train_accuracy, step: N_ESTIMATORS });
+    expect(latest('train_log_loss')).toMatchObject({ value: result.metrics.train_log_loss, step: N_ESTIMATORS });
+    expect(latest('train_rows')?.value).toBe(344);
     const artifacts = run.info.artifactUri.replace(/^file:(\/\/)?/, '');
     expect(readFileSync(path.join(artifacts, 'model', 'model.onnx')).equals(readFileSync(file('model/model.onnx')))).toBe(true);
     expect(existsSync(path.join(artifacts, 'model', 'paddock-model.yaml'))).toBe(true);
 
     const meta = await openMetadataStore('sqlite:.paddock/paddock.db', { root, artifactsRoot: path.join(root, '.paddock', 'artifacts') });
     try {
-      const history = (await meta.tracking.getMetricHistory(result.runId, perRound!.key)).items;
-      expect(history).toHaveLength(N_ESTIMATORS);
-      expect(history.map((m) => m.step)).toEqual(Array.from({ length: N_ESTIMATORS }, (_, i) => i + 1));
-      expect(history.at(-1)!.value).toBeLessThan(history[0]!.value);
+      const history = (await meta.tracking.getMetricHistory(result.runId, 'train_log_loss')).items;
+      // One point per boosting round (steps 1..n), then the final model's value at the last round.
+      expect(history.map((m) => m.step)).toEqual([...Array.from({ length: N_ESTIMATORS }, (_, i) => i + 1), N_ESTIMATORS]);
+      expect(history.at(-1)!.value).toBe(result.metrics.train_log_loss);
+      expect(history.at(-2)!.value).toBeCloseTo(result.metrics.train_log_loss!, 9);
+      expect(history.at(-1)!.value).toBeLessThan(history[0]!.value / 2);
     } finally {
       await meta.close();
     }
@@ -94,10 +99,14 @@ describe('paddock train / evaluate / models reproduce (end to end through the re
 
   it('train refuses to overwrite a package without --force (ALREADY_EXISTS), and replaces it with --force', async () => {
     const before = snapshot(file('model'));
+    const runCount = async () => (JSON.parse((await cli('runs', 'list', '--json')).stdout).runs as unknown[]).length;
+    const runsBefore = await runCount();
     const again = await train('--algorithm', 'linear');
     expect(again.code).toBe(ERROR_CATALOGUE.ALREADY_EXISTS.exit);
     expect(again.stderr).toMatch(/model: already exists.*--force/);
     expect(snapshot(file('model'))).toEqual(before);
+    // Refused before anything started: no failed run is left in tracking.
+    expect(await runCount()).toBe(runsBefore);
     const forced = await train('--params', 'params.yaml:train', '--algorithm', 'linear', '--force');
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toMatch(/Trained linear classification of 'Species' on 344 rows/);
@@ -194,6 +203,15 @@ describe('paddock train / evaluate / models reproduce (end to end through the re
     expect(changed.code).toBe(ERROR_CATALOGUE.INVALID_STATE.exit);
     expect(changed.stderr).toMatch(/did not reproduce: the rebuilt model file differs/);
     writeFileSync(manifest, text);
+  });
+
+  it('models reproduce uses training data committed to git when its md5 matches', async () => {
+    const trained = await cli('train', '--task', 'classification', '--target', 'Species', '--data', 'in-git.csv', '-o', 'git-model', '--no-track', '--params', 'params.yaml:train');
+    expect(trained.code, trained.stderr).toBe(0);
+    const r = await cli('models', 'reproduce', 'git-model');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/in-git\.csv \(md5 [0-9a-f]{12}, from git\)/);
+    expect(r.stdout).toContain('Byte-identical');
   });
 
   it('evaluating on data without one of the model inputs names the column', async () => {

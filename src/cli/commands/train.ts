@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
@@ -52,19 +52,27 @@ export function registerTrain(program: Command): void {
       if (!flags.data) fail('INVALID_ARGUMENT', 'train needs --data <file>: the training data', { flag: 'data' });
       const params = trainerParams(project.root, flags);
       const outDir = path.resolve(project.root, flags.output);
+      // Before the run starts: a refused overwrite is a usage error, not a failed training run.
+      if (!flags.force && existsSync(outDir)) fail('ALREADY_EXISTS', `${flags.output}: already exists; a model package is never overwritten (pass --force to replace it)`, { path: outDir });
       const client = flags.track ? createClient({ cwd: project.root, handleExit: true }) : undefined;
       const run = await client?.startRun({ experiment: flags.experiment, runName: `train ${path.basename(outDir)}` });
       try {
         const recorded = definedOnly({ task, target: flags.target, features: (flags.features ?? []).join(','), ...params });
         await run?.logParams(recorded);
         const lineage = await buildLineage({ root: project.root, data: flags.data, params: recorded, ...(run ? { runId: run.runId } : {}) });
+        // The summary metrics go at the last iteration's step: step 0 would put the final loss at
+        // the start of the per-iteration curve, and MLflow's latest value is the one at the highest step.
+        let lastStep = 0;
         const result = await trainPackage({
           data: path.resolve(project.root, flags.data), task, target: flags.target, features: flags.features ?? [], params,
           name: flags.name ?? path.basename(outDir), outDir, replace: flags.force ?? false, lineage,
           producerVersion: lineage.paddock_version ?? '0.0.0',
-          onIteration: (it) => run?.logMetrics(it.metrics, it.step),
+          onIteration: (it) => {
+            lastStep = Math.max(lastStep, it.step);
+            run?.logMetrics(it.metrics, it.step);
+          },
         });
-        run?.logMetrics({ ...result.metrics, train_seconds: result.seconds, train_rows: result.rows });
+        run?.logMetrics({ ...result.metrics, train_seconds: result.seconds, train_rows: result.rows }, lastStep);
         await run?.logArtifacts(result.pkg.dir, 'model');
         await run?.end();
         out.result({ package: result.pkg.dir, runId: run?.runId ?? null, rows: result.rows, seconds: result.seconds, metrics: result.metrics });

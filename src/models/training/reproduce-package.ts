@@ -2,19 +2,23 @@
  * `paddock models reproduce`: rebuilds a package from its lineage alone — the recorded git
  * commit checked out in a temporary worktree, the training data restored there by its md5
  * (cache, else the default remote), the recorded params — and compares the new model file with
- * the registered one byte for byte.
+ * the registered one byte for byte. Data committed to git (not tracked by a .dvc file) is already
+ * in the worktree and is used when its md5 matches.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fail } from '../../core/errors.js';
+import { fail, isPaddockError } from '../../core/errors.js';
 import { git } from '../../core/git.js';
 import type { Project } from '../../core/project.js';
-import { restoreFileByHash } from '../../data/index.js';
+import { md5File, restoreFileByHash } from '../../data/index.js';
 import type { ModelPackage } from '../package/package-io.js';
 import { parseTrainerParams } from '../trainers/params.js';
 import { trainPackage } from './train-package.js';
+
+/** Where the training data came from: the commit itself, the cache, or the default remote. */
+export type DataOrigin = 'git' | 'cache' | 'remote';
 
 /** The verdict. */
 export interface ReproduceResult {
@@ -22,7 +26,7 @@ export interface ReproduceResult {
   readonly original: { readonly file: string; readonly sha256: string; readonly bytes: number };
   readonly rebuilt: { readonly sha256: string; readonly bytes: number };
   readonly gitCommit: string;
-  readonly data: readonly { readonly path: string; readonly md5: string; readonly from: 'cache' | 'remote' }[];
+  readonly data: readonly { readonly path: string; readonly md5: string; readonly from: DataOrigin }[];
   /** Differences in the toolchain that could explain a mismatch (Paddock or Node version). */
   readonly toolchain: readonly string[];
   readonly seconds: number;
@@ -51,7 +55,7 @@ export async function reproducePackage(project: Project, pkg: ModelPackage, vers
   try {
     const [[rel, md5]] = data as [[string, string]];
     const dataPath = path.join(worktree, ...rel.split('/'));
-    const from = await restoreFileByHash(project, md5, dataPath);
+    const from = await restoreData(project, md5, dataPath, rel);
     const rebuilt = await trainPackage({
       data: dataPath, task, target: String(recorded.target), features, params,
       name: pkg.manifest.name, outDir: path.join(tmp, `rebuilt-${randomBytes(3).toString('hex')}`),
@@ -73,6 +77,18 @@ export async function reproducePackage(project: Project, pkg: ModelPackage, vers
   } finally {
     await git(project.root, ['worktree', 'remove', '--force', worktree]).catch(() => undefined);
     await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** The data file as the commit has it when its md5 matches, else restored by hash. */
+async function restoreData(project: Project, md5: string, dest: string, rel: string): Promise<DataOrigin> {
+  const committed = await md5File(dest).catch(() => undefined);
+  if (committed === md5) return 'git';
+  try {
+    return await restoreFileByHash(project, md5, dest);
+  } catch (err) {
+    if (isPaddockError(err, 'CACHE_MISSING')) fail('CACHE_MISSING', `${rel}: the training data (md5 ${md5}) is neither committed in git nor in the cache: ${err.message}`, { ...err.details, path: rel }, err);
+    throw err;
   }
 }
 

@@ -235,6 +235,19 @@ describe('trainPackage: preprocessing', () => {
   }
 });
 
+describe('trainPackage: an existing package', () => {
+  it('is refused (ALREADY_EXISTS) before the data is even read, and replaced with replace: true', async () => {
+    const first = await trainPackage(input('regression', { algorithm: 'linear' }));
+    const before = readFileSync(path.join(first.pkg.dir, MODEL_FILE));
+    const err = await trainPackage(input('regression', { algorithm: 'linear' }, { outDir: first.pkg.dir, data: path.join(tmp, 'no-such.csv') })).catch((e: unknown) => e);
+    expect(isPaddockError(err, 'ALREADY_EXISTS'), String(err)).toBe(true);
+    expect(readFileSync(path.join(first.pkg.dir, MODEL_FILE)).equals(before)).toBe(true);
+    const replaced = await trainPackage(input('regression', { algorithm: 'gbdt', n_estimators: 3 }, { outDir: first.pkg.dir, replace: true }));
+    expect(readFileSync(path.join(replaced.pkg.dir, MODEL_FILE)).equals(before)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+});
+
 describe('trainPackage: bad input fails with INVALID_ARGUMENT and writes nothing', () => {
   async function rejects(over: Partial<TrainPackageInput>, kind: Task | 'binary', message: RegExp, details: Record<string, unknown>): Promise<void> {
     const where = outDir();

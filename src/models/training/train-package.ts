@@ -4,6 +4,8 @@
  * lineage. The trainer and exporter are deterministic and nothing volatile (time, run id) goes
  * into the ONNX file, so the same data, params and seed give a byte-identical model.onnx.
  */
+import { existsSync } from 'node:fs';
+import { fail } from '../../core/errors.js';
 import { formatSchema, inferSchema } from '../../validation/index.js';
 import { classificationMetrics, regressionMetrics } from '../evaluation/index.js';
 import { exportOnnx } from '../onnx-export/export-model.js';
@@ -52,6 +54,8 @@ export interface TrainPackageResult {
 /** Trains and writes the package; nothing appears at outDir unless the whole package is valid. */
 export async function trainPackage(input: TrainPackageInput): Promise<TrainPackageResult> {
   const started = performance.now();
+  // Refused now rather than by writeModelPackage after the whole training run.
+  if (!input.replace && existsSync(input.outDir)) fail('ALREADY_EXISTS', `${input.outDir}: already exists; a model package is never overwritten (pass --force to replace it)`, { path: input.outDir });
   const table = await readTrainingTable(input.data, input.target, input.features);
   const target = encodeTarget(table.target, input.task, input.target);
   const spec = fitPreprocess(table, table.features, { scale: input.params.algorithm === 'linear' });

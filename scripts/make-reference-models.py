@@ -104,6 +104,149 @@ def make_torch_mlp() -> None:
         f.write("\n")
 
 
+ORIGINS = ["ATL", "JFK", "LAX", "ORD"]
+PIPELINE_OPSETS = [helper.make_opsetid("", OPSET), helper.make_opsetid("ai.onnx.ml", 1)]
+# Rows the tests predict: fixed, exactly representable in float32, and one origin ("SEA") the
+# one-hot encoder never saw, which skl2onnx's OneHotEncoder (zeros=1) encodes as all zeros.
+PIPELINE_ROWS = [
+    {"distance": 250.0, "hour": 6, "origin": "ATL"},
+    {"distance": 2475.0, "hour": 18, "origin": "JFK"},
+    {"distance": 1745.5, "hour": 21, "origin": "LAX"},
+    {"distance": 733.0, "hour": 9, "origin": "ORD"},
+    {"distance": 1200.0, "hour": 13, "origin": "SEA"},
+    {"distance": 96.25, "hour": 0, "origin": "JFK"},
+    {"distance": 950.0, "hour": 23, "origin": "ATL"},
+    {"distance": 3000.0, "hour": 16, "origin": "ORD"},
+]
+
+
+def flights(rng: np.random.Generator, rows: int):
+    """Synthetic flights: a delay is likelier late in the day, on long trips and out of some airports."""
+    distance = rng.uniform(80, 2800, rows).round(1)
+    hour = rng.integers(0, 24, rows)
+    origin = rng.choice(ORIGINS, rows)
+    bias = {"ATL": 0.4, "JFK": 0.9, "LAX": -0.2, "ORD": 0.6}
+    score = 0.0009 * (distance - 1200) + 0.15 * (hour - 12) + np.array([bias[o] for o in origin]) - 0.4
+    delayed = (score + rng.logistic(size=rows) > 0).astype(np.int64)
+    return {"distance": distance, "hour": hour, "origin": origin}, delayed
+
+
+def table(rows) -> np.ndarray:
+    """Rows as the object matrix [distance, hour, origin] the pipeline takes (no pandas on Debian 12)."""
+    return np.array([[r["distance"], r["hour"], r["origin"]] for r in rows], dtype=object)
+
+
+def fit_pipeline():
+    """The scikit-learn pipeline the graph reproduces, fitted on synthetic flights."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    columns, y = flights(np.random.default_rng(SEED), 2000)
+    pipe = Pipeline([
+        ("prep", ColumnTransformer([
+            ("num", StandardScaler(), [0, 1]),
+            ("cat", OneHotEncoder(categories=[ORIGINS], handle_unknown="ignore"), [2]),
+        ])),
+        ("clf", LogisticRegression()),
+    ])
+    pipe.fit(table([dict(zip(columns, r)) for r in zip(*columns.values())]), y)
+    return pipe
+
+
+def map_type(key: int, value: int) -> onnx.TypeProto:
+    """map(key, tensor(value)): ZipMap's element type (onnx 1.12's helper has no make_map_type_proto)."""
+    t = onnx.TypeProto()
+    t.map_type.key_type = key
+    t.map_type.value_type.CopyFrom(helper.make_tensor_type_proto(value, None))
+    return t
+
+
+def pipeline_graph(pipe, rank1: bool) -> onnx.ModelProto:
+    """The graph skl2onnx writes for `pipe`; rank1: inputs [None] (distance double) instead of [None, 1]."""
+    scaler = pipe.named_steps["prep"].named_transformers_["num"]
+    clf = pipe.named_steps["clf"]
+    shape = [None] if rank1 else [None, 1]
+    distance_type = TensorProto.DOUBLE if rank1 else TensorProto.FLOAT
+    inputs = [
+        helper.make_tensor_value_info("distance", distance_type, shape),
+        helper.make_tensor_value_info("hour", TensorProto.INT64, shape),
+        helper.make_tensor_value_info("origin", TensorProto.STRING, shape),
+    ]
+    coef = clf.coef_.ravel().astype(np.float64)
+    intercept = float(clf.intercept_[0])
+    nodes = [
+        helper.make_node("Cast", ["distance"], ["distance_f"], to=TensorProto.FLOAT) if rank1 else helper.make_node("Identity", ["distance"], ["distance_f"]),
+        helper.make_node("Cast", ["hour"], ["hour_f"], to=TensorProto.FLOAT),
+        helper.make_node("Reshape", ["distance_f", "column_shape"], ["distance_col"]),
+        helper.make_node("Reshape", ["hour_f", "column_shape"], ["hour_col"]),
+        helper.make_node("Concat", ["distance_col", "hour_col"], ["numbers"], axis=1),
+        helper.make_node("Scaler", ["numbers"], ["numbers_scaled"], domain="ai.onnx.ml",
+                         offset=scaler.mean_.tolist(), scale=(1.0 / scaler.scale_).tolist()),
+        helper.make_node("OneHotEncoder", ["origin"], ["origin_onehot"], domain="ai.onnx.ml", cats_strings=ORIGINS, zeros=1),
+        helper.make_node("Reshape", ["origin_onehot", "onehot_shape"], ["origin_cols"]),
+        helper.make_node("Concat", ["numbers_scaled", "origin_cols"], ["features"], axis=1),
+        # skl2onnx writes a binary LogisticRegression as two score rows (-w, w) with LOGISTIC,
+        # giving [sigmoid(-s), sigmoid(s)], then an L1 Normalizer, then the ZipMap.
+        helper.make_node("LinearClassifier", ["features"], ["label", "probability_tensor"], domain="ai.onnx.ml",
+                         coefficients=np.concatenate([-coef, coef]).tolist(), intercepts=[-intercept, intercept],
+                         classlabels_ints=[int(c) for c in clf.classes_], multi_class=0, post_transform="LOGISTIC"),
+        helper.make_node("Normalizer", ["probability_tensor"], ["probabilities"], domain="ai.onnx.ml", norm="L1"),
+        helper.make_node("ZipMap", ["probabilities"], ["output_probability"], domain="ai.onnx.ml",
+                         classlabels_int64s=[int(c) for c in clf.classes_]),
+    ]
+    initializers = [
+        helper.make_tensor("column_shape", TensorProto.INT64, [2], [-1, 1]),
+        helper.make_tensor("onehot_shape", TensorProto.INT64, [2], [-1, len(ORIGINS)]),
+    ]
+    outputs = [
+        helper.make_tensor_value_info("label", TensorProto.INT64, [None]),
+        helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, 2]),
+        helper.make_value_info("output_probability", helper.make_sequence_type_proto(map_type(TensorProto.INT64, TensorProto.FLOAT))),
+    ]
+    graph = helper.make_graph(nodes, "sklearn_pipeline", inputs, outputs, initializers)
+    model = helper.make_model(graph, opset_imports=PIPELINE_OPSETS, producer_name="make-reference-models.py (skl2onnx layout)")
+    model.ir_version = 8
+    # full_check=True would add strict shape inference, which onnx 1.12 cannot do through ZipMap's
+    # map type ("type case unsupported"); the structural check plus onnxruntime's load must do.
+    onnx.checker.check_model(model)
+    return model
+
+
+def numpy_probabilities(pipe, rows) -> np.ndarray:
+    """The pipeline's arithmetic written out: (x - mean) / std, one-hot (unknown → zeros), logistic."""
+    scaler = pipe.named_steps["prep"].named_transformers_["num"]
+    clf = pipe.named_steps["clf"]
+    numbers = (np.array([[r["distance"], r["hour"]] for r in rows]) - scaler.mean_) / scaler.scale_
+    onehot = np.array([[1.0 if r["origin"] == o else 0.0 for o in ORIGINS] for r in rows])
+    s = np.hstack([numbers, onehot]) @ clf.coef_.ravel() + clf.intercept_[0]
+    p = 1 / (1 + np.exp(-s))
+    return np.stack([1 - p, p], axis=1)
+
+
+def make_sklearn_pipeline() -> None:
+    import sklearn
+
+    pipe = fit_pipeline()
+    os.makedirs(OUT_DIR, exist_ok=True)
+    for name, rank1 in (("sklearn-pipeline.onnx", False), ("sklearn-pipeline-rank1.onnx", True)):
+        onnx.save(pipeline_graph(pipe, rank1), os.path.join(OUT_DIR, name))
+    proba = pipe.predict_proba(table(PIPELINE_ROWS))
+    by_hand = numpy_probabilities(pipe, PIPELINE_ROWS)
+    assert np.max(np.abs(proba - by_hand)) < 1e-12, "numpy and scikit-learn disagree"
+    expected = {
+        "generator": f"scripts/make-reference-models.py (scikit-learn {sklearn.__version__}, numpy {np.__version__}, onnx {onnx.__version__})",
+        "categories": ORIGINS,
+        "rows": PIPELINE_ROWS,
+        "labels": pipe.predict(table(PIPELINE_ROWS)).tolist(),
+        "probabilities": proba.tolist(),
+    }
+    with open(os.path.join(OUT_DIR, "sklearn-pipeline.expected.json"), "w", encoding="utf-8") as f:
+        json.dump(expected, f, indent=1)
+        f.write("\n")
+
+
 def main() -> None:
     makers = {"torch-mlp": make_torch_mlp, "sklearn-pipeline": make_sklearn_pipeline}
     chosen = sys.argv[1:] or list(makers)

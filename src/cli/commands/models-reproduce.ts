@@ -21,7 +21,7 @@ export function registerModelsReproduce(models: Command): void {
       out.line(`  registered model.onnx  sha256 ${result.original.sha256}  ${result.original.bytes} bytes`);
       out.line(`  rebuilt model.onnx     sha256 ${result.rebuilt.sha256}  ${result.rebuilt.bytes} bytes`);
       for (const t of result.toolchain) out.line(`  toolchain differs: ${t}`);
-      if (!result.identical) fail('INVALID_STATE', `${ref} did not reproduce: the rebuilt model file differs from the registered one`, { original: result.original.sha256, rebuilt: result.rebuilt.sha256 });
+      if (!result.identical) fail('NOT_REPRODUCIBLE', `${ref} did not reproduce: the rebuilt model file differs from the registered one`, { original: result.original.sha256, rebuilt: result.rebuilt.sha256 });
       out.line('Byte-identical: the version reproduces from its lineage.');
     });
 }

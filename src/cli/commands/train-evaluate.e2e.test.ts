@@ -190,7 +190,7 @@ describe('paddock train / evaluate / models reproduce (end to end through the re
     const original = readFileSync(cached);
     copyFileSync(file('other/model.onnx'), cached);
     const tampered = await cli('models', 'reproduce', 'models:/x/1');
-    expect(tampered.code).toBe(ERROR_CATALOGUE.INVALID_STATE.exit);
+    expect(tampered.code).toBe(ERROR_CATALOGUE.NOT_REPRODUCIBLE.exit);
     expect(tampered.stderr).toMatch(/models:\/x\/1 did not reproduce/);
     expect(tampered.stdout).not.toContain('Byte-identical');
     writeFileSync(cached, original);
@@ -200,7 +200,7 @@ describe('paddock train / evaluate / models reproduce (end to end through the re
     expect(text).toMatch(/max_iter: 100\n/);
     writeFileSync(manifest, text.replace(/max_iter: 100\n/, 'max_iter: 2\n'));
     const changed = await cli('models', 'reproduce', 'models:/x/1');
-    expect(changed.code).toBe(ERROR_CATALOGUE.INVALID_STATE.exit);
+    expect(changed.code).toBe(ERROR_CATALOGUE.NOT_REPRODUCIBLE.exit);
     expect(changed.stderr).toMatch(/did not reproduce: the rebuilt model file differs/);
     writeFileSync(manifest, text);
   });

@@ -42,8 +42,12 @@ export interface OnnxModel {
   readonly path: string;
   readonly inputs: readonly OnnxValueInfo[];
   readonly outputs: readonly OnnxValueInfo[];
-  /** Runs the model; feeds are checked against `inputs` first so errors name the input. */
-  run(feeds: Readonly<Record<string, OnnxFeed>>): Promise<Record<string, OnnxResult>>;
+  /**
+   * Runs the model; feeds are checked against `inputs` first so errors name the input. Only
+   * `outputs` are computed and returned (default: every tensor output), so a model that also has
+   * a sequence/map output (skl2onnx's ZipMap), which onnxruntime-node cannot return, still runs.
+   */
+  run(feeds: Readonly<Record<string, OnnxFeed>>, outputs?: readonly string[]): Promise<Record<string, OnnxResult>>;
   /** Frees the native session; the model cannot run afterwards. */
   close(): Promise<void>;
 }
@@ -67,13 +71,27 @@ function feedType(data: OnnxFeedData): string {
 
 function describeValue(meta: InferenceSession.ValueMetadata): OnnxValueInfo {
   if (!meta.isTensor) return { name: meta.name, isTensor: false, elementType: null, shape: [] };
-  const shape = meta.shape.map((d): OnnxDim => (typeof d === 'number' && d < 0 ? null : d));
+  // An unnamed dynamic dimension (skl2onnx's None) comes back as '' and a negative size as -1.
+  const shape = meta.shape.map((d): OnnxDim => ((typeof d === 'number' && d < 0) || d === '' ? null : d));
   return { name: meta.name, isTensor: true, elementType: meta.type, shape };
 }
 
 /** `[batch, 6]` style rendering for error messages. */
 export function formatShape(shape: readonly OnnxDim[]): string {
   return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+}
+
+/**
+ * Why a sequence/map output cannot be used and what to do, for errors at check and run time:
+ * onnxruntime-node 1.30 returns tensors only ("Non tensor type is temporarily not supported").
+ */
+export function nonTensorOutputHint(name: string, outputs: readonly OnnxValueInfo[]): string {
+  const tensors = outputs.filter((o) => o.isTensor).map((o) => `'${o.name}'`);
+  return (
+    `output '${name}' is a sequence/map output (such as the ZipMap skl2onnx adds to classifiers), which onnxruntime-node cannot return. ` +
+    `Re-export with skl2onnx's options={type(model): {'zipmap': False}} (probabilities become a [batch, classes] tensor), ` +
+    `or list the model's tensor outputs instead${tensors.length > 0 ? ` (${tensors.join(', ')})` : ''}`
+  );
 }
 
 /** The first line of a runtime error, without onnxruntime's stack or internal file names. */
@@ -106,7 +124,7 @@ export async function loadOnnxModel(path: string): Promise<OnnxModel> {
     path,
     inputs,
     outputs,
-    run: (feeds) => runSession(ort, session, path, inputs, feeds),
+    run: (feeds, fetch) => runSession(ort, session, { path, inputs, outputs }, feeds, fetch),
     close: () => session.release(),
   };
 }
@@ -131,13 +149,31 @@ function checkFeed(path: string, info: OnnxValueInfo, feed: OnnxFeed): void {
   }
 }
 
+/** The outputs to fetch: the named ones (each a tensor output of the model), or every tensor output. */
+function fetchList(path: string, outputs: readonly OnnxValueInfo[], wanted: readonly string[] | undefined): string[] {
+  if (wanted === undefined) {
+    const tensors = outputs.filter((o) => o.isTensor).map((o) => o.name);
+    if (tensors.length === 0 && outputs[0]) fail('INVALID_ARGUMENT', `${path}: the model has no tensor output: ${nonTensorOutputHint(outputs[0].name, outputs)}`, { path });
+    return tensors;
+  }
+  if (wanted.length === 0) fail('INVALID_ARGUMENT', `${path}: no outputs asked for; name at least one of ${outputs.map((o) => `'${o.name}'`).join(', ')}`, { path });
+  for (const name of wanted) {
+    const info = outputs.find((o) => o.name === name);
+    if (!info) fail('INVALID_ARGUMENT', `${path}: unknown output '${name}'; the model gives ${outputs.map((o) => `'${o.name}'`).join(', ')}`, { path, output: name });
+    if (!info.isTensor) fail('INVALID_ARGUMENT', `${path}: ${nonTensorOutputHint(name, outputs)}`, { path, output: name });
+  }
+  return [...new Set(wanted)];
+}
+
 async function runSession(
   ort: Ort,
   session: InferenceSession,
-  path: string,
-  inputs: readonly OnnxValueInfo[],
+  model: Pick<OnnxModel, 'path' | 'inputs' | 'outputs'>,
   feeds: Readonly<Record<string, OnnxFeed>>,
+  wanted: readonly string[] | undefined,
 ): Promise<Record<string, OnnxResult>> {
+  const { path, inputs } = model;
+  const fetches = fetchList(path, model.outputs, wanted);
   const known = new Set(inputs.map((i) => i.name));
   const unknown = Object.keys(feeds).filter((k) => !known.has(k));
   if (unknown.length > 0) {
@@ -156,7 +192,7 @@ async function runSession(
   }
   let results: InferenceSession.OnnxValueMapType;
   try {
-    results = await session.run(tensors);
+    results = await session.run(tensors, fetches);
   } catch (err) {
     return fail('INVALID_ARGUMENT', `${path}: the model failed on the given input: ${runtimeMessage(err)}`, { path }, err);
   }

@@ -72,6 +72,8 @@ def train(model, gen) -> None:
 
 
 def make_torch_mlp() -> None:
+    if torch is None:
+        sys.exit("torch-mlp needs PyTorch: apt-get install -y python3-torch (or pass sklearn-pipeline)")
     torch.manual_seed(SEED)
     gen = torch.Generator().manual_seed(SEED)
     model = build_model()

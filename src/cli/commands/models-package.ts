@@ -58,7 +58,7 @@ export function registerModelsPackage(models: Command): void {
 
 function renderManifest(out: Output, m: ModelManifest): void {
   out.line(`${m.name} (${m.flavor}, model ${m.model})`);
-  out.line(`Inputs → tensor '${m.signature.feed.tensor}' [batch, n]:`);
+  out.line(m.signature.feed.layout === 'columns' ? 'Inputs (one ONNX input per column):' : `Inputs → tensor '${m.signature.feed.tensor}' [batch, n]:`);
   for (const c of m.signature.inputs) out.line(`  ${c.name}: ${c.type}`);
   out.line('Outputs:');
   for (const c of m.signature.outputs) out.line(`  ${c.name}: ${c.type}`);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fail, fromSystemError } from '../../core/errors.js';
-import { formatShape, loadOnnxModel, type OnnxModel } from '../runtime/onnx-session.js';
+import { formatShape, loadOnnxModel, nonTensorOutputHint, type OnnxModel } from '../runtime/onnx-session.js';
 import { MANIFEST_FILE, checkManifest, formatManifest, parseManifest, type ColumnType, type ModelManifest, type ModelManifestInput } from './manifest.js';
 import { featureNames } from './preprocess.js';
 
@@ -115,12 +115,24 @@ async function checkModel(modelPath: string, manifest: ModelManifest): Promise<v
   }
 }
 
-/** The signature must agree with the model's input and output names, element types and shapes. */
+/**
+ * The signature must agree with the model's input and output names, element types and shapes:
+ * layout 'matrix' feeds one float tensor [batch, n], layout 'columns' one input per column.
+ */
 export function checkSignature(model: OnnxModel, manifest: ModelManifest): void {
+  if (manifest.signature.feed.layout === 'columns') checkColumnInputs(model, manifest);
+  else checkMatrixInput(model, manifest);
+  checkOutputs(model, manifest);
+}
+
+const quoted = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
+
+function checkMatrixInput(model: OnnxModel, manifest: ModelManifest): void {
   const sig = manifest.signature;
   const where = model.path;
-  const names = (xs: readonly { name: string }[]) => xs.map((x) => `'${x.name}'`).join(', ');
-  if (model.inputs.length !== 1) fail('INVALID_ARGUMENT', `${where}: the model takes ${model.inputs.length} inputs (${names(model.inputs)}); a matrix signature feeds exactly one`, { path: where });
+  if (model.inputs.length !== 1) {
+    fail('INVALID_ARGUMENT', `${where}: the model takes ${model.inputs.length} inputs (${quoted(model.inputs.map((i) => i.name))}); a matrix signature feeds exactly one (for a model taking one input per column, set signature.feed.layout: columns)`, { field: 'signature.feed.layout', path: where });
+  }
   const input = model.inputs[0]!;
   if (input.name !== sig.feed.tensor) fail('INVALID_ARGUMENT', `${where}: signature.feed.tensor is '${sig.feed.tensor}' but the model's input is '${input.name}'`, { field: 'signature.feed.tensor', expected: input.name });
   if (input.elementType !== 'float32' && input.elementType !== 'float64') {
@@ -132,16 +144,53 @@ export function checkSignature(model: OnnxModel, manifest: ModelManifest): void 
     fail('INVALID_ARGUMENT', `${where}: input '${input.name}' has shape ${formatShape(input.shape)} but the signature builds [batch, ${width}] from its ${sig.inputs.length} input columns`, { field: 'signature.inputs', expected: input.shape, given: width });
   }
   checkPreprocessColumns(manifest);
-  for (const out of sig.outputs) {
+}
+
+/** Layout 'columns': the same names on both sides, each input a [batch, 1] or [batch] tensor of the column's type. */
+function checkColumnInputs(model: OnnxModel, manifest: ModelManifest): void {
+  const where = model.path;
+  const sig = manifest.signature.inputs;
+  const missing = model.inputs.map((i) => i.name).filter((n) => !sig.some((c) => c.name === n));
+  const extra = sig.map((c) => c.name).filter((n) => !model.inputs.some((i) => i.name === n));
+  if (missing.length > 0 || extra.length > 0) {
+    const parts = [missing.length > 0 && `model inputs missing from the signature: ${quoted(missing)}`, extra.length > 0 && `signature inputs the model does not take: ${quoted(extra)}`].filter(Boolean);
+    const only = model.inputs.length === 1 ? model.inputs[0]! : undefined;
+    const hint = only && only.shape.length === 2 && typeof only.shape[1] === 'number' && only.shape[1] > 1
+      ? ` (the model takes one ${formatShape(only.shape)} tensor '${only.name}': use signature.feed.layout: matrix with feed.tensor: ${only.name})`
+      : '';
+    fail('INVALID_ARGUMENT', `${where}: with layout 'columns' the signature inputs must be the model's inputs: ${parts.join('; ')}${hint}`, { field: 'signature.inputs', missing, extra });
+  }
+  for (const col of sig) {
+    const input = model.inputs.find((i) => i.name === col.name)!;
+    const details = { field: 'signature.inputs', column: col.name };
+    if (input.elementType !== ONNX_TYPES[col.type]) {
+      const fits = (Object.keys(ONNX_TYPES) as ColumnType[]).find((t) => ONNX_TYPES[t] === input.elementType);
+      const fix = fits ? `set its type to ${fits}` : 'a signature column can feed only float, double, int64 or string';
+      fail('INVALID_ARGUMENT', `${where}: signature input '${col.name}' is ${col.type} but the model's input '${col.name}' takes ${input.elementType ?? 'a non-tensor'}; ${fix}`, { ...details, expected: input.elementType, given: col.type });
+    }
+    const [, second] = input.shape;
+    if (input.shape.length < 1 || input.shape.length > 2 || (typeof second === 'number' && second !== 1)) {
+      fail('INVALID_ARGUMENT', `${where}: input '${col.name}' has shape ${formatShape(input.shape)}; layout 'columns' feeds each column as [batch, 1] or [batch]`, { ...details, expected: input.shape });
+    }
+  }
+  checkPreprocessColumns(manifest);
+}
+
+/** Each signature output must be a tensor output of the model with the declared element type. */
+function checkOutputs(model: OnnxModel, manifest: ModelManifest): void {
+  const where = model.path;
+  for (const out of manifest.signature.outputs) {
+    const details = { field: 'signature.outputs', output: out.name };
     const found = model.outputs.find((o) => o.name === out.name);
-    if (!found) fail('INVALID_ARGUMENT', `${where}: signature output '${out.name}' is not an output of the model (it has ${names(model.outputs)})`, { field: 'signature.outputs', output: out.name });
+    if (!found) fail('INVALID_ARGUMENT', `${where}: signature output '${out.name}' is not an output of the model (it has ${quoted(model.outputs.map((o) => o.name))})`, details);
+    if (!found.isTensor) fail('INVALID_ARGUMENT', `${where}: signature ${nonTensorOutputHint(out.name, model.outputs)}`, details);
     if (found.elementType !== ONNX_TYPES[out.type]) {
-      fail('INVALID_ARGUMENT', `${where}: signature output '${out.name}' is ${out.type} but the model gives ${found.elementType ?? 'a non-tensor'}`, { field: 'signature.outputs', output: out.name });
+      fail('INVALID_ARGUMENT', `${where}: signature output '${out.name}' is ${out.type} but the model gives ${found.elementType}`, details);
     }
   }
 }
 
-/** Every column preprocess names must be a signature input, and string inputs must be one-hot encoded. */
+/** Every column preprocess names must be a signature input; for a matrix, string inputs must be one-hot encoded. */
 function checkPreprocessColumns(manifest: ModelManifest): void {
   const inputs = new Map(manifest.signature.inputs.map((c) => [c.name, c.type]));
   const p = manifest.preprocess;
@@ -149,6 +198,7 @@ function checkPreprocessColumns(manifest: ModelManifest): void {
   for (const c of mentioned) {
     if (!inputs.has(c)) fail('INVALID_ARGUMENT', `preprocess names column '${c}', which is not a signature input`, { field: 'preprocess', column: c });
   }
+  if (manifest.signature.feed.layout === 'columns') return;
   for (const c of p?.columns ?? [...inputs.keys()]) {
     if (inputs.get(c) === 'string' && !p?.one_hot[c]) fail('INVALID_ARGUMENT', `string input '${c}' needs a preprocess.one_hot entry to become numbers`, { field: 'preprocess.one_hot', column: c });
   }

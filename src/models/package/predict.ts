@@ -1,7 +1,11 @@
-/** Running a model package on rows: check them against the signature, preprocess, run in batches. */
+/**
+ * Running a model package on rows: check them against the signature, build the feeds (one
+ * preprocessed matrix, or one tensor per column for models that preprocess in their graph), run
+ * in batches, fetching only the signature's outputs.
+ */
 import { fail } from '../../core/errors.js';
-import { loadOnnxModel, type OnnxModel, type OnnxResult } from '../runtime/onnx-session.js';
-import type { ColumnType, ModelManifest } from './manifest.js';
+import { loadOnnxModel, type OnnxFeed, type OnnxModel, type OnnxResult } from '../runtime/onnx-session.js';
+import type { ColumnType, ModelManifest, SignatureColumn } from './manifest.js';
 import type { ModelPackage } from './package-io.js';
 import { preprocess, type InputRow } from './preprocess.js';
 
@@ -52,7 +56,8 @@ export async function predict(pkg: ModelPackage, rows: readonly InputRow[], opti
 
 function typeOk(type: ColumnType, v: unknown): boolean {
   if (type === 'string') return typeof v === 'string';
-  if (type === 'int64') return (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint';
+  // Booleans are 0/1 integers: `paddock train` declares boolean columns int64 and reads them so.
+  if (type === 'int64') return (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint' || typeof v === 'boolean';
   return typeof v === 'number' || typeof v === 'bigint';
 }
 
@@ -74,16 +79,62 @@ export function checkRows(manifest: ModelManifest, rows: readonly InputRow[]): v
 }
 
 async function runBatch(model: OnnxModel, manifest: ModelManifest, rows: readonly InputRow[]): Promise<PredictionRow[]> {
-  const matrix = preprocess(rows, manifest.preprocess, manifest.signature.inputs.map((c) => c.name));
-  const input = model.inputs[0]!;
-  const data = input.elementType === 'float64' ? matrix.data : Float32Array.from(matrix.data);
-  const results = await model.run({ [manifest.signature.feed.tensor]: { data, dims: [matrix.rows, matrix.width] } });
+  const feeds = manifest.signature.feed.layout === 'columns' ? columnFeeds(model, manifest, rows) : matrixFeeds(model, manifest, rows);
+  // Only the signature's outputs: a ZipMap output beside them cannot be returned by onnxruntime-node.
+  const results = await model.run(feeds, manifest.signature.outputs.map((o) => o.name));
   const out: Record<string, number | string | readonly (number | string)[]>[] = rows.map(() => ({}));
   for (const sig of manifest.signature.outputs) {
     const result = results[sig.name]!;
     splitRows(result, rows.length).forEach((v, i) => (out[i]![sig.name] = v));
   }
   return out;
+}
+
+function matrixFeeds(model: OnnxModel, manifest: ModelManifest, rows: readonly InputRow[]): Record<string, OnnxFeed> {
+  const matrix = preprocess(rows, manifest.preprocess, manifest.signature.inputs.map((c) => c.name));
+  const input = model.inputs[0]!;
+  const data = input.elementType === 'float64' ? matrix.data : Float32Array.from(matrix.data);
+  return { [input.name]: { data, dims: [matrix.rows, matrix.width] } };
+}
+
+/**
+ * Layout 'columns': one feed per signature input, named as it, of the column's element type
+ * (float → Float32Array, double → Float64Array, int64 → BigInt64Array, string → string[]), shaped
+ * [batch, 1], or [batch] where the model declares a rank-1 input. Missing values are imputed
+ * from the package's preprocess.impute, else an error naming row and column; NaN in a float
+ * column without a rule is passed on (the graph may impute it, as a scikit-learn SimpleImputer does).
+ */
+export function columnFeeds(model: Pick<OnnxModel, 'inputs'>, manifest: ModelManifest, rows: readonly InputRow[]): Record<string, OnnxFeed> {
+  const impute = manifest.preprocess?.impute ?? {};
+  const feeds: Record<string, OnnxFeed> = {};
+  for (const col of manifest.signature.inputs) {
+    const rank1 = model.inputs.find((i) => i.name === col.name)?.shape.length === 1;
+    const values = rows.map((row, r) => {
+      const v = row[col.name];
+      const absent = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v) && impute[col.name] !== undefined);
+      if (!absent) return v;
+      const rule = impute[col.name];
+      if (!rule) fail('INVALID_ARGUMENT', `row ${r + 1}: column '${col.name}' is null and the package has no imputation for it`, { column: col.name, row: r + 1 });
+      return rule.value;
+    });
+    feeds[col.name] = { data: columnData(col, values), dims: rank1 ? [rows.length] : [rows.length, 1] };
+  }
+  return feeds;
+}
+
+function columnData(col: SignatureColumn, values: readonly unknown[]): OnnxFeed['data'] {
+  const bad = (v: unknown, r: number): never =>
+    fail('INVALID_ARGUMENT', `row ${r + 1}: column '${col.name}' must be ${col.type}, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)}`, { column: col.name, row: r + 1 });
+  switch (col.type) {
+    case 'string':
+      return values.map((v, r) => (typeof v === 'string' ? v : bad(v, r)));
+    case 'int64':
+      return BigInt64Array.from(values, (v, r) => (typeof v === 'bigint' ? v : typeof v === 'boolean' ? BigInt(Number(v)) : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : bad(v, r)));
+    default: {
+      const toNumber = (v: unknown, r: number) => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : bad(v, r));
+      return col.type === 'double' ? Float64Array.from(values, toNumber) : Float32Array.from(values, toNumber);
+    }
+  }
 }
 
 /** Splits an output tensor [batch] or [batch, k, …] into per-row values (k = 1 → a scalar). */

@@ -111,3 +111,63 @@ describe('loadOnnxModel on bad files', () => {
     expect(err.message).toContain(file);
   });
 });
+
+// The skl2onnx-shaped pipeline of scripts/make-reference-models.py: one [None, 1] input per column
+// and, beside its tensor outputs, a ZipMap (sequence of maps) that onnxruntime-node cannot return.
+describe('loadOnnxModel on a scikit-learn pipeline graph with a ZipMap output', () => {
+  const pipeline = JSON.parse(readFileSync(path.join(FIXTURES, 'sklearn-pipeline.expected.json'), 'utf8')) as { probabilities: number[][] };
+  let model: OnnxModel;
+  beforeAll(async () => {
+    model = await loadOnnxModel(path.join(FIXTURES, 'sklearn-pipeline.onnx'));
+  });
+  afterAll(async () => {
+    await model.close();
+  });
+  const feeds = {
+    distance: { data: Float32Array.from([250, 1200]), dims: [2, 1] },
+    hour: { data: BigInt64Array.from([6n, 13n]), dims: [2, 1] },
+    origin: { data: ['ATL', 'SEA'], dims: [2, 1] },
+  };
+
+  it("describes per-column inputs with an unknown batch dim, and the ZipMap as a non-tensor", () => {
+    expect(model.inputs.map((i) => [i.name, i.elementType, i.shape])).toEqual([
+      ['distance', 'float32', [null, 1]],
+      ['hour', 'int64', [null, 1]],
+      ['origin', 'string', [null, 1]],
+    ]);
+    expect(model.outputs).toEqual([
+      { name: 'label', isTensor: true, elementType: 'int64', shape: [null] },
+      { name: 'probabilities', isTensor: true, elementType: 'float32', shape: [null, 2] },
+      { name: 'output_probability', isTensor: false, elementType: null, shape: [] },
+    ]);
+  });
+
+  it('runs, fetching only the tensor outputs by default', async () => {
+    const out = await model.run(feeds);
+    expect(Object.keys(out).sort()).toEqual(['label', 'probabilities']);
+    expect(Array.from(out.label!.data as BigInt64Array)).toEqual([0n, 1n]);
+    const got = Array.from(out.probabilities!.data as Float32Array);
+    const want = [...pipeline.probabilities[0]!, ...pipeline.probabilities[4]!];
+    got.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(1e-5));
+  });
+
+  it('returns only the outputs asked for', async () => {
+    const out = await model.run(feeds, ['probabilities']);
+    expect(Object.keys(out)).toEqual(['probabilities']);
+    expect(out.probabilities!.dims).toEqual([2, 2]);
+  });
+
+  it('refuses to fetch the ZipMap output with the export fix, and names an unknown output', async () => {
+    const zip = await caught(() => model.run(feeds, ['output_probability']));
+    expect(zip.code).toBe('INVALID_ARGUMENT');
+    expect(zip.message).toContain("output 'output_probability' is a sequence/map output");
+    expect(zip.message).toContain("{'zipmap': False}");
+    const unknown = await caught(() => model.run(feeds, ['proba']));
+    expect(unknown.message).toContain("unknown output 'proba'; the model gives 'label', 'probabilities', 'output_probability'");
+  });
+
+  it('names a string column fed with numbers', async () => {
+    const err = await caught(() => model.run({ ...feeds, origin: { data: Float32Array.from([1, 2]), dims: [2, 1] } }));
+    expect(err.message).toContain("input 'origin' takes string data, got float32");
+  });
+});

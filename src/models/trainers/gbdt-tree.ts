@@ -8,6 +8,7 @@
  * partitions all rows but builds histograms for at most half of them.)
  */
 import type { BinnedMatrix } from './gbdt-binning.js';
+import { activeQuads, unpackBundles, type HistogramColumns } from './gbdt-bundling.js';
 import type { Tree } from './fitted-model.js';
 import { buildHistogram, findBestSplit, subtractHistogram, type OrderedRows, type SplitCandidate, type SplitRules } from './gbdt-histogram.js';
 
@@ -41,13 +42,16 @@ export class GrowWorkspace implements OrderedRows {
   private readonly pool: Float64Array[] = [];
   private readonly histSize: number;
 
-  constructor(binned: BinnedMatrix) {
+  constructor(
+    readonly binned: BinnedMatrix,
+    readonly columns: HistogramColumns,
+  ) {
     const n = binned.rows;
     this.idx = new Uint32Array(n);
     this.g = new Float64Array(n);
     this.h = new Float64Array(n);
     this.tIdx = new Uint32Array(n);
-    this.histSize = binned.features * binned.maxBins * 3;
+    this.histSize = columns.histSize;
   }
 
   /** Starts a tree on the sampled rows (ascending), with the gradients it fits. */
@@ -119,7 +123,9 @@ class NodeList {
  * Grows a tree on the rows sample[0..n) (ascending). Afterwards ws.idx holds them in node order:
  * each node's rows are ws.idx[start..end). Leaf value = −G/(H + l2) × learning_rate.
  */
-export function growTree(ws: GrowWorkspace, binned: BinnedMatrix, grad: Float64Array, hess: Float64Array, sample: Uint32Array, n: number, active: Int32Array, options: GrowOptions): GrownTree {
+export function growTree(ws: GrowWorkspace, grad: Float64Array, hess: Float64Array, sample: Uint32Array, n: number, active: Int32Array, options: GrowOptions): GrownTree {
+  const { binned, columns } = ws;
+  const ctx: TreeContext = { ws, binned, columns, active, cols: activeQuads(columns, active), options };
   // With every row sampled, position i is row i: the root reads the gradients in place.
   const direct = n === binned.rows;
   ws.load(sample, n, grad, hess, !direct);
@@ -134,7 +140,7 @@ export function growTree(ws: GrowWorkspace, binned: BinnedMatrix, grad: Float64A
   const root: OpenNode = { id: nodes.add(0, n), start: 0, end: n, g, h, depth: 0, hist: undefined, split: undefined };
   if (splittable(root, options)) {
     root.hist = ws.take();
-    buildHistogram(root.hist, binned, rootRows, 0, n, active);
+    histogram(ctx, root.hist, rootRows, 0, n, g, h);
     root.split = findBestSplit(root.hist, binned, active, g, h, n, options);
   }
   let frontier: OpenNode[] = [root];
@@ -146,7 +152,7 @@ export function growTree(ws: GrowWorkspace, binned: BinnedMatrix, grad: Float64A
         ws.give(node.hist);
         continue;
       }
-      next.push(...splitNode(ws, binned, nodes, node, active, options));
+      next.push(...splitNode(ctx, nodes, node));
     }
     frontier = next;
   }
@@ -168,8 +174,26 @@ function splittable(node: OpenNode, options: GrowOptions): boolean {
   return node.depth < options.maxDepth && node.end - node.start >= 2 * options.minSamplesLeaf;
 }
 
+/** What every node of one tree shares. */
+interface TreeContext {
+  readonly ws: GrowWorkspace;
+  readonly binned: BinnedMatrix;
+  readonly columns: HistogramColumns;
+  /** Features this tree may split on, and the histogram columns holding them. */
+  readonly active: Int32Array;
+  readonly cols: Int32Array;
+  readonly options: GrowOptions;
+}
+
+/** The per-feature histogram of ordered rows [start, end), whose sums are g, h. */
+function histogram(ctx: TreeContext, hist: Float64Array, rows: OrderedRows, start: number, end: number, g: number, h: number): void {
+  buildHistogram(hist, ctx.columns, rows, start, end, ctx.cols);
+  unpackBundles(hist, ctx.binned, ctx.columns, ctx.active, g, h, end - start);
+}
+
 /** Partitions the node's rows, records the split, and opens both children (with their splits). */
-function splitNode(ws: GrowWorkspace, binned: BinnedMatrix, nodes: NodeList, node: OpenNode, active: Int32Array, options: GrowOptions): OpenNode[] {
+function splitNode(ctx: TreeContext, nodes: NodeList, node: OpenNode): OpenNode[] {
+  const { ws, binned, active, options } = ctx;
   const split = node.split!;
   const depth = node.depth + 1;
   const mid = partition(ws, binned, node.start, node.end, split.feature, split.bin);
@@ -190,7 +214,7 @@ function splitNode(ws: GrowWorkspace, binned: BinnedMatrix, nodes: NodeList, nod
   const [small, large] = mid - node.start <= node.end - mid ? [left, right] : [right, left];
   small.hist = ws.take();
   ws.gather(small.start, small.end);
-  buildHistogram(small.hist, binned, ws, small.start, small.end, active);
+  histogram(ctx, small.hist, ws, small.start, small.end, small.g, small.h);
   subtractHistogram(node.hist!, small.hist, binned, active);
   large.hist = node.hist;
   for (const child of children) {

@@ -9,6 +9,7 @@
  */
 import type { ClassLabels, Task, Tree, TreeEnsemble } from './fitted-model.js';
 import { binFeatures, type BinnedMatrix } from './gbdt-binning.js';
+import { bundleFeatures } from './gbdt-bundling.js';
 import { baseline, gradients, lossName, meanLoss, type LossKind } from './gbdt-loss.js';
 import { GrowWorkspace, growTree, leafOfBinnedRow, type GrownTree } from './gbdt-tree.js';
 import type { TrainerParams } from './params.js';
@@ -136,7 +137,7 @@ class BoostState {
     for (let i = 0; i < rows; i++) for (let t = 0; t < targets; t++) this.raw[i * targets + t] = base[t]!;
     this.grad = Array.from({ length: targets }, () => new Float64Array(rows));
     this.hess = Array.from({ length: targets }, () => new Float64Array(rows));
-    this.ws = new GrowWorkspace(binned);
+    this.ws = new GrowWorkspace(binned, bundleFeatures(binned));
     this.sample = new Uint32Array(rows);
     this.stamp = new Int32Array(rows);
   }
@@ -154,7 +155,7 @@ class BoostState {
     const grown: GrownTree[] = [];
     for (let t = 0; t < targets; t++) {
       const active = drawFeatures(data.features, params.colsample, rng);
-      const tree = growTree(this.ws, this.binned, this.grad[t]!, this.hess[t]!, sample, sample.length, active, {
+      const tree = growTree(this.ws, this.grad[t]!, this.hess[t]!, sample, sample.length, active, {
         maxDepth: params.max_depth,
         minSamplesLeaf: params.min_samples_leaf,
         l2: params.l2,

@@ -29,7 +29,7 @@ describe('planWorkflow', () => {
       'npx paddock pull',
       'npx paddock validate data/train.parquet --schema schema.yaml',
       'npx paddock repro',
-      'npx paddock evaluate model data/test.parquet --target label --compare models:/churn@champion --gate "auc >= champion.auc - 0.005" --report evaluation.html',
+      'npx paddock evaluate model data/test.parquet --compare models:/churn@champion --gate "auc >= champion.auc - 0.005" --report evaluation.html',
       'npx paddock models register model --name churn --alias challenger',
     ]);
     expect(plan.steps.filter((s) => s.mainOnly).map((s) => s.id)).toEqual(['register']);

@@ -32,7 +32,8 @@ export interface CiWorkflowOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedCiOptions = { readonly [K in keyof CiWorkflowOptions]-?: NonNullable<CiWorkflowOptions[K]> };
+/** Every option with its default applied; `target` stays optional (evaluate reads the package's). */
+export type ResolvedCiOptions = { readonly [K in Exclude<keyof CiWorkflowOptions, 'target'>]-?: NonNullable<CiWorkflowOptions[K]> } & { readonly target?: string };
 
 /** Where a step belongs in a staged pipeline (GitLab stages; GitHub runs them in order in one job). */
 export type CiStage = 'setup' | 'validate' | 'train' | 'evaluate' | 'register';
@@ -57,12 +58,11 @@ export interface WorkflowPlan {
   readonly secrets: readonly string[];
 }
 
-const DEFAULTS: Omit<ResolvedCiOptions, 'name'> = {
+const DEFAULTS: Omit<ResolvedCiOptions, 'name' | 'target'> = {
   data: 'data/train.parquet',
   schema: 'schema.yaml',
   package: 'model',
   testData: 'data/test.parquet',
-  target: 'label',
   gates: DEFAULT_GATES,
   report: 'evaluation.html',
   branch: 'main',
@@ -83,7 +83,7 @@ export function planWorkflow(options: CiWorkflowOptions): WorkflowPlan {
       id: 'evaluate',
       name: 'Evaluate against the champion',
       stage: 'evaluate',
-      command: paddock('evaluate', o.package, o.testData, '--target', o.target, '--compare', `models:/${o.name}@champion`,
+      command: paddock('evaluate', o.package, o.testData, ...(o.target ? ['--target', o.target] : []), '--compare', `models:/${o.name}@champion`,
         ...o.gates.flatMap((g) => ['--gate', g]), '--report', o.report),
       outputs: [o.report],
     }),
@@ -101,14 +101,14 @@ function resolveOptions(options: CiWorkflowOptions): ResolvedCiOptions {
     schema: options.schema ?? DEFAULTS.schema,
     package: options.package ?? DEFAULTS.package,
     testData: options.testData ?? DEFAULTS.testData,
-    target: options.target ?? DEFAULTS.target,
+    ...(options.target !== undefined ? { target: options.target } : {}),
     gates,
     report: options.report ?? DEFAULTS.report,
     branch: options.branch ?? DEFAULTS.branch,
     node: options.node ?? DEFAULTS.node,
   };
   for (const [key, value] of Object.entries(resolved)) {
-    for (const v of Array.isArray(value) ? value : [value]) checkValue(key, String(v));
+    for (const v of Array.isArray(value) ? value : [value]) if (v !== undefined) checkValue(key, String(v));
   }
   return resolved;
 }

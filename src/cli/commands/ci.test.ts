@@ -25,7 +25,7 @@ describe('paddock ci init', () => {
     expect(first.stdout).toContain('Wrote .github/workflows/paddock.yml');
     const doc = parse(readFileSync(file, 'utf8'));
     expect(doc.jobs.paddock.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toContain(
-      'npx paddock evaluate model data/test.parquet --target label --compare models:/churn@champion --gate "auc >= champion.auc - 0.005" --report evaluation.html',
+      'npx paddock evaluate model data/test.parquet --compare models:/churn@champion --gate "auc >= champion.auc - 0.005" --report evaluation.html',
     );
 
     writeFileSync(file, '# my own edits\n');

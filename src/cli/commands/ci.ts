@@ -8,7 +8,7 @@ interface CiInitFlags {
   readonly schema: string;
   readonly package: string;
   readonly testData: string;
-  readonly target: string;
+  readonly target?: string;
   readonly gate?: string[];
   readonly report: string;
   readonly branch: string;
@@ -30,7 +30,7 @@ export function registerCi(program: Command): void {
     .option('--schema <file>', 'schema file for the data', 'schema.yaml')
     .option('--package <dir>', 'model package the pipeline produces', 'model')
     .option('--test-data <file>', 'held-out data for the evaluation', 'data/test.parquet')
-    .option('--target <column>', 'label column', 'label')
+    .option('--target <column>', "the label column (default: the package's task.target)")
     .option('--gate <expr>', `quality gate, repeatable (default: "${DEFAULT_GATES.join('", "')}")`, collect)
     .option('--report <file>', 'evaluation report, kept as a CI artifact', 'evaluation.html')
     .option('--branch <name>', 'branch whose pushes register the model (GitHub; GitLab uses its default branch)', 'main')
@@ -46,7 +46,7 @@ export function registerCi(program: Command): void {
         schema: flags.schema,
         package: flags.package,
         testData: flags.testData,
-        target: flags.target,
+        ...(flags.target ? { target: flags.target } : {}),
         gates: flags.gate,
         report: flags.report,
         branch: flags.branch,

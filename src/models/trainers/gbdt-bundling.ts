@@ -23,17 +23,16 @@ const MAX_BUNDLES = 16;
  * The byte columns the histogram pass reads: features alone (their own bins) or bundles, packed
  * four to a 32-bit word per row (column 4q + k in byte k of `packed[q * rows + i]`), so one load
  * gives a row's bins for four histogram updates. Histogram buffers hold per-feature slots at
- * f·maxBins·3 (what split finding reads), then bundle scratch, then one sink bin that the
- * padding columns of the last word accumulate into; a lone feature's column is accumulated
- * straight into its slot.
+ * f·maxBins·3 (what split finding reads), then bundle scratch; a lone feature's column is
+ * accumulated straight into its slot.
  */
 export interface HistogramColumns {
   readonly rows: number;
-  /** Real columns; the last word may be padded up to 4·quads with sink columns. */
+  /** Columns; the last word holds count − 4·(quads − 1) of them. */
   readonly count: number;
   readonly quads: number;
   readonly packed: Uint32Array;
-  /** Per column (padding included), where its bin 0 sits in a histogram buffer (in floats) and how many bins it has. */
+  /** Per column, where its bin 0 sits in a histogram buffer (in floats) and how many bins it has. */
   readonly base: Int32Array;
   readonly width: Int32Array;
   /** Per feature, its column. */
@@ -63,11 +62,10 @@ export function unbundledColumns(binned: BinnedMatrix): HistogramColumns {
 
 type FeatureMaps = Pick<HistogramColumns, 'columnOf' | 'defaultBin' | 'bundleBase' | 'histSize'>;
 
-/** Packs byte columns four to a word, padding the last word with sink columns. */
+/** Packs byte columns four to a word. */
 function pack(rows: number, sources: readonly Uint8Array[], base: number[], width: number[], maps: FeatureMaps): HistogramColumns {
   const count = sources.length;
   const quads = Math.ceil(count / 4);
-  const sink = maps.histSize;
   const packed = new Uint32Array(quads * rows);
   for (let q = 0; q < quads; q++) {
     const word = packed.subarray(q * rows, (q + 1) * rows);
@@ -77,11 +75,7 @@ function pack(rows: number, sources: readonly Uint8Array[], base: number[], widt
       for (let i = 0; i < rows; i++) word[i] = (word[i]! | (src[i]! << shift)) >>> 0;
     }
   }
-  for (let c = count; c < quads * 4; c++) {
-    base.push(sink);
-    width.push(1);
-  }
-  return { rows, count, quads, packed, base: Int32Array.from(base), width: Int32Array.from(width), ...maps, histSize: sink + 3 };
+  return { rows, count, quads, packed, base: Int32Array.from(base), width: Int32Array.from(width), ...maps };
 }
 
 interface Bundle {

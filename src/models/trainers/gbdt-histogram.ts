@@ -25,37 +25,53 @@ export interface OrderedRows {
  * node, so each word column is read in memory order.
  */
 export function buildHistogram(hist: Float64Array, columns: HistogramColumns, rows: OrderedRows, start: number, end: number, quads: Int32Array): void {
-  const { rows: n, packed, base, width } = columns;
-  const { idx, g: og, h: oh } = rows;
+  const { rows: n, count, packed, base, width } = columns;
   for (let a = 0; a < quads.length; a++) {
     const q = quads[a]!;
-    for (let c = 4 * q; c < 4 * q + 4; c++) hist.fill(0, base[c]!, base[c]! + width[c]! * 3);
-    const p = q * n;
-    const b0 = base[4 * q]!;
-    const b1 = base[4 * q + 1]!;
-    const b2 = base[4 * q + 2]!;
-    const b3 = base[4 * q + 3]!;
-    for (let i = start; i < end; i++) {
-      const w = packed[p + idx[i]!]!;
-      const g = og[i]!;
-      const h = oh[i]!;
-      let o = b0 + (w & 255) * 3;
-      hist[o] = hist[o]! + g;
-      hist[o + 1] = hist[o + 1]! + h;
-      hist[o + 2] = hist[o + 2]! + 1;
-      o = b1 + ((w >>> 8) & 255) * 3;
-      hist[o] = hist[o]! + g;
-      hist[o + 1] = hist[o + 1]! + h;
-      hist[o + 2] = hist[o + 2]! + 1;
-      o = b2 + ((w >>> 16) & 255) * 3;
-      hist[o] = hist[o]! + g;
-      hist[o + 1] = hist[o + 1]! + h;
-      hist[o + 2] = hist[o + 2]! + 1;
-      o = b3 + (w >>> 24) * 3;
-      hist[o] = hist[o]! + g;
-      hist[o + 1] = hist[o + 1]! + h;
-      hist[o + 2] = hist[o + 2]! + 1;
-    }
+    const k = Math.min(4, count - 4 * q);
+    for (let c = 4 * q; c < 4 * q + k; c++) hist.fill(0, base[c]!, base[c]! + width[c]! * 3);
+    if (k === 4) accumulate4(hist, packed.subarray(q * n, (q + 1) * n), base.subarray(4 * q), rows, start, end);
+    else for (let c = 0; c < k; c++) accumulate1(hist, packed.subarray(q * n, (q + 1) * n), 8 * c, base[4 * q + c]!, rows, start, end);
+  }
+}
+
+function accumulate4(hist: Float64Array, words: Uint32Array, base: Int32Array, rows: OrderedRows, start: number, end: number): void {
+  const { idx, g: og, h: oh } = rows;
+  const b0 = base[0]!;
+  const b1 = base[1]!;
+  const b2 = base[2]!;
+  const b3 = base[3]!;
+  for (let i = start; i < end; i++) {
+    const w = words[idx[i]!]!;
+    const g = og[i]!;
+    const h = oh[i]!;
+    let o = b0 + (w & 255) * 3;
+    hist[o] = hist[o]! + g;
+    hist[o + 1] = hist[o + 1]! + h;
+    hist[o + 2] = hist[o + 2]! + 1;
+    o = b1 + ((w >>> 8) & 255) * 3;
+    hist[o] = hist[o]! + g;
+    hist[o + 1] = hist[o + 1]! + h;
+    hist[o + 2] = hist[o + 2]! + 1;
+    o = b2 + ((w >>> 16) & 255) * 3;
+    hist[o] = hist[o]! + g;
+    hist[o + 1] = hist[o + 1]! + h;
+    hist[o + 2] = hist[o + 2]! + 1;
+    o = b3 + (w >>> 24) * 3;
+    hist[o] = hist[o]! + g;
+    hist[o + 1] = hist[o + 1]! + h;
+    hist[o + 2] = hist[o + 2]! + 1;
+  }
+}
+
+/** One column of a partial last word (the byte at `shift`). */
+function accumulate1(hist: Float64Array, words: Uint32Array, shift: number, base: number, rows: OrderedRows, start: number, end: number): void {
+  const { idx, g: og, h: oh } = rows;
+  for (let i = start; i < end; i++) {
+    const o = base + ((words[idx[i]!]! >>> shift) & 255) * 3;
+    hist[o] = hist[o]! + og[i]!;
+    hist[o + 1] = hist[o + 1]! + oh[i]!;
+    hist[o + 2] = hist[o + 2]! + 1;
   }
 }
 

@@ -24,7 +24,7 @@ const NOPERM = 77;
 
 export const ERROR_CATALOGUE = {
   INVALID_ARGUMENT: { status: 400, exit: USAGE, hint: 'Check the command line or request; `--help` lists what each command takes.' },
-  CONFIG_INVALID: { status: 400, exit: CONFIG, hint: 'Fix the named key in paddock.yaml (or the PADDOCK_* variable); the message lists the valid keys there.' },
+  CONFIG_INVALID: { status: 400, exit: CONFIG, hint: 'Fix the named key in the file the message names (paddock.yaml, a schema, a model manifest or a params file) or the PADDOCK_* variable; the message lists the valid keys there.' },
   NOT_A_PROJECT: { status: 400, exit: USAGE, hint: 'Run `paddock init` in the repository root first, or pass --cwd.' },
   YAML_INVALID: { status: 400, exit: DATAERR, hint: 'Fix the YAML syntax at the line shown.' },
   POINTER_INVALID: { status: 400, exit: DATAERR, hint: 'The pointer file was edited by hand into something unreadable: restore it from git (`git checkout -- <file>`) or re-create it with `paddock add`.' },

@@ -31,18 +31,19 @@ export interface BinnedMatrix {
  */
 export function binFeatures(X: Float64Array, rows: number, features: number, edgeRows: Uint32Array, maxBins: number, rng: SeededRandom): BinnedMatrix {
   const sample = edgeRows.length > BINNING_SAMPLE ? pick(edgeRows, rng.sample(edgeRows.length, BINNING_SAMPLE)) : edgeRows;
-  const edges: Float64Array[] = [];
-  const values = new Float32Array(sample.length);
-  for (let f = 0; f < features; f++) {
-    for (let i = 0; i < sample.length; i++) values[i] = X[sample[i]! * features + f]!;
-    values.sort();
-    edges.push(featureEdges(values, maxBins));
+  // X is row-major: read it row by row (a column-wise walk would miss the cache on every value).
+  const s = sample.length;
+  const values = new Float32Array(features * s);
+  for (let i = 0; i < s; i++) {
+    const at = sample[i]! * features;
+    for (let f = 0; f < features; f++) values[f * s + i] = X[at + f]!;
   }
+  const edges: Float64Array[] = [];
+  for (let f = 0; f < features; f++) edges.push(featureEdges(values.subarray(f * s, (f + 1) * s).sort(), maxBins));
   const bins = new Uint8Array(rows * features);
-  for (let f = 0; f < features; f++) {
-    const e = edges[f]!;
-    const base = f * rows;
-    for (let i = 0; i < rows; i++) bins[base + i] = binOf(Math.fround(X[i * features + f]!), e);
+  for (let i = 0; i < rows; i++) {
+    const at = i * features;
+    for (let f = 0; f < features; f++) bins[f * rows + i] = binOf(Math.fround(X[at + f]!), edges[f]!);
   }
   let widest = 1;
   for (const e of edges) widest = Math.max(widest, e.length + 1);

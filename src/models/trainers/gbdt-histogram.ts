@@ -6,13 +6,15 @@ import type { BinnedMatrix } from './gbdt-binning.js';
 import type { HistogramColumns } from './gbdt-bundling.js';
 
 /**
- * The sampled rows in tree order (see GrowWorkspace): position i is row idx[i], with its
- * gradient and hessian copied to g[i], h[i] so those are read sequentially.
+ * The sampled rows in tree order (see GrowWorkspace): position i is row idx[i]; its gradient
+ * and hessian are g[i], h[i] (copied there so several passes read them sequentially) or, with
+ * `byRow`, g[idx[i]], h[idx[i]] (read in place: for a single pass, gathering first costs more).
  */
 export interface OrderedRows {
   readonly idx: Uint32Array;
   readonly g: Float64Array;
   readonly h: Float64Array;
+  readonly byRow: boolean;
 }
 
 /**
@@ -36,15 +38,17 @@ export function buildHistogram(hist: Float64Array, columns: HistogramColumns, ro
 }
 
 function accumulate4(hist: Float64Array, words: Uint32Array, base: Int32Array, rows: OrderedRows, start: number, end: number): void {
-  const { idx, g: og, h: oh } = rows;
+  const { idx, g: og, h: oh, byRow } = rows;
   const b0 = base[0]!;
   const b1 = base[1]!;
   const b2 = base[2]!;
   const b3 = base[3]!;
   for (let i = start; i < end; i++) {
-    const w = words[idx[i]!]!;
-    const g = og[i]!;
-    const h = oh[i]!;
+    const row = idx[i]!;
+    const w = words[row]!;
+    const at = byRow ? row : i;
+    const g = og[at]!;
+    const h = oh[at]!;
     let o = b0 + (w & 255) * 3;
     hist[o] = hist[o]! + g;
     hist[o + 1] = hist[o + 1]! + h;
@@ -66,11 +70,13 @@ function accumulate4(hist: Float64Array, words: Uint32Array, base: Int32Array, r
 
 /** One column of a partial last word (the byte at `shift`). */
 function accumulate1(hist: Float64Array, words: Uint32Array, shift: number, base: number, rows: OrderedRows, start: number, end: number): void {
-  const { idx, g: og, h: oh } = rows;
+  const { idx, g: og, h: oh, byRow } = rows;
   for (let i = start; i < end; i++) {
-    const o = base + ((words[idx[i]!]! >>> shift) & 255) * 3;
-    hist[o] = hist[o]! + og[i]!;
-    hist[o + 1] = hist[o + 1]! + oh[i]!;
+    const row = idx[i]!;
+    const at = byRow ? row : i;
+    const o = base + ((words[row]! >>> shift) & 255) * 3;
+    hist[o] = hist[o]! + og[at]!;
+    hist[o + 1] = hist[o + 1]! + oh[at]!;
     hist[o + 2] = hist[o + 2]! + 1;
   }
 }

@@ -35,10 +35,11 @@ export class GrowWorkspace implements OrderedRows {
   /** Gradients/hessians of idx[i] at position i, for the node whose histogram is being built. */
   readonly g: Float64Array;
   readonly h: Float64Array;
+  readonly byRow = false;
   /** Partition scratch: rows going right wait here, then are copied after the lefts. */
   readonly tIdx: Uint32Array;
-  private grad: Float64Array = new Float64Array(0);
-  private hess: Float64Array = new Float64Array(0);
+  grad: Float64Array = new Float64Array(0);
+  hess: Float64Array = new Float64Array(0);
   private readonly pool: Float64Array[] = [];
   private readonly histSize: number;
 
@@ -125,17 +126,23 @@ class NodeList {
  */
 export function growTree(ws: GrowWorkspace, grad: Float64Array, hess: Float64Array, sample: Uint32Array, n: number, active: Int32Array, options: GrowOptions): GrownTree {
   const { binned, columns } = ws;
-  const ctx: TreeContext = { ws, binned, columns, active, cols: activeQuads(columns, active), options };
+  const cols = activeQuads(columns, active);
+  const byRowRows: OrderedRows | undefined = cols.length <= 1 ? { idx: ws.idx, g: grad, h: hess, byRow: true } : undefined;
+  const ctx: TreeContext = { ws, binned, columns, active, cols, options, byRow: byRowRows };
   // With every row sampled, position i is row i: the root reads the gradients in place.
+  // With every row sampled, position i is row i: the root reads the gradients in place. With
+  // one word of columns a histogram is one pass, so no node gathers its gradients.
   const direct = n === binned.rows;
-  ws.load(sample, n, grad, hess, !direct);
-  const rootRows: OrderedRows = direct ? { idx: ws.idx, g: grad, h: hess } : ws;
+  const byRow = ctx.byRow !== undefined;
+  ws.load(sample, n, grad, hess, !direct && !byRow);
+  const rootRows: OrderedRows = direct || byRow ? { idx: ws.idx, g: grad, h: hess, byRow: !direct } : ws;
   const nodes = new NodeList();
   let g = 0;
   let h = 0;
   for (let i = 0; i < n; i++) {
-    g += rootRows.g[i]!;
-    h += rootRows.h[i]!;
+    const at = rootRows.byRow ? rootRows.idx[i]! : i;
+    g += rootRows.g[at]!;
+    h += rootRows.h[at]!;
   }
   const root: OpenNode = { id: nodes.add(0, n), start: 0, end: n, g, h, depth: 0, hist: undefined, split: undefined };
   if (splittable(root, options)) {
@@ -183,6 +190,8 @@ interface TreeContext {
   readonly active: Int32Array;
   readonly cols: Int32Array;
   readonly options: GrowOptions;
+  /** The rows with gradients read in place (see OrderedRows), or undefined to gather them per node. */
+  readonly byRow: OrderedRows | undefined;
 }
 
 /** The per-feature histogram of ordered rows [start, end), whose sums are g, h. */
@@ -213,8 +222,8 @@ function splitNode(ctx: TreeContext, nodes: NodeList, node: OpenNode): OpenNode[
   }
   const [small, large] = mid - node.start <= node.end - mid ? [left, right] : [right, left];
   small.hist = ws.take();
-  ws.gather(small.start, small.end);
-  histogram(ctx, small.hist, ws, small.start, small.end, small.g, small.h);
+  if (!ctx.byRow) ws.gather(small.start, small.end);
+  histogram(ctx, small.hist, ctx.byRow ?? ws, small.start, small.end, small.g, small.h);
   subtractHistogram(node.hist!, small.hist, binned, active);
   large.hist = node.hist;
   for (const child of children) {

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TreeEnsemble } from './fitted-model.js';
+import { binFeatures } from './gbdt-binning.js';
+import { bundleFeatures, unbundledColumns, type HistogramColumns } from './gbdt-bundling.js';
+import { GrowWorkspace, growTree, type GrownTree } from './gbdt-tree.js';
 import { parseTrainerParams, type TrainerParamsInput } from './params.js';
 import { SeededRandom } from './random.js';
 import { scoreModel } from './score.js';
@@ -185,5 +188,85 @@ describe('gbdt early stopping', () => {
     const reports: Record<string, number>[] = [];
     trainModel({ task: 'regression', X: Xtrain, rows: nTrain, features, y: split(ref.y_regression).train, params: params({ n_estimators: 12 }), onIteration: (it) => reports.push(it.metrics) });
     expect(reports.map((r) => Object.keys(r))).toEqual(Array.from({ length: 12 }, () => ['train_rmse']));
+  });
+});
+
+describe('gbdt exclusive feature bundling (sparse one-hot columns)', () => {
+  // Two dense features and a 12-level categorical one-hot encoded: the one-hot columns are
+  // never non-zero in the same row, so they share one histogram column.
+  const rng = new SeededRandom(11);
+  const n = 3000;
+  const levels = 12;
+  const d = 2 + levels;
+  const X = new Float64Array(n * d);
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const level = Math.min(levels - 1, Math.floor(-Math.log(1 - rng.next()) * 3));
+    X[i * d] = Math.floor(rng.next() * 24);
+    X[i * d + 1] = rng.next() * 100;
+    X[i * d + 2 + level] = 1;
+    grad[i] = (level % 3) - 1 + 0.02 * X[i * d]! + rng.next() - 0.5;
+    hess[i] = 0.1 + rng.next();
+  }
+  const binned = binFeatures(X, n, d, Uint32Array.from({ length: n }, (_, i) => i), 255, new SeededRandom(1));
+  const options = { maxDepth: 5, minSamplesLeaf: 10, l2: 0.5, learningRate: 0.3 };
+  const grow = (columns: HistogramColumns, active: Int32Array): GrownTree => {
+    const sample = Uint32Array.from({ length: n }, (_, i) => i);
+    return growTree(new GrowWorkspace(binned, columns), grad, hess, sample, n, active, options);
+  };
+
+  it('bundles the one-hot columns and leaves the dense ones alone', () => {
+    const columns = bundleFeatures(binned);
+    expect(columns.count).toBe(3);
+    expect(Array.from(columns.columnOf)).toEqual([0, 1, ...Array.from({ length: levels }, () => 2)]);
+    expect(Array.from(columns.defaultBin.slice(2))).toEqual(Array.from({ length: levels }, () => 0));
+  });
+
+  for (const active of [Int32Array.from({ length: d }, (_, f) => f), Int32Array.of(1, 3, 4, 8, 13)]) {
+    it(`chooses the splits of the dense histograms, leaf values to 1e-9 (features ${active.length})`, () => {
+      const dense = grow(unbundledColumns(binned), active);
+      const bundled = grow(bundleFeatures(binned), active);
+      expect(dense.tree.feature.length).toBeGreaterThan(15);
+      // one-hot columns are split on, so the bundle's derived default bins are exercised
+      expect(Array.from(dense.tree.feature).some((f) => f >= 2)).toBe(true);
+      expect(Array.from(bundled.tree.feature)).toEqual(Array.from(dense.tree.feature));
+      expect(Array.from(bundled.tree.threshold)).toEqual(Array.from(dense.tree.threshold));
+      expect(Array.from(bundled.tree.left)).toEqual(Array.from(dense.tree.left));
+      expect(Array.from(bundled.start)).toEqual(Array.from(dense.start));
+      for (let i = 0; i < dense.tree.value.length; i++) expect(bundled.tree.value[i]).toBeCloseTo(dense.tree.value[i]!, 9);
+    });
+  }
+
+  it('the root split is the brute-force best over every feature and threshold', () => {
+    const tree = grow(bundleFeatures(binned), Int32Array.from({ length: d }, (_, f) => f)).tree;
+    let G = 0;
+    let H = 0;
+    for (let i = 0; i < n; i++) {
+      G += grad[i]!;
+      H += hess[i]!;
+    }
+    const score = (g: number, h: number): number => (g * g) / (h + options.l2);
+    let best = { gain: 0, feature: -1, threshold: 0 };
+    for (let f = 0; f < d; f++) {
+      for (const t of binned.edges[f]!) {
+        let gl = 0;
+        let hl = 0;
+        let cl = 0;
+        for (let i = 0; i < n; i++) {
+          if (Math.fround(X[i * d + f]!) <= t) {
+            gl += grad[i]!;
+            hl += hess[i]!;
+            cl++;
+          }
+        }
+        if (cl < options.minSamplesLeaf || n - cl < options.minSamplesLeaf) continue;
+        const gain = score(gl, hl) + score(G - gl, H - hl) - score(G, H);
+        if (gain > best.gain + 1e-9) best = { gain, feature: f, threshold: t };
+      }
+    }
+    expect(best.feature).toBeGreaterThanOrEqual(0);
+    expect(tree.feature[0]).toBe(best.feature);
+    expect(tree.threshold[0]).toBe(best.threshold);
   });
 });

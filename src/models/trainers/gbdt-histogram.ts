@@ -33,7 +33,11 @@ export function buildHistogram(hist: Float64Array, columns: HistogramColumns, ro
     const k = Math.min(4, count - 4 * q);
     for (let c = 4 * q; c < 4 * q + k; c++) hist.fill(0, base[c]!, base[c]! + width[c]! * 3);
     if (k === 4) accumulate4(hist, packed.subarray(q * n, (q + 1) * n), base.subarray(4 * q), rows, start, end);
-    else for (let c = 0; c < k; c++) accumulate1(hist, packed.subarray(q * n, (q + 1) * n), 8 * c, base[4 * q + c]!, rows, start, end);
+    else {
+      const words = packed.subarray(q * n, (q + 1) * n);
+      if (k >= 2) accumulate2(hist, words, base[4 * q]!, base[4 * q + 1]!, rows, start, end);
+      if (k !== 2) accumulate1(hist, words, k === 3 ? 16 : 0, base[4 * q + k - 1]!, rows, start, end);
+    }
   }
 }
 
@@ -62,6 +66,26 @@ function accumulate4(hist: Float64Array, words: Uint32Array, base: Int32Array, r
     hist[o + 1] = hist[o + 1]! + h;
     hist[o + 2] = hist[o + 2]! + 1;
     o = b3 + (w >>> 24) * 3;
+    hist[o] = hist[o]! + g;
+    hist[o + 1] = hist[o + 1]! + h;
+    hist[o + 2] = hist[o + 2]! + 1;
+  }
+}
+
+/** The first two columns of a partial last word. */
+function accumulate2(hist: Float64Array, words: Uint32Array, b0: number, b1: number, rows: OrderedRows, start: number, end: number): void {
+  const { idx, g: og, h: oh, byRow } = rows;
+  for (let i = start; i < end; i++) {
+    const row = idx[i]!;
+    const w = words[row]!;
+    const at = byRow ? row : i;
+    const g = og[at]!;
+    const h = oh[at]!;
+    let o = b0 + (w & 255) * 3;
+    hist[o] = hist[o]! + g;
+    hist[o + 1] = hist[o + 1]! + h;
+    hist[o + 2] = hist[o + 2]! + 1;
+    o = b1 + ((w >>> 8) & 255) * 3;
     hist[o] = hist[o]! + g;
     hist[o + 1] = hist[o + 1]! + h;
     hist[o + 2] = hist[o + 2]! + 1;

@@ -3,9 +3,10 @@
  * builds the histogram of the smaller child only and gets the larger one by subtracting from
  * the parent's, so a level costs at most half the node's rows per feature.
  *
- * Partitions move row ids only; before a histogram the node's gradients are gathered next to
- * each other. (Moving gradients or bins with every partition was measured slower: a level
- * partitions all rows but builds histograms for at most half of them.)
+ * Partitions move row ids only; before a histogram of several column words the node's gradients
+ * are gathered next to each other (with one word, the single pass reads them in place). Moving
+ * gradients or bins with every partition was measured slower, twice: a level partitions all
+ * rows but builds histograms for at most half of them, and the moves are memory-bound.
  */
 import type { BinnedMatrix } from './gbdt-binning.js';
 import { activeQuads, unpackBundles, type HistogramColumns } from './gbdt-bundling.js';

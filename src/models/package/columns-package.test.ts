@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PaddockError } from '../../core/errors.js';
 import { tempDir } from '../../test-support/cli.js';
 import { MANIFEST_FILE, checkManifest, predict, readModelPackage, writeModelPackage, type ModelManifestInput } from '../index.js';
 import { columnFeeds } from './predict.js';
+import { caught } from '../../test-support/caught.js';
 
 // Reference: a scikit-learn Pipeline(ColumnTransformer(StandardScaler, OneHotEncoder), LogisticRegression)
 // written as the graph skl2onnx makes of it (one [None, 1] input per column, a ZipMap output),
@@ -41,16 +41,6 @@ const SIGNATURE: Signature = {
 
 function manifest(signature: Partial<Signature> = {}, extra: Partial<ModelManifestInput> = {}): ModelManifestInput {
   return { name: 'flights', flavor: 'onnx', model: 'model.onnx', signature: { ...SIGNATURE, ...signature }, ...extra };
-}
-
-async function caught(fn: () => Promise<unknown>): Promise<PaddockError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(PaddockError);
-    return err as PaddockError;
-  }
-  throw new Error('expected a PaddockError');
 }
 
 function expectProbabilities(got: readonly Record<string, unknown>[]): void {

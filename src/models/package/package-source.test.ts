@@ -9,6 +9,7 @@ import { openMetadataStore, type MetadataStore } from '../../storage/sql/open-me
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { tempDir } from '../../test-support/cli.js';
 import { MANIFEST_FILE, PACKAGE_CACHE_MARKER, materializePackage, predict, writeModelPackage, type ModelManifestInput, type PackageSourceDeps } from '../index.js';
+import { caught } from '../../test-support/caught.js';
 
 // Reference outputs: torch's own for 20 rows of the exported MLP (scripts/make-reference-models.py).
 const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/models');
@@ -38,12 +39,6 @@ function deps(wrap: (store: ObjectStore) => ObjectStore = (s) => s): PackageSour
       return wrap(new FsObjectStore(uri));
     },
   };
-}
-
-async function caught(fn: () => Promise<unknown>): Promise<PaddockError> {
-  const err = await fn().then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(PaddockError);
-  return err as PaddockError;
 }
 
 beforeAll(async () => {

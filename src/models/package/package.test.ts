@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PaddockError } from '../../core/errors.js';
 import { tempDir } from '../../test-support/cli.js';
 import { MANIFEST_FILE, predict, readModelPackage, writeModelPackage, type ModelManifestInput } from '../index.js';
+import { caught } from '../../test-support/caught.js';
 
 // Reference: a PyTorch MLP exported with torch.onnx and torch's own outputs for 20 rows
 // (scripts/make-reference-models.py). Expected values come from that file, not from Paddock.
@@ -30,16 +30,6 @@ function manifest(extra: Partial<ModelManifestInput> = {}): ModelManifestInput {
     signature: { inputs: COLS.map((name) => ({ name, type: 'float' as const })), feed: { tensor: 'input' }, outputs: [{ name: 'output', type: 'float' }] },
     ...extra,
   };
-}
-
-async function caught(fn: () => Promise<unknown>): Promise<PaddockError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(PaddockError);
-    return err as PaddockError;
-  }
-  throw new Error('expected a PaddockError');
 }
 
 describe('model packages around a torch.onnx export', () => {

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaddockError } from '../../core/errors.js';
 import { openMetadataStore, type MetadataStore } from '../../storage/sql/open-metadata-store.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { tempDir } from '../../test-support/cli.js';
@@ -10,6 +9,7 @@ import {
   MANIFEST_FILE, packageContentHash, packageFiles, registerPackage, signatureDifferences, writeModelPackage,
   type ModelManifestInput, type RegisterPackageDeps,
 } from '../index.js';
+import { caught } from '../../test-support/caught.js';
 
 const MODEL = readFileSync(path.resolve(import.meta.dirname, '../../../test/fixtures/models/torch-mlp.onnx'));
 const COLS = ['f0', 'f1', 'f2', 'f3', 'f4', 'f5'];
@@ -34,12 +34,6 @@ async function pkg(m: ModelManifestInput = manifest()): Promise<string> {
   const dir = path.join(tmp.dir, `pkg-${n++}`);
   await writeModelPackage(dir, m, { 'model.onnx': MODEL });
   return dir;
-}
-
-async function caught(fn: () => Promise<unknown>): Promise<PaddockError> {
-  const err = await fn().then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(PaddockError);
-  return err as PaddockError;
 }
 
 const versionCount = async (name: string) => (await registry.searchVersions({ filter: `name = '${name}'` })).items.length;

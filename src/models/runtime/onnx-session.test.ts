@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PaddockError } from '../../core/errors.js';
 import { tempDir } from '../../test-support/cli.js';
 import { loadOnnxModel, type OnnxModel } from './onnx-session.js';
+import { caught } from '../../test-support/caught.js';
 
 // The reference: a PyTorch MLP exported with torch.onnx and PyTorch's own outputs for 20 fixed
 // rows, both written by scripts/make-reference-models.py. Nothing here comes from Paddock's code.
@@ -14,17 +14,6 @@ interface Expected {
   readonly output: { readonly name: string; readonly dims: number[]; readonly rows: number[][] };
 }
 const expected = JSON.parse(readFileSync(path.join(FIXTURES, 'torch-mlp.expected.json'), 'utf8')) as Expected;
-
-/** Runs `fn`, expecting a PaddockError, and returns it for assertions. */
-async function caught(fn: () => Promise<unknown>): Promise<PaddockError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(PaddockError);
-    return err as PaddockError;
-  }
-  throw new Error('expected a PaddockError');
-}
 
 describe('loadOnnxModel on a torch.onnx export', () => {
   let model: OnnxModel;

@@ -1,9 +1,10 @@
-import { evaluateGate, parseGate, type Gate, type GateExpr } from '../../models/index.js';
+import { evaluateGate, parseGate, type ComparisonOp, type Gate, type GateExpr } from '../../models/index.js';
 
 /** A gate's outcome for the CLI: both sides when it ran, or why it was skipped. */
 export interface GateOutcome {
   readonly expression: string;
   readonly status: 'passed' | 'failed' | 'skipped';
+  readonly op: ComparisonOp;
   readonly leftText: string;
   readonly rightText: string;
   readonly left?: number;
@@ -30,9 +31,9 @@ function usesChampion(e: GateExpr): boolean {
 export function decideGates(gates: readonly Gate[], current: Record<string, number>, champion: Record<string, number> | undefined, compare: string | undefined): GateOutcome[] {
   return gates.map((g) => {
     if (usesChampion(g.left) || usesChampion(g.right)) {
-      if (!champion && compare) return { expression: g.text, status: 'skipped', leftText: g.leftText, rightText: g.rightText, reason: `no model at ${compare} yet` };
+      if (!champion && compare) return { expression: g.text, status: 'skipped', op: g.op, leftText: g.leftText, rightText: g.rightText, reason: `no model at ${compare} yet` };
     }
     const r = evaluateGate(g, { current, ...(champion ? { champion } : {}) });
-    return { expression: r.expression, status: r.passed ? 'passed' : 'failed', leftText: r.leftText, rightText: r.rightText, left: r.left, right: r.right };
+    return { expression: r.expression, status: r.passed ? 'passed' : 'failed', op: r.op, leftText: r.leftText, rightText: r.rightText, left: r.left, right: r.right };
   });
 }

@@ -49,7 +49,7 @@ function signed(d: number): string {
 /** The self-contained HTML report (skipped gates are left out: they decided nothing). */
 export async function writeEvaluationReport(file: string, view: EvaluationView): Promise<void> {
   const gates: GateResult[] = view.gates.filter((g) => g.status !== 'skipped').map((g) => ({
-    expression: g.expression, op: '>=', leftText: g.leftText, rightText: g.rightText, left: g.left!, right: g.right!, passed: g.status === 'passed',
+    expression: g.expression, op: g.op, leftText: g.leftText, rightText: g.rightText, left: g.left!, right: g.right!, passed: g.status === 'passed',
   }));
   const first = view.result.slices[0];
   const html = renderEvaluationHtml({

@@ -115,7 +115,7 @@ describe('paddock train / evaluate / models reproduce (end to end through the re
   });
 
   it('evaluate prints metrics, writes the metrics JSON and an HTML report with charts', async () => {
-    const r = await cli('evaluate', 'model', 'penguins.csv', '--metrics-file', 'metrics.json', '--report', 'report.html');
+    const r = await cli('evaluate', 'model', 'penguins.csv', '--metrics-file', 'metrics.json', '--report', 'report.html', '--gate', 'latency_p99_ms <= 1000');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/model on penguins\.csv: classification, 344 rows/);
     const metrics = JSON.parse(readFileSync(file('metrics.json'), 'utf8')) as Record<string, number>;
@@ -126,6 +126,9 @@ describe('paddock train / evaluate / models reproduce (end to end through the re
     const html = readFileSync(file('report.html'), 'utf8');
     expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toContain('<svg');
+    // The gate appears with its own comparison, not another one.
+    expect(html).toMatch(/latency_p99_ms &lt;= 1000/);
+    expect(html).toMatch(/<td[^>]*>&lt;=<\/td>/);
   });
 
   it('a failing gate exits with GATE_FAILED and shows both values; a typo in a metric fails before any scoring', async () => {

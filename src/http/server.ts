@@ -9,6 +9,7 @@ import { installAuth } from './auth/auth-hook.js';
 import type { TokenStore } from './auth/token-store.js';
 import { DEFAULT_LIMITS, type Limits, type ServerContext } from './context.js';
 import { errorHandler } from './errors.js';
+import { installJsonParser } from './json-body.js';
 import { mlflowApi } from './mlflow/routes.js';
 
 /** One registered route (the OpenAPI test checks /api/v1 against them). */
@@ -70,24 +71,4 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await mlflowApi(app, ctx);
   await app.register(async (v1) => paddockApi(v1, ctx), { prefix: '/api/v1' });
   return app;
-}
-
-/**
- * JSON bodies: an empty body is `{}` (MLflow's clients send DELETE and some POSTs without one),
- * anything unparseable is a 400 naming the position.
- */
-function installJsonParser(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') {
-      done(null, {});
-      return;
-    }
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
 }

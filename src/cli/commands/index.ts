@@ -27,6 +27,7 @@ import { registerValidate } from './validate.js';
 import { registerCi } from './ci.js';
 import { registerTrain } from './train.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerServe } from './serve.js';
 
 /** Every CLI command, one file each; each file only parses, calls a use-case and renders. */
 export function registerCommands(program: Command): void {
@@ -58,4 +59,5 @@ export function registerCommands(program: Command): void {
   registerCi(program);
   registerTrain(program);
   registerEvaluate(program);
+  registerServe(program);
 }

@@ -9,6 +9,7 @@ import { WebhookDispatcher, withWebhooks } from '../../registry/index.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { SqlWebhookStore } from '../../storage/sql/registry/sql-webhook-store.js';
 import { commandOutput, commandProject } from '../context.js';
+import { untilSignal } from '../until-signal.js';
 
 interface ServerFlags {
   readonly host?: string;
@@ -66,17 +67,4 @@ export function registerServer(program: Command): void {
       await artifacts.closeAll();
       await meta.close();
     });
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
 }

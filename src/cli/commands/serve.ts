@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { openMetadata, openProject } from '../../app.js';
+import { artifactStoreOpener, modelsCacheDir } from '../../app-model-packages.js';
+import { fail, isPaddockError } from '../../core/errors.js';
+import { createLogger } from '../../core/logging.js';
+import { buildServingServer } from '../../http/serving/serving-server.js';
+import { isModelUri, materializePackage, readModelPackage } from '../../models/index.js';
+import { parseModelUri } from '../../registry/index.js';
+import { ModelPool, type PackageResolver } from '../../serving/index.js';
+import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
+import { commandCwd, commandOutput } from '../context.js';
+import { paddockVersion } from '../paddock-version.js';
+import { untilSignal } from '../until-signal.js';
+
+interface ServeFlags {
+  readonly host: string;
+  readonly port: string;
+  readonly poll: string;
+  readonly logLevel: string;
+  readonly trackingUri?: string;
+}
+
+/** `paddock serve`: models over the Open Inference Protocol, KServe V1 and MLflow's /invocations. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve <models...>')
+    .description('serve models (models:/name@alias, models:/name/3 or a package directory; name=ref to choose the URL name) over the Open Inference Protocol (/v2), KServe V1 and MLflow /invocations, with /metrics')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on, 0 for any free port', '8080')
+    .option('--poll <seconds>', 'how often to re-resolve models:/ aliases and hot-swap to a moved alias (0: never)', '10')
+    .option('--log-level <level>', 'access and error log level on stderr (info logs every request)', 'warn')
+    .option('--tracking-uri <uri>', "the registry's database (default: the project's)")
+    .action(async (specs: string[], flags: ServeFlags, cmd: Command) => {
+      const out = commandOutput(cmd);
+      const cwd = commandCwd(cmd);
+      const logger = createLogger(flags.logLevel as 'warn');
+      const wanted = specs.map(parseSpec);
+      const needsRegistry = wanted.some((w) => isModelUri(w.ref));
+      const uri = flags.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
+      const project = needsRegistry ? openProject({ cwd, logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) }) : undefined;
+      const meta = project ? await openMetadata(project) : undefined;
+      const resolver: PackageResolver = {
+        async resolve(ref) {
+          if (!isModelUri(ref)) return { pkg: await readModelPackage(path.resolve(cwd, ref)) };
+          const m = await materializePackage(ref, { registry: new SqlRegistryStore(meta!), tracking: meta!.tracking, openStore: artifactStoreOpener(project!), cacheDir: modelsCacheDir(project!), cwd });
+          return { pkg: m.pkg, ...(m.version ? { version: String(m.version.version) } : {}) };
+        },
+      };
+      const pool = new ModelPool({ resolver, logger, onEvent: (e) => { if (e.type === 'swapped') out.line(`${e.name}: now serving version ${e.version} (was ${e.from})`); } });
+      try {
+        for (const w of wanted) {
+          const info = await pool.add(w.name ?? (await defaultName(w.ref, cwd)), w.ref);
+          out.line(`Loaded ${info.name} version ${info.version} from ${info.ref}`);
+        }
+        const app = await buildServingServer({ pool, version: paddockVersion(), logger });
+        const url = await app.listen({ host: flags.host, port: Number(flags.port) });
+        const stopWatching = Number(flags.poll) > 0 && needsRegistry ? pool.watch(Number(flags.poll) * 1000) : () => undefined;
+        out.result({ url, models: pool.list().map((m) => ({ name: m.name, version: m.version, ref: m.ref })) });
+        out.line(`Paddock model server listening on ${url}`);
+        for (const m of pool.list()) out.line(`  ${url}/v2/models/${m.name}/infer   (also /v1/models/${m.name}:predict${pool.list().length === 1 ? ', /invocations' : ''})`);
+        out.line(`  ${url}/metrics`);
+        await untilSignal();
+        stopWatching();
+        out.line('Shutting down: finishing requests in flight…');
+        await app.close();
+      } finally {
+        await pool.close();
+        await meta?.close();
+      }
+    });
+}
+
+/** `name=ref` or just `ref`. */
+function parseSpec(spec: string): { name?: string; ref: string } {
+  const m = /^([A-Za-z0-9][\w.-]*)=(.+)$/.exec(spec);
+  if (m && !spec.startsWith('models:/')) return { name: m[1]!, ref: m[2]! };
+  if (spec.trim() === '') fail('INVALID_ARGUMENT', 'an empty model reference', { field: 'models' });
+  return { ref: spec };
+}
+
+/** The URL name: the registered model's name, else the package's manifest name. */
+async function defaultName(ref: string, cwd: string): Promise<string> {
+  if (isModelUri(ref)) return parseModelUri(ref).name;
+  try {
+    return (await readModelPackage(path.resolve(cwd, ref))).manifest.name;
+  } catch (err) {
+    if (isPaddockError(err)) throw err;
+    return path.basename(ref);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Prometheus metrics of the model server (text format at /metrics), one registry per server so
+ * two servers in one process (tests) never share counters.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Labels of one inference request. */
+export interface RequestLabels {
+  readonly model: string;
+  readonly version: string;
+  /** Deployment variant (stable, canary, shadow); `default` outside deployments. */
+  readonly variant: string;
+  readonly protocol: string;
+}
+
+/** The metrics the serving routes record. */
+export class ServingMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'model' | 'version' | 'variant' | 'protocol' | 'code'>;
+  private readonly latency: Histogram<'model' | 'version' | 'variant' | 'protocol'>;
+  private readonly inFlight: Gauge<'model'>;
+  private readonly batchRows: Histogram<'model' | 'version'>;
+
+  constructor(options: { readonly processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    this.requests = new Counter({ name: 'paddock_inference_requests_total', help: 'Inference requests by model, version, variant, protocol and HTTP status code', labelNames: ['model', 'version', 'variant', 'protocol', 'code'], registers });
+    this.latency = new Histogram({
+      name: 'paddock_inference_request_duration_seconds', help: 'Inference request latency, from request parsed to response ready',
+      labelNames: ['model', 'version', 'variant', 'protocol'], registers,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    });
+    this.inFlight = new Gauge({ name: 'paddock_inference_in_flight', help: 'Inference requests being answered', labelNames: ['model'], registers });
+    this.batchRows = new Histogram({ name: 'paddock_inference_batch_rows', help: 'Rows per model run', labelNames: ['model', 'version'], registers, buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096] });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'paddock_' });
+  }
+
+  /** Marks a request started; the returned function records its end with the status code. */
+  start(model: string): (labels: RequestLabels, code: number, rows: number) => void {
+    const started = process.hrtime.bigint();
+    this.inFlight.inc({ model });
+    return (labels, code, rows) => {
+      this.inFlight.dec({ model });
+      this.requests.inc({ ...labels, code: String(code) });
+      if (code < 400) {
+        this.latency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+        this.batchRows.observe({ model: labels.model, version: labels.version }, rows);
+      }
+    };
+  }
+
+  /** The Prometheus text exposition. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

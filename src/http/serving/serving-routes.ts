@@ -1,0 +1,132 @@
+/**
+ * The model server's routes: Open Inference Protocol (KServe V2), KServe V1, MLflow's
+ * /invocations, health and Prometheus metrics. Each handler borrows the model from the pool for
+ * the length of the request (so a hot swap never fails it), and answers errors in the shape its
+ * protocol's clients expect, always with the request id.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fail, type PaddockError } from '../../core/errors.js';
+import type { Logger } from '../../core/logging.js';
+import type { InputRow, PredictionRow } from '../../models/index.js';
+import {
+  decodeInferRequest, decodeInvocations, decodeV1Request, encodeInferResponse, encodeInvocations, encodeV1Response, modelMetadata,
+  type ModelLease, type ModelPool,
+} from '../../serving/index.js';
+import { mlflowErrorBody, toPaddockError } from '../errors.js';
+import type { ServingMetrics } from './serving-metrics.js';
+
+/** What the routes need. */
+export interface ServingRoutesOptions {
+  readonly pool: ModelPool;
+  readonly metrics: ServingMetrics;
+  readonly logger: Logger;
+  /** Paddock's version, for `GET /v2`. */
+  readonly version: string;
+}
+
+type Protocol = 'v2' | 'v1' | 'mlflow';
+
+/** The request id: the caller's `x-request-id`, else a new one; echoed in the response header. */
+function requestId(request: FastifyRequest): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
+}
+
+/** Registers the serving routes on `app`. */
+export function servingRoutes(app: FastifyInstance, options: ServingRoutesOptions): void {
+  const { pool, metrics, logger } = options;
+
+  /** Runs one inference: lease, decode, predict, encode, with metrics, access log and protocol-shaped errors. */
+  async function infer(protocol: Protocol, name: string, version: string | undefined, request: FastifyRequest, reply: FastifyReply,
+    decode: (lease: ModelLease) => { rows: InputRow[]; id?: string; outputs?: string[] },
+    encode: (lease: ModelLease, predictions: PredictionRow[], id: string, outputs?: string[]) => unknown): Promise<unknown> {
+    const id = requestId(request);
+    reply.header('x-request-id', id);
+    const done = metrics.start(name);
+    let lease: ModelLease | undefined;
+    let rows = 0;
+    let labels = { model: name, version: version ?? '', variant: 'default', protocol };
+    try {
+      lease = pool.lease(name, version);
+      labels = { ...labels, version: lease.info.version };
+      const decoded = decode(lease);
+      rows = decoded.rows.length;
+      const predictions = await lease.predict(decoded.rows);
+      const body = encode(lease, predictions, decoded.id ?? id, decoded.outputs);
+      done(labels, 200, rows);
+      if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, version: labels.version, protocol, rows, status: 200 }, 'inference');
+      return body;
+    } catch (err) {
+      const e = toPaddockError(err);
+      const status = e.code === 'INTERNAL' ? 500 : e.spec.status;
+      done(labels, status, rows);
+      if (status >= 500) logger.error({ reqId: id, model: name, err: (e as Error).cause ?? e }, 'inference failed');
+      else if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, protocol, status, code: e.code }, e.message);
+      return reply.code(status).send(errorBody(protocol, e, id));
+    } finally {
+      lease?.release();
+    }
+  }
+
+  app.get('/v2/health/live', async () => ({ live: true }));
+  app.get('/v2/health/ready', async (_req, reply) => {
+    const ready = pool.list().every((m) => m.ready);
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
+  app.get('/v2', async () => ({ name: 'paddock', version: options.version, extensions: [] }));
+  app.get('/v2/models', async () => ({ models: pool.list().map((m) => ({ name: m.name, version: m.version, ready: m.ready })) }));
+
+  const metadata = async (request: FastifyRequest<{ Params: { name: string; version?: string } }>) => {
+    const info = pool.info(request.params.name);
+    if (request.params.version !== undefined && request.params.version !== info.version) fail('NOT_FOUND', `model '${info.name}' has no loaded version ${request.params.version} (serving ${info.version})`, { model: info.name });
+    return modelMetadata(info.name, [info.version], info.manifest);
+  };
+  app.get('/v2/models/:name', metadata);
+  app.get('/v2/models/:name/versions/:version', metadata);
+
+  const ready = async (request: FastifyRequest<{ Params: { name: string; version?: string } }>, reply: FastifyReply) => {
+    const info = pool.info(request.params.name);
+    const ok = info.ready && (request.params.version === undefined || request.params.version === info.version);
+    return reply.code(ok ? 200 : 503).send({ name: info.name, ready: ok });
+  };
+  app.get('/v2/models/:name/ready', ready);
+  app.get('/v2/models/:name/versions/:version/ready', ready);
+
+  const v2 = (request: FastifyRequest<{ Params: { name: string; version?: string } }>, reply: FastifyReply) =>
+    infer('v2', request.params.name, request.params.version, request, reply,
+      (lease) => decodeInferRequest(request.body, lease.info.manifest),
+      (lease, predictions, id, outputs) => encodeInferResponse({ modelName: lease.info.name, modelVersion: lease.info.version, id, predictions, manifest: lease.info.manifest, ...(outputs ? { outputs } : {}) }));
+  app.post('/v2/models/:name/infer', v2);
+  app.post('/v2/models/:name/versions/:version/infer', v2);
+
+  // KServe V1: `:predict` is a literal suffix of the path segment (Fastify escapes `:` as `::`).
+  app.get('/v1/models/:name', async (request: FastifyRequest<{ Params: { name: string } }>) => {
+    const info = pool.info(request.params.name);
+    return { name: info.name, ready: info.ready };
+  });
+  app.post('/v1/models/:name::predict', (request: FastifyRequest<{ Params: { name: string } }>, reply) =>
+    infer('v1', request.params.name, undefined, request, reply,
+      (lease) => ({ rows: decodeV1Request(request.body, lease.info.manifest) }),
+      (lease, predictions) => encodeV1Response(predictions, lease.info.manifest)));
+
+  // MLflow's scoring server serves one model: the only one, or the one named by ?model=.
+  app.post('/invocations', (request: FastifyRequest<{ Querystring: { model?: string } }>, reply) => {
+    const served = pool.list();
+    const name = request.query.model ?? (served.length === 1 ? served[0]!.name : undefined);
+    if (name === undefined) {
+      return reply.code(400).send({ error_code: 'BAD_REQUEST', message: `this server serves ${served.length} models: name one with /invocations?model=<name> (${served.map((m) => m.name).join(', ')})` });
+    }
+    return infer('mlflow', name, undefined, request, reply,
+      (lease) => ({ rows: decodeInvocations(request.body, String(request.headers['content-type'] ?? 'application/json'), lease.info.manifest) }),
+      (lease, predictions) => encodeInvocations(predictions, lease.info.manifest));
+  });
+  app.get('/ping', async (_req, reply) => reply.code(pool.list().every((m) => m.ready) ? 200 : 503).send(''));
+  app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.render()));
+}
+
+/** Each protocol's error shape: OIP and KServe V1 `{error}`, MLflow `{error_code, message}`. */
+function errorBody(protocol: Protocol, e: PaddockError, id: string): unknown {
+  if (protocol === 'mlflow') return { ...mlflowErrorBody(e).body, request_id: id };
+  return { error: e.message, code: e.code, request_id: id };
+}

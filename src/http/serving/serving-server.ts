@@ -1,0 +1,34 @@
+/**
+ * `paddock serve`: a Fastify server with only the model-serving routes (stateless: models come
+ * from the registry and artifact store by URI). The same routes mount in `paddock server`.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { fail } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/logging.js';
+import type { ModelPool } from '../../serving/index.js';
+import { errorHandler } from '../errors.js';
+import { installCsvParser, installJsonParser } from '../json-body.js';
+import { ServingMetrics } from './serving-metrics.js';
+import { servingRoutes } from './serving-routes.js';
+
+/** What the serving server is built from. */
+export interface ServingServerOptions {
+  readonly pool: ModelPool;
+  readonly version: string;
+  readonly logger?: Logger;
+  readonly metrics?: ServingMetrics;
+  readonly bodyLimitBytes?: number;
+}
+
+/** Builds the server (not listening yet). Closing it drains in-flight requests; new ones get 503. */
+export async function buildServingServer(options: ServingServerOptions): Promise<FastifyInstance> {
+  const logger = options.logger ?? silentLogger;
+  const app = Fastify({ bodyLimit: options.bodyLimitBytes ?? 64 * 2 ** 20, forceCloseConnections: 'idle', return503OnClosing: true });
+  installJsonParser(app);
+  installCsvParser(app);
+  app.setErrorHandler(errorHandler(logger));
+  app.setNotFoundHandler((request) => fail('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`, { method: request.method }));
+  app.get('/health', async () => ({ status: 'ok' }));
+  servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version });
+  return app;
+}

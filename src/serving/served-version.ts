@@ -1,0 +1,89 @@
+/**
+ * One loaded version of a served model: its predictor and the leases open on it. A version is
+ * closed only when it has been retired (replaced, or the pool is shutting down) and its last lease
+ * is released, so a request in flight always finishes on the model it started with.
+ */
+import { fail } from '../core/errors.js';
+import type { InputRow, PredictionRow, Predictor } from '../models/index.js';
+import type { ModelLease, ServedModelInfo } from './ports.js';
+
+/** What a version tells its pool: leases opening and closing (for shutdown), and its own close. */
+export interface ServedVersionHooks {
+  acquired(): void;
+  released(): void;
+  closed(version: ServedVersion, error?: unknown): void;
+}
+
+/** A loaded model version with lease counting; see the file comment. */
+export class ServedVersion {
+  #leases = 0;
+  #retired = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(
+    readonly info: ServedModelInfo,
+    private readonly predictor: Predictor,
+    private readonly hooks: ServedVersionHooks,
+  ) {}
+
+  /** Leases open on this version now. */
+  get leases(): number {
+    return this.#leases;
+  }
+
+  /** True once the version takes no new leases (replaced or shutting down). */
+  get retired(): boolean {
+    return this.#retired;
+  }
+
+  /** True once closing has started. */
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** Runs the predictor outside any lease: the warm-up before the version is served. */
+  warm(rows: readonly InputRow[]): Promise<PredictionRow[]> {
+    return this.predictor.predict(rows);
+  }
+
+  /** Borrows the version for one request; `release` exactly once (later calls are ignored). */
+  lease(): ModelLease {
+    if (this.#retired) fail('INVALID_STATE', `model '${this.info.name}' version ${this.info.version} is being unloaded and takes no new requests`, { model: this.info.name, version: this.info.version });
+    this.#leases++;
+    this.hooks.acquired();
+    let open = true;
+    return {
+      info: this.info,
+      predict: (rows) => {
+        if (!open) fail('INVALID_STATE', `the lease on model '${this.info.name}' version ${this.info.version} was already released; lease the model again`, { model: this.info.name, version: this.info.version });
+        return this.predictor.predict(rows);
+      },
+      release: () => {
+        if (!open) return;
+        open = false;
+        this.#leases--;
+        this.hooks.released();
+        if (this.#retired && this.#leases === 0) void this.close();
+      },
+    };
+  }
+
+  /** Takes no new leases from now on; closes as soon as the open ones are released. */
+  retire(): void {
+    this.#retired = true;
+    if (this.#leases === 0) void this.close();
+  }
+
+  /**
+   * Closes the predictor now, whatever leases are open (shutdown after its grace period); once.
+   * Never rejects: a failing close is reported to the pool, which logs it.
+   */
+  close(): Promise<void> {
+    this.#retired = true;
+    this.#closing ??= this.predictor.close().then(
+      () => this.hooks.closed(this),
+      (err: unknown) => this.hooks.closed(this, err),
+    );
+    return this.#closing;
+  }
+}

@@ -7,7 +7,11 @@ import path from 'node:path';
 import { artifactStoreConfig, artifactsRootOf } from './app.js';
 import type { ObjectStore } from './core/object-store.js';
 import { STATE_DIR, type Project } from './core/project.js';
-import { packageContentHash, packageFiles } from './models/index.js';
+import { fail } from './core/errors.js';
+import { isModelUri, materializePackage, packageContentHash, packageFiles, readModelPackage } from './models/index.js';
+import type { RegistryStore } from './registry/index.js';
+import type { PackageResolver } from './serving/index.js';
+import type { TrackingStore } from './tracking/index.js';
 import { openObjectStore } from './storage/artifacts/open-object-store.js';
 
 type ProjectSettings = Pick<Project, 'root' | 'config'>;
@@ -64,3 +68,18 @@ export function packageUploader(project: ProjectSettings): (dir: string, name: s
   };
 }
 
+
+/**
+ * The serving pool's resolver: a package directory as it is, or a `models:/` URI through the
+ * registry (downloaded into the project's model cache). Without a project, directories only.
+ */
+export function packageResolver(cwd: string, registry?: { project: ProjectSettings; registry: RegistryStore; tracking: Pick<TrackingStore, 'getRun'> }): PackageResolver {
+  return {
+    async resolve(ref) {
+      if (!isModelUri(ref)) return { pkg: await readModelPackage(path.resolve(cwd, ref)) };
+      if (!registry) fail('INVALID_ARGUMENT', `${ref}: models:/ URIs need a project (run inside one, or pass --tracking-uri)`, { ref });
+      const m = await materializePackage(ref, { registry: registry.registry, tracking: registry.tracking, openStore: artifactStoreOpener(registry.project), cacheDir: modelsCacheDir(registry.project), cwd });
+      return { pkg: m.pkg, ...(m.version ? { version: String(m.version.version) } : {}) };
+    },
+  };
+}

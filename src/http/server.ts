@@ -9,8 +9,11 @@ import { installAuth } from './auth/auth-hook.js';
 import type { TokenStore } from './auth/token-store.js';
 import { DEFAULT_LIMITS, type Limits, type ServerContext } from './context.js';
 import { errorHandler } from './errors.js';
-import { installJsonParser } from './json-body.js';
+import { installCsvParser, installJsonParser } from './json-body.js';
 import { mlflowApi } from './mlflow/routes.js';
+import { ServingMetrics } from './serving/serving-metrics.js';
+import { servingRoutes } from './serving/serving-routes.js';
+import type { ModelPool } from '../serving/index.js';
 
 /** One registered route (the OpenAPI test checks /api/v1 against them). */
 export interface RouteEntry {
@@ -37,6 +40,8 @@ export interface ServerOptions {
   readonly auth?: { readonly tokens: TokenStore } | false;
   readonly limits?: Partial<Limits>;
   readonly logger?: Logger;
+  /** Models to serve beside the APIs (`paddock server --serve …`): /v2, /v1, /invocations, /metrics. */
+  readonly serving?: { readonly pool: ModelPool; readonly version: string };
 }
 
 /**
@@ -70,5 +75,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/health', async () => ({ status: 'ok' }));
   await mlflowApi(app, ctx);
   await app.register(async (v1) => paddockApi(v1, ctx), { prefix: '/api/v1' });
+  if (options.serving) {
+    installCsvParser(app);
+    servingRoutes(app, { pool: options.serving.pool, metrics: new ServingMetrics({ processMetrics: true }), logger, version: options.serving.version });
+  }
   return app;
 }

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openMetadata, openProject } from '../../app.js';
-import { artifactStoreOpener, modelsCacheDir } from '../../app-model-packages.js';
+import { packageResolver } from '../../app-model-packages.js';
 import { fail, isPaddockError } from '../../core/errors.js';
 import { createLogger } from '../../core/logging.js';
 import { buildServingServer } from '../../http/serving/serving-server.js';
-import { isModelUri, materializePackage, readModelPackage } from '../../models/index.js';
+import { isModelUri, readModelPackage } from '../../models/index.js';
 import { parseModelUri } from '../../registry/index.js';
-import { ModelPool, type PackageResolver } from '../../serving/index.js';
+import { ModelPool } from '../../serving/index.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { commandCwd, commandOutput } from '../context.js';
 import { paddockVersion } from '../paddock-version.js';
@@ -35,22 +35,16 @@ export function registerServe(program: Command): void {
       const out = commandOutput(cmd);
       const cwd = commandCwd(cmd);
       const logger = createLogger(flags.logLevel as 'warn');
-      const wanted = specs.map(parseSpec);
+      const wanted = specs.map(parseServeSpec);
       const needsRegistry = wanted.some((w) => isModelUri(w.ref));
       const uri = flags.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
       const project = needsRegistry ? openProject({ cwd, logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) }) : undefined;
       const meta = project ? await openMetadata(project) : undefined;
-      const resolver: PackageResolver = {
-        async resolve(ref) {
-          if (!isModelUri(ref)) return { pkg: await readModelPackage(path.resolve(cwd, ref)) };
-          const m = await materializePackage(ref, { registry: new SqlRegistryStore(meta!), tracking: meta!.tracking, openStore: artifactStoreOpener(project!), cacheDir: modelsCacheDir(project!), cwd });
-          return { pkg: m.pkg, ...(m.version ? { version: String(m.version.version) } : {}) };
-        },
-      };
+      const resolver = packageResolver(cwd, project && meta ? { project, registry: new SqlRegistryStore(meta), tracking: meta.tracking } : undefined);
       const pool = new ModelPool({ resolver, logger, onEvent: (e) => { if (e.type === 'swapped') out.line(`${e.name}: now serving version ${e.version} (was ${e.from})`); } });
       try {
         for (const w of wanted) {
-          const info = await pool.add(w.name ?? (await defaultName(w.ref, cwd)), w.ref);
+          const info = await pool.add(w.name ?? (await defaultServeName(w.ref, cwd)), w.ref);
           out.line(`Loaded ${info.name} version ${info.version} from ${info.ref}`);
         }
         const app = await buildServingServer({ pool, version: paddockVersion(), logger });
@@ -72,7 +66,7 @@ export function registerServe(program: Command): void {
 }
 
 /** `name=ref` or just `ref`. */
-function parseSpec(spec: string): { name?: string; ref: string } {
+export function parseServeSpec(spec: string): { name?: string; ref: string } {
   const m = /^([A-Za-z0-9][\w.-]*)=(.+)$/.exec(spec);
   if (m && !spec.startsWith('models:/')) return { name: m[1]!, ref: m[2]! };
   if (spec.trim() === '') fail('INVALID_ARGUMENT', 'an empty model reference', { field: 'models' });
@@ -80,7 +74,7 @@ function parseSpec(spec: string): { name?: string; ref: string } {
 }
 
 /** The URL name: the registered model's name, else the package's manifest name. */
-async function defaultName(ref: string, cwd: string): Promise<string> {
+export async function defaultServeName(ref: string, cwd: string): Promise<string> {
   if (isModelUri(ref)) return parseModelUri(ref).name;
   try {
     return (await readModelPackage(path.resolve(cwd, ref))).manifest.name;

@@ -8,13 +8,21 @@ import { openObjectStore } from '../../storage/artifacts/open-object-store.js';
 import { WebhookDispatcher, withWebhooks } from '../../registry/index.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { SqlWebhookStore } from '../../storage/sql/registry/sql-webhook-store.js';
+import { packageResolver } from '../../app-model-packages.js';
+import type { RegistryStore } from '../../registry/index.js';
+import { ModelPool } from '../../serving/index.js';
+import type { TrackingStore } from '../../tracking/index.js';
 import { commandOutput, commandProject } from '../context.js';
+import type { Output } from '../output.js';
+import { paddockVersion } from '../paddock-version.js';
+import { defaultServeName, parseServeSpec } from './serve.js';
 import { untilSignal } from '../until-signal.js';
 
 interface ServerFlags {
   readonly host?: string;
   readonly port?: string;
   readonly auth?: boolean;
+  readonly serve: string[];
 }
 
 /** Object stores for artifact URIs under the configured root (S3 settings from `artifacts.*`). */
@@ -29,6 +37,7 @@ export function registerServer(program: Command): void {
     .option('--host <host>', 'interface to listen on (default server.host, 127.0.0.1)')
     .option('--port <port>', 'port to listen on, 0 for any free port (default server.port, 5000)')
     .option('--auth', 'require bearer tokens (create them with `paddock tokens create`)')
+    .option('--serve <model>', 'also serve this model (models:/name@alias or a package directory; name=ref to choose the URL name) over /v2, /v1 and /invocations (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .action(async (flags: ServerFlags, cmd: Command) => {
       const out = commandOutput(cmd);
       const project = commandProject(cmd, {
@@ -42,6 +51,7 @@ export function registerServer(program: Command): void {
       const artifacts = artifactOpener(project);
       const registry = withWebhooks(new SqlRegistryStore(database), webhooks);
       const tokens = new SqlTokenStore(meta.db);
+      const pool = flags.serve.length > 0 ? await servedModels(flags.serve, project, registry, meta.tracking, out) : undefined;
       const app = await buildServer({
         tracking: meta.tracking,
         registry,
@@ -50,6 +60,7 @@ export function registerServer(program: Command): void {
         auth: settings.auth ? { tokens } : false,
         limits: { bodyLimitBytes: Math.round(settings.body_limit_mb * 2 ** 20), maxBatchMetrics: settings.max_batch_metrics },
         logger: project.logger,
+        ...(pool ? { serving: { pool, version: paddockVersion() } } : {}),
       });
       if (settings.auth && (await tokens.list()).every((t) => t.revokedAt !== undefined)) {
         out.warn('auth is on but there are no active tokens: create one with `paddock tokens create --role admin`');
@@ -59,12 +70,25 @@ export function registerServer(program: Command): void {
       out.line(`Paddock server listening on ${url}${settings.auth ? ' (bearer tokens required)' : ''}`);
       out.line(`  Paddock API:  ${url}/api/v1/openapi.json`);
       out.line(`  MLflow API:   MLFLOW_TRACKING_URI=${url}`);
+      for (const m of pool?.list() ?? []) out.line(`  Model:        ${url}/v2/models/${m.name}/infer (version ${m.version})`);
       await untilSignal();
       out.line('Shutting down…');
       // In-flight requests finish; idle keep-alive sockets close at once.
       await app.close();
+      await pool?.close();
       await webhooks.close();
       await artifacts.closeAll();
       await meta.close();
     });
+}
+
+/** The models `--serve` names, loaded before the server listens; aliases are re-resolved every 10 s. */
+async function servedModels(specs: readonly string[], project: Project, registry: RegistryStore, tracking: TrackingStore, out: Output): Promise<ModelPool> {
+  const pool = new ModelPool({ resolver: packageResolver(project.root, { project, registry, tracking }), logger: project.logger, onEvent: (e) => { if (e.type === 'swapped') out.line(`${e.name}: now serving version ${e.version} (was ${e.from})`); } });
+  for (const spec of specs) {
+    const { name, ref } = parseServeSpec(spec);
+    await pool.add(name ?? (await defaultServeName(ref, project.root)), ref);
+  }
+  pool.watch(10_000);
+  return pool;
 }

@@ -87,7 +87,7 @@ export function readInteger(value: unknown, at: string, details: Readonly<Record
  * floats as numbers, BYTES as strings. Errors name `at` and say what was expected.
  */
 export function readTensorElement(datatype: OipDatatype, value: unknown, at: string, details: Readonly<Record<string, unknown>>): unknown {
-  const bad = (expected: string): never => fail('INVALID_ARGUMENT', `${at}: a ${datatype} element must be ${expected}, got ${JSON.stringify(value)}`, details);
+  const bad = (expected: string): never => fail('INVALID_ARGUMENT', `${at}: ${datatype} data must be ${expected}, got ${JSON.stringify(value)}`, details);
   if (value === null) return null;
   if (datatype === 'BYTES') return typeof value === 'string' ? value : bad('a string');
   if (datatype === 'BOOL') return typeof value === 'boolean' ? (value ? 1 : 0) : bad('true or false');

@@ -87,9 +87,9 @@ describe('decodeInferRequest', () => {
   });
 
   it('refuses elements that do not match the declared datatype or its range', () => {
-    expect(thrown(() => decodeInferRequest(withInput('hour', { data: [6, 1.5, 23] }), manifest)).message).toContain("input 'hour' data[1]: a INT64 element must be a whole number");
+    expect(thrown(() => decodeInferRequest(withInput('hour', { data: [6, 1.5, 23] }), manifest)).message).toContain("input 'hour' data[1]: INT64 data must be a whole number");
     expect(thrown(() => decodeInferRequest(withInput('hour', { datatype: 'INT8', data: [6, 300, 23] }), manifest)).message).toContain('300 is outside the INT8 range [-128, 127]');
-    expect(thrown(() => decodeInferRequest(withInput('origin', { data: ['ATL', 7, 'SEA'] }), manifest)).message).toContain("input 'origin' data[1]: a BYTES element must be a string, got 7");
+    expect(thrown(() => decodeInferRequest(withInput('origin', { data: ['ATL', 7, 'SEA'] }), manifest)).message).toContain("input 'origin' data[1]: BYTES data must be a string, got 7");
   });
 
   it('refuses a shape other than [N] or [N, 1], naming input and shape', () => {

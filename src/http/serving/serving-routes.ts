@@ -100,12 +100,14 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
   app.post('/v2/models/:name/infer', v2);
   app.post('/v2/models/:name/versions/:version/infer', v2);
 
-  // KServe V1: `:predict` is a literal suffix of the path segment (Fastify escapes `:` as `::`).
+  // KServe V1: `:predict` is a literal suffix of the path segment. Fastify escapes `:` as `::`, but
+  // after a parameter (`:name::predict`) it reads `name::predict` as the parameter's name, so the
+  // name is bounded by a regex instead.
   app.get('/v1/models/:name', async (request: FastifyRequest<{ Params: { name: string } }>) => {
     const info = pool.info(request.params.name);
     return { name: info.name, ready: info.ready };
   });
-  app.post('/v1/models/:name::predict', (request: FastifyRequest<{ Params: { name: string } }>, reply) =>
+  app.post('/v1/models/:name(^[^:]+)::predict', (request: FastifyRequest<{ Params: { name: string } }>, reply) =>
     infer('v1', request.params.name, undefined, request, reply,
       (lease) => ({ rows: decodeV1Request(request.body, lease.info.manifest) }),
       (lease, predictions) => encodeV1Response(predictions, lease.info.manifest)));

@@ -101,6 +101,18 @@ function runtimeMessage(err: unknown): string {
 }
 
 /**
+ * One thread per run, no spinning: tabular models are small, and a server answers many requests
+ * at once, so parallelism comes from requests, not from splitting one row's work. ORT's default
+ * (one spinning intra-op thread per core) fights Node's own thread for the same cores.
+ */
+const SESSION_OPTIONS = {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+} as const;
+
+/**
  * Loads an ONNX model file. A missing file → PATH_NOT_FOUND; a file onnxruntime cannot parse →
  * INVALID_ARGUMENT naming it ("not an ONNX model").
  */
@@ -114,7 +126,7 @@ export async function loadOnnxModel(path: string): Promise<OnnxModel> {
   const ort = await loadOrt();
   let session: InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes);
+    session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
   } catch (err) {
     return fail('INVALID_ARGUMENT', `${path}: not an ONNX model (${runtimeMessage(err)})`, { path }, err);
   }

@@ -9,6 +9,7 @@ import { installAuth } from './auth/auth-hook.js';
 import type { TokenStore } from './auth/token-store.js';
 import { DEFAULT_LIMITS, type Limits, type ServerContext } from './context.js';
 import { errorHandler } from './errors.js';
+import { closeConnectionsOnClose } from './close-connections.js';
 import { installCsvParser, installJsonParser } from './json-body.js';
 import { mlflowApi } from './mlflow/routes.js';
 import { ServingMetrics } from './serving/serving-metrics.js';
@@ -62,6 +63,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const ctx: ServerContext = { tracking: options.tracking, registry: options.registry, artifacts: options.artifacts, artifactRoot: options.artifactRoot, limits, logger };
 
   installJsonParser(app);
+  closeConnectionsOnClose(app);
   app.setErrorHandler(errorHandler(logger));
   app.setNotFoundHandler((request) => fail('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`, { method: request.method }));
   if (options.auth) installAuth(app, options.auth.tokens);

@@ -35,6 +35,10 @@ export function registerServe(program: Command): void {
       const out = commandOutput(cmd);
       const cwd = commandCwd(cmd);
       const logger = createLogger(flags.logLevel as 'warn');
+      // Checked before any model loads: a bad --port surfaced as an internal error after loading.
+      const port = wholeNumber(flags.port, '--port', 65_535);
+      const pollSeconds = Number(flags.poll);
+      if (flags.poll.trim() === '' || !(pollSeconds >= 0)) fail('INVALID_ARGUMENT', `--poll must be a number of seconds (0: never re-resolve), got '${flags.poll}'`, { field: 'poll' });
       const wanted = specs.map(parseServeSpec);
       const needsRegistry = wanted.some((w) => isModelUri(w.ref));
       const uri = flags.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
@@ -48,8 +52,8 @@ export function registerServe(program: Command): void {
           out.line(`Loaded ${info.name} version ${info.version} from ${info.ref}`);
         }
         const app = await buildServingServer({ pool, version: paddockVersion(), logger });
-        const url = await app.listen({ host: flags.host, port: Number(flags.port) });
-        const stopWatching = Number(flags.poll) > 0 && needsRegistry ? pool.watch(Number(flags.poll) * 1000) : () => undefined;
+        const url = await app.listen({ host: flags.host, port });
+        const stopWatching = pollSeconds > 0 && needsRegistry ? pool.watch(pollSeconds * 1000) : () => undefined;
         out.result({ url, models: pool.list().map((m) => ({ name: m.name, version: m.version, ref: m.ref })) });
         out.line(`Paddock model server listening on ${url}`);
         for (const m of pool.list()) out.line(`  ${url}/v2/models/${m.name}/infer   (also /v1/models/${m.name}:predict${pool.list().length === 1 ? ', /invocations' : ''})`);
@@ -82,4 +86,11 @@ export async function defaultServeName(ref: string, cwd: string): Promise<string
     if (isPaddockError(err)) throw err;
     return path.basename(ref);
   }
+}
+
+/** A whole number in [0, max] from a flag, or INVALID_ARGUMENT naming the flag. */
+function wholeNumber(text: string, flag: string, max: number): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < 0 || n > max) fail('INVALID_ARGUMENT', `${flag} must be a whole number from 0 to ${max}, got '${text}'`, { field: flag.slice(2) });
+  return n;
 }

@@ -27,10 +27,27 @@ export interface ServingRoutesOptions {
 
 type Protocol = 'v2' | 'v1' | 'mlflow';
 
-/** The request id: the caller's `x-request-id`, else a new one; echoed in the response header. */
+/** Path parameters of the per-model routes. */
+interface ModelRoute {
+  Params: { name: string; version?: string };
+}
+
+const ids = new WeakMap<FastifyRequest, string>();
+
+/** The request id: the caller's `x-request-id`, else a new one; the same for the whole request. */
 function requestId(request: FastifyRequest): string {
-  const given = request.headers['x-request-id'];
-  return typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
+  let id = ids.get(request);
+  if (id === undefined) {
+    const given = request.headers['x-request-id'];
+    id = typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
+    ids.set(request, id);
+  }
+  return id;
+}
+
+/** Route hook: every serving response carries the request id, errors included. */
+async function tagRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.header('x-request-id', requestId(request));
 }
 
 /** Registers the serving routes on `app`. */
@@ -42,7 +59,6 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     decode: (lease: ModelLease) => { rows: InputRow[]; id?: string; outputs?: string[] },
     encode: (lease: ModelLease, predictions: PredictionRow[], id: string, outputs?: string[]) => unknown): Promise<unknown> {
     const id = requestId(request);
-    reply.header('x-request-id', id);
     const done = metrics.start(name);
     let lease: ModelLease | undefined;
     let rows = 0;
@@ -69,61 +85,92 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     }
   }
 
-  app.get('/v2/health/live', async () => ({ live: true }));
-  app.get('/v2/health/ready', async (_req, reply) => {
+  /**
+   * Route-level error handler: errors before the handler runs (unparseable JSON, a body over the
+   * limit) and from the non-inference routes answer in the protocol's shape with the request id,
+   * not in Paddock's API shape. Errors that reach it on an inference route never reached `infer`,
+   * so they are counted here.
+   */
+  const onError = (protocol: Protocol, counted: boolean) => (err: unknown, request: FastifyRequest, reply: FastifyReply): void => {
+    const e = toPaddockError(err);
+    const status = e.code === 'INTERNAL' ? 500 : e.spec.status;
+    const id = requestId(request);
+    if (counted) {
+      const params = request.params as { name?: string; version?: string };
+      const model = params.name ?? (request.query as { model?: string }).model ?? soleModel() ?? '';
+      metrics.start(model)({ model, version: params.version ?? '', variant: 'default', protocol }, status, 0);
+    }
+    if (status >= 500) logger.error({ reqId: id, url: request.url, err: (e as Error).cause ?? e }, 'serving request failed');
+    else if (logger.isLevelEnabled('info')) logger.info({ reqId: id, url: request.url, protocol, status, code: e.code }, e.message);
+    void reply.code(status).header('x-request-id', id).type('application/json').send(errorBody(protocol, e, id));
+  };
+  const soleModel = (): string | undefined => {
+    const served = pool.list();
+    return served.length === 1 ? served[0]!.name : undefined;
+  };
+  const oip = { onRequest: tagRequest, errorHandler: onError('v2', false) };
+  const oipInfer = { onRequest: tagRequest, errorHandler: onError('v2', true) };
+  const v1 = { onRequest: tagRequest, errorHandler: onError('v1', false) };
+  const v1Infer = { onRequest: tagRequest, errorHandler: onError('v1', true) };
+  const mlflow = { onRequest: tagRequest, errorHandler: onError('mlflow', true) };
+  const ping = { onRequest: tagRequest, errorHandler: onError('mlflow', false) };
+
+  app.get('/v2/health/live', oip, async () => ({ live: true }));
+  app.get('/v2/health/ready', oip, async (_req, reply) => {
     const ready = pool.list().every((m) => m.ready);
     return reply.code(ready ? 200 : 503).send({ ready });
   });
-  app.get('/v2', async () => ({ name: 'paddock', version: options.version, extensions: [] }));
-  app.get('/v2/models', async () => ({ models: pool.list().map((m) => ({ name: m.name, version: m.version, ready: m.ready })) }));
+  app.get('/v2', oip, async () => ({ name: 'paddock', version: options.version, extensions: [] }));
+  app.get('/v2/models', oip, async () => ({ models: pool.list().map((m) => ({ name: m.name, version: m.version, ready: m.ready })) }));
 
-  const metadata = async (request: FastifyRequest<{ Params: { name: string; version?: string } }>) => {
+  const metadata = async (request: FastifyRequest<ModelRoute>) => {
     const info = pool.info(request.params.name);
     if (request.params.version !== undefined && request.params.version !== info.version) fail('NOT_FOUND', `model '${info.name}' has no loaded version ${request.params.version} (serving ${info.version})`, { model: info.name });
     return modelMetadata(info.name, [info.version], info.manifest);
   };
-  app.get('/v2/models/:name', metadata);
-  app.get('/v2/models/:name/versions/:version', metadata);
+  app.get<ModelRoute>('/v2/models/:name', oip, metadata);
+  app.get<ModelRoute>('/v2/models/:name/versions/:version', oip, metadata);
 
-  const ready = async (request: FastifyRequest<{ Params: { name: string; version?: string } }>, reply: FastifyReply) => {
+  const ready = async (request: FastifyRequest<ModelRoute>, reply: FastifyReply) => {
     const info = pool.info(request.params.name);
     const ok = info.ready && (request.params.version === undefined || request.params.version === info.version);
     return reply.code(ok ? 200 : 503).send({ name: info.name, ready: ok });
   };
-  app.get('/v2/models/:name/ready', ready);
-  app.get('/v2/models/:name/versions/:version/ready', ready);
+  app.get<ModelRoute>('/v2/models/:name/ready', oip, ready);
+  app.get<ModelRoute>('/v2/models/:name/versions/:version/ready', oip, ready);
 
-  const v2 = (request: FastifyRequest<{ Params: { name: string; version?: string } }>, reply: FastifyReply) =>
+  const v2 = (request: FastifyRequest<ModelRoute>, reply: FastifyReply) =>
     infer('v2', request.params.name, request.params.version, request, reply,
       (lease) => decodeInferRequest(request.body, lease.info.manifest),
       (lease, predictions, id, outputs) => encodeInferResponse({ modelName: lease.info.name, modelVersion: lease.info.version, id, predictions, manifest: lease.info.manifest, ...(outputs ? { outputs } : {}) }));
-  app.post('/v2/models/:name/infer', v2);
-  app.post('/v2/models/:name/versions/:version/infer', v2);
+  app.post<ModelRoute>('/v2/models/:name/infer', oipInfer, v2);
+  app.post<ModelRoute>('/v2/models/:name/versions/:version/infer', oipInfer, v2);
 
-  // KServe V1: `:predict` is a literal suffix of the path segment. Fastify escapes `:` as `::`, but
-  // after a parameter (`:name::predict`) it reads `name::predict` as the parameter's name, so the
-  // name is bounded by a regex instead.
-  app.get('/v1/models/:name', async (request: FastifyRequest<{ Params: { name: string } }>) => {
+  app.get<ModelRoute>('/v1/models/:name', v1, async (request) => {
     const info = pool.info(request.params.name);
     return { name: info.name, ready: info.ready };
   });
-  app.post('/v1/models/:name(^[^:]+)::predict', (request: FastifyRequest<{ Params: { name: string } }>, reply) =>
+  // KServe V1: `:predict` is a literal suffix of the path segment. Fastify escapes `:` as `::`, but
+  // right after a parameter (`:name::predict`) it takes `name::predict` for the parameter's name
+  // (every call answered "no model named 'undefined'"), so a regex bounds the name instead.
+  app.post<ModelRoute>('/v1/models/:name(^[^:]+)::predict', v1Infer, (request, reply) =>
     infer('v1', request.params.name, undefined, request, reply,
       (lease) => ({ rows: decodeV1Request(request.body, lease.info.manifest) }),
       (lease, predictions) => encodeV1Response(predictions, lease.info.manifest)));
 
   // MLflow's scoring server serves one model: the only one, or the one named by ?model=.
-  app.post('/invocations', (request: FastifyRequest<{ Querystring: { model?: string } }>, reply) => {
-    const served = pool.list();
-    const name = request.query.model ?? (served.length === 1 ? served[0]!.name : undefined);
+  app.post<{ Querystring: { model?: string } }>('/invocations', mlflow, (request, reply) => {
+    const name = request.query.model ?? soleModel();
     if (name === undefined) {
-      return reply.code(400).send({ error_code: 'BAD_REQUEST', message: `this server serves ${served.length} models: name one with /invocations?model=<name> (${served.map((m) => m.name).join(', ')})` });
+      const served = pool.list();
+      const message = `this server serves ${served.length} models: name one with /invocations?model=<name> (${served.map((m) => m.name).join(', ')})`;
+      return reply.code(400).send({ error_code: 'BAD_REQUEST', message, request_id: requestId(request) });
     }
     return infer('mlflow', name, undefined, request, reply,
       (lease) => ({ rows: decodeInvocations(request.body, String(request.headers['content-type'] ?? 'application/json'), lease.info.manifest) }),
       (lease, predictions) => encodeInvocations(predictions, lease.info.manifest));
   });
-  app.get('/ping', async (_req, reply) => reply.code(pool.list().every((m) => m.ready) ? 200 : 503).send(''));
+  app.get('/ping', ping, async (_req, reply) => reply.code(pool.list().every((m) => m.ready) ? 200 : 503).send(''));
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.render()));
 }
 

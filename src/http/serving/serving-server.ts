@@ -7,6 +7,7 @@ import { fail } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logging.js';
 import type { ModelPool } from '../../serving/index.js';
 import { errorHandler } from '../errors.js';
+import { closeConnectionsOnClose } from '../close-connections.js';
 import { installCsvParser, installJsonParser } from '../json-body.js';
 import { ServingMetrics } from './serving-metrics.js';
 import { servingRoutes } from './serving-routes.js';
@@ -28,6 +29,7 @@ export async function buildServingServer(options: ServingServerOptions): Promise
   installCsvParser(app);
   app.setErrorHandler(errorHandler(logger));
   app.setNotFoundHandler((request) => fail('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`, { method: request.method }));
+  closeConnectionsOnClose(app);
   app.get('/health', async () => ({ status: 'ok' }));
   servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version });
   return app;

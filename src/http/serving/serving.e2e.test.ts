@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
@@ -368,6 +369,8 @@ describe('GET /metrics', () => {
     for (let i = 0; i < 2; i++) await count('flights|1|v1|200', call(`${url}/v1/models/flights:predict`, { body: { instances: ROWS } }), 200);
     await count('flights|1|v2|400', v2('flights', { inputs: tensors(ROWS).slice(1) }), 400);
     await count('nope||v2|404', v2('nope', { inputs: tensors(ROWS) }), 404);
+    // Refused before the handler (unparseable JSON): counted too, with no version.
+    await count('flights||v2|400', v2('flights', '{"inputs": ['), 400);
     await count('delay|4|mlflow|200', call(`${url}/invocations?model=delay`, { body: { instances: ROWS } }), 200);
 
     const res = await call(`${url}/metrics`);
@@ -451,6 +454,16 @@ describe('hot swap under load', () => {
   });
 });
 
+/** GET on a connection of its own (not fetch's keep-alive pool), as text. */
+function freshGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve(text)).on('error', reject);
+    }).on('error', reject);
+  });
+}
+
 describe('graceful shutdown', () => {
   it('a large request in flight when close() is called completes with 200; a request after close is refused', async () => {
     refs.set('big-ref', { dir: pkgs.flights2.dir, version: '2' });
@@ -468,13 +481,20 @@ describe('graceful shutdown', () => {
     const big = call(`${url}/v2/models/flights/infer`, { body, headers: { 'x-request-id': 'big' } });
     await inHandler;
     // The request is being answered: the in-flight gauge says so.
-    const gauge = parseSamples((await call(`${url}/metrics`)).body as string).find((s) => s.name === 'paddock_inference_in_flight' && s.labels.model === 'flights');
+    const gauge = parseSamples(await freshGet(`${url}/metrics`)).find((s) => s.name === 'paddock_inference_in_flight' && s.labels.model === 'flights');
     expect(gauge?.value).toBe(1);
+    let answered = false;
+    void big.then(() => (answered = true));
     const closing = app.close();
+    expect(answered).toBe(false);
+    // Once the listener is closed, a new connection is refused (fetch's pool holds only the big
+    // request's busy connection, so this opens a new one).
+    while (app.server.listening) await sleep(2);
     const after = await call(`${url}/v2/health/live`).then((r) => r.status, (e: unknown) => ((e as { cause?: { code?: string } }).cause?.code ?? String(e)));
     expect([503, 'ECONNREFUSED']).toContain(after);
     const res = await big;
-    await closing;
+    // Without `Connection: close` on the in-flight response, close() waited out the keep-alive timeout.
+    await Promise.race([closing, sleep(10_000, undefined, { ref: false }).then(() => Promise.reject(new Error('app.close() still waiting 10 s after the last response')))]);
     await pool.close();
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
     expect(res.body.outputs[0].shape).toEqual([N]);

@@ -1,0 +1,168 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { predict, readModelPackage, type PredictionRow } from '../../models/index.js';
+import { CLI, runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+
+/**
+ * `paddock serve` through the real CLI (dist/, built by `npm run build`) in a fresh git project:
+ * train and register a model, serve `models:/flights@champion`, move the alias to a second
+ * version and watch the server swap to it under requests, then SIGTERM.
+ */
+const ORIGINS = ['ATL', 'ORD', 'SEA', 'JFK'] as const;
+const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+
+/** Flight-like rows from a seeded LCG: hour, weekday, distance (ints), origin (string), late (0/1). */
+function flightsCsv(n: number): string {
+  let seed = 12345;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const lines = Array.from({ length: n }, () => {
+    const hour = Math.floor(rnd() * 24);
+    const weekday = Math.floor(rnd() * 7);
+    const distance = 100 + Math.floor(rnd() * 2900);
+    const origin = ORIGINS[Math.floor(rnd() * ORIGINS.length)]!;
+    const signal = 0.25 * (hour - 14) + (origin === 'ORD' || origin === 'JFK' ? 1.2 : 0) + distance / 2000 - 0.8 + (rnd() - 0.5) * 2;
+    return `${hour},${weekday},${distance},${origin},${signal > 0 ? 1 : 0}`;
+  });
+  return `hour,weekday,distance,origin,late\n${lines.join('\n')}\n`;
+}
+
+const ROWS = [
+  { hour: 7, weekday: 1, distance: 300, origin: 'SEA' },
+  { hour: 18, weekday: 5, distance: 2400, origin: 'ORD' },
+  { hour: 13, weekday: 3, distance: 1200, origin: 'ATL' },
+  { hour: 21, weekday: 6, distance: 800, origin: 'JFK' },
+];
+const INFER = {
+  inputs: [
+    { name: 'hour', shape: [ROWS.length], datatype: 'INT64', data: ROWS.map((r) => r.hour) },
+    { name: 'weekday', shape: [ROWS.length], datatype: 'INT64', data: ROWS.map((r) => r.weekday) },
+    { name: 'distance', shape: [ROWS.length], datatype: 'INT64', data: ROWS.map((r) => r.distance) },
+    { name: 'origin', shape: [ROWS.length], datatype: 'BYTES', data: ROWS.map((r) => r.origin) },
+  ],
+};
+
+interface Served {
+  readonly url: string;
+  output(): string;
+  stop(signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** Spawns `paddock serve …`; resolves with its URL once it prints the listening line. */
+function startServe(cwd: string, args: readonly string[]): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const m = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (m) {
+        resolve({
+          url: m[1]!,
+          output: () => stdout,
+          stop: async (signal) => {
+            child.kill(signal);
+            return { code: await exited, stdout, stderr };
+          },
+        });
+      }
+    });
+    void exited.then((code) => reject(new Error(`paddock serve exited (${code}) before listening:\n${stdout}\n${stderr}`)));
+  });
+}
+
+describe('paddock serve (end to end through the real CLI)', () => {
+  let project: { dir: string; cleanup: () => void };
+  let root = '';
+  const cli = async (...args: string[]): Promise<CliResult> => {
+    const r = await runCli(root, args);
+    expect(r.code, `paddock ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
+    return r;
+  };
+  const want: Record<string, PredictionRow[]> = {};
+
+  beforeAll(async () => {
+    project = tempDir('paddock-serve-e2e-');
+    root = project.dir;
+    execFileSync('git', ['init', '-q'], { cwd: root, env: { ...process.env, ...GIT_ENV } });
+    await cli('init');
+    writeFileSync(path.join(root, 'flights.csv'), flightsCsv(400));
+    const train = (algorithm: string, out: string) => cli('train', '--task', 'classification', '--target', 'late', '--data', 'flights.csv', '--algorithm', algorithm, '-o', out, '--no-track');
+    await train('gbdt', 'model');
+    await train('linear', 'model2');
+    await cli('models', 'register', 'model', '--name', 'flights', '--alias', 'champion');
+    want['1'] = await predict(await readModelPackage(path.join(root, 'model')), ROWS);
+    want['2'] = await predict(await readModelPackage(path.join(root, 'model2')), ROWS);
+    // The versions are told apart by their answers, not only by the version they report.
+    expect(want['1']!.map((p) => p.probabilities)).not.toEqual(want['2']!.map((p) => p.probabilities));
+  });
+  afterAll(() => project.cleanup());
+
+  it('serves models:/flights@champion, follows the alias to a new version under requests, and shuts down on SIGTERM', async () => {
+    const server = await startServe(root, ['models:/flights@champion', '--port', '0', '--poll', '1']);
+    let stopped: Awaited<ReturnType<Served['stop']>> | undefined;
+    try {
+      expect(server.output()).toContain('Loaded flights version 1 from models:/flights@champion');
+      const infer = async () => {
+        const res = await fetch(`${server.url}/v2/models/flights/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(INFER) });
+        const body = (await res.json()) as { model_version?: string; outputs?: { name: string; data: number[] }[] };
+        return { status: res.status, body };
+      };
+      const check = (answer: Awaited<ReturnType<typeof infer>>) => {
+        expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+        const expected = want[answer.body.model_version!]!;
+        expect(expected, `unexpected version ${answer.body.model_version}`).toBeDefined();
+        expect(answer.body.outputs![0]!.data).toEqual(expected.map((p) => p.label));
+        answer.body.outputs![1]!.data.forEach((v, i) => expect(Math.abs(v - (expected.flatMap((p) => p.probabilities as number[])[i]!))).toBeLessThan(1e-6));
+      };
+      const first = await infer();
+      check(first);
+      expect(first.body.model_version).toBe('1');
+
+      await cli('models', 'register', 'model2', '--name', 'flights');
+      await cli('models', 'alias', 'set', 'flights', 'champion', '2');
+      // Two clients keep calling while the server polls the alias (every second) and swaps.
+      const deadline = Date.now() + 10_000;
+      const versions: string[] = [];
+      const client = async () => {
+        while (Date.now() < deadline && !versions.includes('2')) {
+          const answer = await infer();
+          check(answer);
+          versions.push(answer.body.model_version!);
+        }
+      };
+      await Promise.all([client(), client()]);
+      expect(versions).toContain('2');
+      // Once it answers from version 2, it stays there.
+      for (let i = 0; i < 5; i++) {
+        const answer = await infer();
+        check(answer);
+        expect(answer.body.model_version).toBe('2');
+      }
+      expect(server.output()).toContain('flights: now serving version 2 (was 1)');
+      const models = (await (await fetch(`${server.url}/v2/models`)).json()) as unknown;
+      expect(models).toEqual({ models: [{ name: 'flights', version: '2', ready: true }] });
+    } finally {
+      stopped = await server.stop('SIGTERM');
+    }
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toContain('Shutting down: finishing requests in flight');
+  });
+
+  it('a directory that is not a model package, or a bad --port, exits non-zero naming it', async () => {
+    mkdirSync(path.join(root, 'not-a-model'));
+    const r = await runCli(root, ['serve', 'not-a-model', '--port', '0']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/not-a-model: not a model package \(no paddock-model\.yaml\)/);
+    expect(r.stdout).not.toContain('listening');
+    // Bad flags are refused before any model loads, naming the flag.
+    const port = await runCli(root, ['serve', 'model', '--port', 'http']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain("--port must be a whole number from 0 to 65535, got 'http'");
+    expect(port.stdout).not.toContain('Loaded');
+  });
+});

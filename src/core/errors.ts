@@ -59,6 +59,7 @@ export const ERROR_CATALOGUE = {
   GATE_FAILED: { status: 422, exit: 1, hint: 'The candidate model failed an evaluation gate: read each gate with both values, then improve the model or change the gate on purpose.' },
   NOT_REPRODUCIBLE: { status: 409, exit: 1, hint: 'The rebuilt model differs from the registered one: compare the toolchain versions printed above, check that the trainer is deterministic (seed) and that the data hash and params in the lineage are complete.' },
   MODEL_NOT_READY: { status: 503, exit: TEMPFAIL, hint: 'The model is still loading (or failed to load): retry shortly, and check the server log if it stays unavailable.' },
+  CONFLICT: { status: 409, exit: TEMPFAIL, hint: 'Someone else changed it first: re-read it and retry your change on top of theirs.' },
   INTERNAL: { status: 500, exit: SOFTWARE, hint: 'This is a bug in Paddock: please report it with the log file.' },
 } as const satisfies Record<string, ErrorSpec>;
 

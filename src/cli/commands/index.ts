@@ -28,6 +28,7 @@ import { registerCi } from './ci.js';
 import { registerTrain } from './train.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerServe } from './serve.js';
+import { registerDeploy } from './deploy.js';
 
 /** Every CLI command, one file each; each file only parses, calls a use-case and renders. */
 export function registerCommands(program: Command): void {
@@ -60,4 +61,5 @@ export function registerCommands(program: Command): void {
   registerTrain(program);
   registerEvaluate(program);
   registerServe(program);
+  registerDeploy(program);
 }

@@ -3,6 +3,7 @@
  * two servers in one process (tests) never share counters.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ShadowRecord } from '../../serving/index.js';
 
 /** Labels of one inference request. */
 export interface RequestLabels {
@@ -20,6 +21,8 @@ export class ServingMetrics {
   private readonly latency: Histogram<'model' | 'version' | 'variant' | 'protocol'>;
   private readonly inFlight: Gauge<'model'>;
   private readonly batchRows: Histogram<'model' | 'version'>;
+  private readonly shadowRequests: Counter<'deployment' | 'outcome'>;
+  private readonly shadowDelta: Histogram<'deployment'>;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -31,6 +34,11 @@ export class ServingMetrics {
     });
     this.inFlight = new Gauge({ name: 'paddock_inference_in_flight', help: 'Inference requests being answered', labelNames: ['model'], registers });
     this.batchRows = new Histogram({ name: 'paddock_inference_batch_rows', help: 'Rows per model run', labelNames: ['model', 'version'], registers, buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096] });
+    this.shadowRequests = new Counter({ name: 'paddock_shadow_requests_total', help: 'Mirrored requests by deployment and outcome (agree, disagree, error)', labelNames: ['deployment', 'outcome'], registers });
+    this.shadowDelta = new Histogram({
+      name: 'paddock_shadow_abs_delta', help: 'Regression deployments: |shadow - primary| prediction per mirrored row', labelNames: ['deployment'], registers,
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 1000],
+    });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'paddock_' });
   }
 
@@ -46,6 +54,12 @@ export class ServingMetrics {
         this.batchRows.observe({ model: labels.model, version: labels.version }, rows);
       }
     };
+  }
+
+  /** Records one shadow comparison (a DeploymentRouter shadow listener). */
+  shadow(record: ShadowRecord): void {
+    this.shadowRequests.inc({ deployment: record.deployment, outcome: record.outcome });
+    for (const delta of record.absDeltas ?? []) if (Number.isFinite(delta)) this.shadowDelta.observe({ deployment: record.deployment }, delta);
   }
 
   /** The Prometheus text exposition. */

@@ -2,7 +2,9 @@
  * The model server's routes: Open Inference Protocol (KServe V2), KServe V1, MLflow's
  * /invocations, health and Prometheus metrics. Each handler borrows the model from the pool for
  * the length of the request (so a hot swap never fails it), and answers errors in the shape its
- * protocol's clients expect, always with the request id.
+ * protocol's clients expect, always with the request id. A name that is a deployment goes through
+ * the deployment router instead: it picks the version (stable or canary, `x-paddock-variant`) and
+ * mirrors the request to the shadow version after answering.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,7 +13,7 @@ import type { Logger } from '../../core/logging.js';
 import type { InputRow, PredictionRow } from '../../models/index.js';
 import {
   decodeInferRequest, decodeInvocations, decodeV1Request, encodeInferResponse, encodeInvocations, encodeV1Response, modelMetadata,
-  type ModelLease, type ModelPool,
+  type DeploymentRouter, type ModelLease, type ModelPool, type ServedModelInfo,
 } from '../../serving/index.js';
 import { mlflowErrorBody, toPaddockError } from '../errors.js';
 import type { ServingMetrics } from './serving-metrics.js';
@@ -23,6 +25,15 @@ export interface ServingRoutesOptions {
   readonly logger: Logger;
   /** Paddock's version, for `GET /v2`. */
   readonly version: string;
+  /** Routes requests to deployment names; its shadow comparisons are recorded in `metrics`. */
+  readonly router?: DeploymentRouter;
+}
+
+/** What `infer` decodes from a request body with a version's info. */
+interface Decoded {
+  rows: InputRow[];
+  id?: string;
+  outputs?: string[];
 }
 
 type Protocol = 'v2' | 'v1' | 'mlflow';
@@ -52,26 +63,39 @@ async function tagRequest(request: FastifyRequest, reply: FastifyReply): Promise
 
 /** Registers the serving routes on `app`. */
 export function servingRoutes(app: FastifyInstance, options: ServingRoutesOptions): void {
-  const { pool, metrics, logger } = options;
+  const { pool, metrics, logger, router } = options;
+  router?.addShadowListener((record) => metrics.shadow(record));
 
   /** Runs one inference: lease, decode, predict, encode, with metrics, access log and protocol-shaped errors. */
   async function infer(protocol: Protocol, name: string, version: string | undefined, request: FastifyRequest, reply: FastifyReply,
-    decode: (lease: ModelLease) => { rows: InputRow[]; id?: string; outputs?: string[] },
-    encode: (lease: ModelLease, predictions: PredictionRow[], id: string, outputs?: string[]) => unknown): Promise<unknown> {
+    decode: (info: ServedModelInfo) => Decoded,
+    encode: (info: ServedModelInfo, predictions: PredictionRow[], id: string, outputs?: string[]) => unknown): Promise<unknown> {
     const id = requestId(request);
     const done = metrics.start(name);
     let lease: ModelLease | undefined;
     let rows = 0;
     let labels = { model: name, version: version ?? '', variant: 'default', protocol };
     try {
-      lease = pool.lease(name, version);
-      labels = { ...labels, version: lease.info.version };
-      const decoded = decode(lease);
+      let decoded: Decoded;
+      if (router?.has(name)) {
+        // A sticky column is read with the stable version's signature, before a version is chosen.
+        const early = router.readsRows(name) ? decode(router.info(name)) : undefined;
+        const routed = version !== undefined ? router.pin(name, version) : router.route(name, { header: (h) => headerValue(request, h), rows: early?.rows ?? [] });
+        lease = routed.lease;
+        labels = { ...labels, version: routed.version, variant: routed.variant };
+        void reply.header('x-paddock-variant', routed.variant);
+        decoded = early && lease.info.manifest === router.info(name).manifest ? early : decode(lease.info);
+      } else {
+        lease = pool.lease(name, version);
+        labels = { ...labels, version: lease.info.version };
+        decoded = decode(lease.info);
+      }
       rows = decoded.rows.length;
       const predictions = await lease.predict(decoded.rows);
-      const body = encode(lease, predictions, decoded.id ?? id, decoded.outputs);
+      const body = encode(lease.info, predictions, decoded.id ?? id, decoded.outputs);
       done(labels, 200, rows);
-      if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, version: labels.version, protocol, rows, status: 200 }, 'inference');
+      if (labels.variant !== 'default') router!.shadow(name, decoded.rows, { version: labels.version, predictions, correlationId: id });
+      if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, version: labels.version, variant: labels.variant, protocol, rows, status: 200 }, 'inference');
       return body;
     } catch (err) {
       const e = toPaddockError(err);
@@ -84,6 +108,28 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
       lease?.release();
     }
   }
+
+  /** A served name's info: a deployment's routed version (default stable), else the pool's serving version. */
+  const infoOf = (name: string, version?: string): ServedModelInfo => {
+    if (router?.has(name)) return router.info(name, version);
+    const info = pool.info(name);
+    if (version !== undefined && version !== info.version) fail('NOT_FOUND', `model '${info.name}' has no loaded version ${version} (serving ${info.version})`, { model: info.name });
+    return info;
+  };
+  /** Whether every version a deployment routes to is ready. */
+  const deploymentReady = (name: string): boolean => router!.versions(name).every((v) => {
+    try {
+      return router!.info(name, v).ready;
+    } catch {
+      return false;
+    }
+  });
+  /** What clients see as served: pool names (not a deployment's internal ones) and deployments. */
+  const servedModels = (): { name: string; version?: string; ready: boolean }[] => {
+    const plain = pool.list().filter((m) => !router?.isInternal(m.name)).map((m) => ({ name: m.name, version: m.version, ready: m.ready }));
+    const deployments = (router?.list() ?? []).map((d) => ({ name: d.name, version: d.policy.stable, ready: deploymentReady(d.name) }));
+    return [...plain, ...deployments];
+  };
 
   /**
    * Route-level error handler: errors before the handler runs (unparseable JSON, a body over the
@@ -105,7 +151,7 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     void reply.code(status).header('x-request-id', id).type('application/json').send(errorBody(protocol, e, id));
   };
   const soleModel = (): string | undefined => {
-    const served = pool.list();
+    const served = servedModels();
     return served.length === 1 ? served[0]!.name : undefined;
   };
   const oip = { onRequest: tagRequest, errorHandler: onError('v2', false) };
@@ -121,19 +167,24 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     return reply.code(ready ? 200 : 503).send({ ready });
   });
   app.get('/v2', oip, async () => ({ name: 'paddock', version: options.version, extensions: [] }));
-  app.get('/v2/models', oip, async () => ({ models: pool.list().map((m) => ({ name: m.name, version: m.version, ready: m.ready })) }));
+  app.get('/v2/models', oip, async () => ({ models: servedModels() }));
 
   const metadata = async (request: FastifyRequest<ModelRoute>) => {
-    const info = pool.info(request.params.name);
-    if (request.params.version !== undefined && request.params.version !== info.version) fail('NOT_FOUND', `model '${info.name}' has no loaded version ${request.params.version} (serving ${info.version})`, { model: info.name });
-    return modelMetadata(info.name, [info.version], info.manifest);
+    const info = infoOf(request.params.name, request.params.version);
+    const versions = router?.has(info.name) ? router.versions(info.name) : [info.version];
+    return modelMetadata(info.name, versions, info.manifest);
   };
   app.get<ModelRoute>('/v2/models/:name', oip, metadata);
   app.get<ModelRoute>('/v2/models/:name/versions/:version', oip, metadata);
 
   const ready = async (request: FastifyRequest<ModelRoute>, reply: FastifyReply) => {
-    const info = pool.info(request.params.name);
-    const ok = info.ready && (request.params.version === undefined || request.params.version === info.version);
+    const { name, version } = request.params;
+    if (router?.has(name)) {
+      const routed = version === undefined ? deploymentReady(name) : router.versions(name).includes(version) && router.info(name, version).ready;
+      return reply.code(routed ? 200 : 503).send({ name, ready: routed });
+    }
+    const info = pool.info(name);
+    const ok = info.ready && (version === undefined || version === info.version);
     return reply.code(ok ? 200 : 503).send({ name: info.name, ready: ok });
   };
   app.get<ModelRoute>('/v2/models/:name/ready', oip, ready);
@@ -141,13 +192,13 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
 
   const v2 = (request: FastifyRequest<ModelRoute>, reply: FastifyReply) =>
     infer('v2', request.params.name, request.params.version, request, reply,
-      (lease) => decodeInferRequest(request.body, lease.info.manifest),
-      (lease, predictions, id, outputs) => encodeInferResponse({ modelName: lease.info.name, modelVersion: lease.info.version, id, predictions, manifest: lease.info.manifest, ...(outputs ? { outputs } : {}) }));
+      (info) => decodeInferRequest(request.body, info.manifest),
+      (info, predictions, id, outputs) => encodeInferResponse({ modelName: info.name, modelVersion: info.version, id, predictions, manifest: info.manifest, ...(outputs ? { outputs } : {}) }));
   app.post<ModelRoute>('/v2/models/:name/infer', oipInfer, v2);
   app.post<ModelRoute>('/v2/models/:name/versions/:version/infer', oipInfer, v2);
 
   app.get<ModelRoute>('/v1/models/:name', v1, async (request) => {
-    const info = pool.info(request.params.name);
+    const info = infoOf(request.params.name);
     return { name: info.name, ready: info.ready };
   });
   // KServe V1: `:predict` is a literal suffix of the path segment. Fastify escapes `:` as `::`, but
@@ -155,23 +206,29 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
   // (every call answered "no model named 'undefined'"), so a regex bounds the name instead.
   app.post<ModelRoute>('/v1/models/:name(^[^:]+)::predict', v1Infer, (request, reply) =>
     infer('v1', request.params.name, undefined, request, reply,
-      (lease) => ({ rows: decodeV1Request(request.body, lease.info.manifest) }),
-      (lease, predictions) => encodeV1Response(predictions, lease.info.manifest)));
+      (info) => ({ rows: decodeV1Request(request.body, info.manifest) }),
+      (info, predictions) => encodeV1Response(predictions, info.manifest)));
 
   // MLflow's scoring server serves one model: the only one, or the one named by ?model=.
   app.post<{ Querystring: { model?: string } }>('/invocations', mlflow, (request, reply) => {
     const name = request.query.model ?? soleModel();
     if (name === undefined) {
-      const served = pool.list();
+      const served = servedModels();
       const message = `this server serves ${served.length} models: name one with /invocations?model=<name> (${served.map((m) => m.name).join(', ')})`;
       return reply.code(400).send({ error_code: 'BAD_REQUEST', message, request_id: requestId(request) });
     }
     return infer('mlflow', name, undefined, request, reply,
-      (lease) => ({ rows: decodeInvocations(request.body, String(request.headers['content-type'] ?? 'application/json'), lease.info.manifest) }),
-      (lease, predictions) => encodeInvocations(predictions, lease.info.manifest));
+      (info) => ({ rows: decodeInvocations(request.body, String(request.headers['content-type'] ?? 'application/json'), info.manifest) }),
+      (info, predictions) => encodeInvocations(predictions, info.manifest));
   });
   app.get('/ping', ping, async (_req, reply) => reply.code(pool.list().every((m) => m.ready) ? 200 : 503).send(''));
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.render()));
+}
+
+/** A request header's (first) value. */
+function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Each protocol's error shape: OIP and KServe V1 `{error}`, MLflow `{error_code, message}`. */

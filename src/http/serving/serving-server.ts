@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fail } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logging.js';
-import type { ModelPool } from '../../serving/index.js';
+import type { DeploymentRouter, ModelPool } from '../../serving/index.js';
 import { errorHandler } from '../errors.js';
 import { closeConnectionsOnClose } from '../close-connections.js';
 import { installCsvParser, installJsonParser } from '../json-body.js';
@@ -19,6 +19,8 @@ export interface ServingServerOptions {
   readonly logger?: Logger;
   readonly metrics?: ServingMetrics;
   readonly bodyLimitBytes?: number;
+  /** Routes deployment names by their traffic policies (canary, sticky, shadow). */
+  readonly router?: DeploymentRouter;
 }
 
 /** Builds the server (not listening yet). Closing it drains in-flight requests; new ones get 503. */
@@ -31,6 +33,6 @@ export async function buildServingServer(options: ServingServerOptions): Promise
   app.setNotFoundHandler((request) => fail('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`, { method: request.method }));
   closeConnectionsOnClose(app);
   app.get('/health', async () => ({ status: 'ok' }));
-  servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version });
+  servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version, ...(options.router && { router: options.router }) });
   return app;
 }

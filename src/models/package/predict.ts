@@ -2,12 +2,16 @@
  * Running a model package on rows: check them against the signature, build the feeds (one
  * preprocessed matrix, or one tensor per column for models that preprocess in their graph), run
  * in batches, fetching only the signature's outputs.
+ *
+ * A server calls `predict` with one row thousands of times a second, so everything that depends
+ * only on the package (row checks, the compiled preprocessing, feed names and types, the fetch
+ * list) is worked out once in `openPredictor`; a call only encodes its rows and splits the result.
  */
 import { fail } from '../../core/errors.js';
 import { loadOnnxModel, type OnnxFeed, type OnnxModel, type OnnxResult } from '../runtime/onnx-session.js';
 import type { ColumnType, ModelManifest, SignatureColumn } from './manifest.js';
 import type { ModelPackage } from './package-io.js';
-import { preprocess, type InputRow } from './preprocess.js';
+import { compilePreprocess, encodeRows, type InputRow } from './preprocess.js';
 
 /** One row of predictions: output name → a scalar, or an array when the output has several values per row. */
 export type PredictionRow = Readonly<Record<string, number | string | readonly (number | string)[]>>;
@@ -25,17 +29,39 @@ export interface Predictor {
   close(): Promise<void>;
 }
 
+type Feeds = Record<string, OnnxFeed>;
+/** Builds a run's feeds; `release` is called once that run has finished, successfully or not. */
+interface FeedBuilder {
+  build(rows: readonly InputRow[]): Feeds;
+  release(feeds: Feeds): void;
+}
+type OutputValue = number | string | readonly (number | string)[];
+
 /** Loads the package's model once; `predict` checks rows, preprocesses and runs in batches. */
 export async function openPredictor(pkg: ModelPackage, options: PredictOptions = {}): Promise<Predictor> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1024));
+  const { manifest } = pkg;
   const model = await loadOnnxModel(pkg.modelPath);
+  const feeds = manifest.signature.feed.layout === 'columns' ? compileColumnFeeds(model, manifest) : compileMatrixFeeds(model, manifest);
+  // Only the signature's outputs: a ZipMap output beside them cannot be returned by onnxruntime-node.
+  const fetch = manifest.signature.outputs.map((o) => o.name);
+  const runBatch = async (rows: readonly InputRow[]): Promise<PredictionRow[]> => {
+    const built = feeds.build(rows);
+    try {
+      return splitResults(await model.run(built, fetch), fetch, rows.length);
+    } finally {
+      feeds.release(built);
+    }
+  };
   return {
     pkg,
     async predict(rows) {
-      checkRows(pkg.manifest, rows);
+      checkRows(manifest, rows);
+      if (rows.length === 0) return [];
+      if (rows.length <= batchSize) return runBatch(rows);
       const out: PredictionRow[] = [];
       for (let start = 0; start < rows.length; start += batchSize) {
-        out.push(...(await runBatch(model, pkg.manifest, rows.slice(start, start + batchSize))));
+        for (const p of await runBatch(rows.slice(start, start + batchSize))) out.push(p);
       }
       return out;
     },
@@ -61,40 +87,74 @@ function typeOk(type: ColumnType, v: unknown): boolean {
   return typeof v === 'number' || typeof v === 'bigint';
 }
 
+interface RowCheck {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly imputed: boolean;
+}
+
+// Per manifest, built on first use: both the protocol decoder and the predictor check every request.
+const rowChecks = new WeakMap<ModelManifest, readonly RowCheck[]>();
+
+function rowChecksOf(manifest: ModelManifest): readonly RowCheck[] {
+  let checks = rowChecks.get(manifest);
+  if (!checks) {
+    const impute = manifest.preprocess?.impute ?? {};
+    checks = manifest.signature.inputs.map((c) => ({ name: c.name, type: c.type, imputed: Boolean(impute[c.name]) }));
+    rowChecks.set(manifest, checks);
+  }
+  return checks;
+}
+
 /** Every signature column present in every row with a value of its type (null only where imputed). */
 export function checkRows(manifest: ModelManifest, rows: readonly InputRow[]): void {
-  const impute = manifest.preprocess?.impute ?? {};
-  rows.forEach((row, i) => {
-    for (const col of manifest.signature.inputs) {
-      const where = { column: col.name, row: i + 1 };
-      if (!(col.name in row)) fail('INVALID_ARGUMENT', `row ${i + 1}: missing column '${col.name}' (${col.type}) required by the model signature`, where);
+  const checks = rowChecksOf(manifest);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    for (const col of checks) {
+      if (!(col.name in row)) fail('INVALID_ARGUMENT', `row ${i + 1}: missing column '${col.name}' (${col.type}) required by the model signature`, { column: col.name, row: i + 1 });
       const v = row[col.name];
       if (v === null || v === undefined) {
-        if (!impute[col.name]) fail('INVALID_ARGUMENT', `row ${i + 1}: column '${col.name}' is null and the package has no imputation for it`, where);
+        if (!col.imputed) fail('INVALID_ARGUMENT', `row ${i + 1}: column '${col.name}' is null and the package has no imputation for it`, { column: col.name, row: i + 1 });
         continue;
       }
-      if (!typeOk(col.type, v)) fail('INVALID_ARGUMENT', `row ${i + 1}: column '${col.name}' must be ${col.type}, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)}`, where);
+      if (!typeOk(col.type, v)) fail('INVALID_ARGUMENT', `row ${i + 1}: column '${col.name}' must be ${col.type}, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)}`, { column: col.name, row: i + 1 });
     }
-  });
-}
-
-async function runBatch(model: OnnxModel, manifest: ModelManifest, rows: readonly InputRow[]): Promise<PredictionRow[]> {
-  const feeds = manifest.signature.feed.layout === 'columns' ? columnFeeds(model, manifest, rows) : matrixFeeds(model, manifest, rows);
-  // Only the signature's outputs: a ZipMap output beside them cannot be returned by onnxruntime-node.
-  const results = await model.run(feeds, manifest.signature.outputs.map((o) => o.name));
-  const out: Record<string, number | string | readonly (number | string)[]>[] = rows.map(() => ({}));
-  for (const sig of manifest.signature.outputs) {
-    const result = results[sig.name]!;
-    splitRows(result, rows.length).forEach((v, i) => (out[i]![sig.name] = v));
   }
-  return out;
 }
 
-function matrixFeeds(model: OnnxModel, manifest: ModelManifest, rows: readonly InputRow[]): Record<string, OnnxFeed> {
-  const matrix = preprocess(rows, manifest.preprocess, manifest.signature.inputs.map((c) => c.name));
+/**
+ * Layout 'matrix': the package's preprocessing into the model's first input, written straight
+ * into an array of its element type (float64, else float32 — each value rounded once from the
+ * double the preprocessing computes, exactly as converting a Float64 matrix would).
+ */
+function compileMatrixFeeds(model: OnnxModel, manifest: ModelManifest): FeedBuilder {
+  const plan = compilePreprocess(manifest.preprocess, manifest.signature.inputs.map((c) => c.name));
   const input = model.inputs[0]!;
-  const data = input.elementType === 'float64' ? matrix.data : Float32Array.from(matrix.data);
-  return { [input.name]: { data, dims: [matrix.rows, matrix.width] } };
+  const { name } = input;
+  const float64 = input.elementType === 'float64';
+  const { width } = plan;
+  const allocate = (n: number) => (float64 ? new Float64Array(n) : new Float32Array(n));
+  // One row's input array, lent to one run at a time: onnxruntime-node reads the input later, from
+  // a setImmediate, while other requests build theirs, so a run in flight keeps it until release.
+  let spare: Float32Array | Float64Array | undefined = allocate(width);
+  return {
+    build(rows) {
+      let data: Float32Array | Float64Array;
+      if (rows.length === 1 && spare) {
+        data = spare.fill(0);
+        spare = undefined;
+      } else {
+        data = allocate(rows.length * width);
+      }
+      encodeRows(plan, rows, data);
+      return { [name]: { data, dims: [rows.length, width] } };
+    },
+    release(feeds) {
+      const data = feeds[name]?.data;
+      if (spare === undefined && (data instanceof Float32Array || data instanceof Float64Array) && data.length === width) spare = data;
+    },
+  };
 }
 
 /**
@@ -104,22 +164,32 @@ function matrixFeeds(model: OnnxModel, manifest: ModelManifest, rows: readonly I
  * from the package's preprocess.impute, else an error naming row and column; NaN in a float
  * column without a rule is passed on (the graph may impute it, as a scikit-learn SimpleImputer does).
  */
-export function columnFeeds(model: Pick<OnnxModel, 'inputs'>, manifest: ModelManifest, rows: readonly InputRow[]): Record<string, OnnxFeed> {
+export function columnFeeds(model: Pick<OnnxModel, 'inputs'>, manifest: ModelManifest, rows: readonly InputRow[]): Feeds {
+  return compileColumnFeeds(model, manifest).build(rows);
+}
+
+function compileColumnFeeds(model: Pick<OnnxModel, 'inputs'>, manifest: ModelManifest): FeedBuilder {
   const impute = manifest.preprocess?.impute ?? {};
-  const feeds: Record<string, OnnxFeed> = {};
-  for (const col of manifest.signature.inputs) {
-    const rank1 = model.inputs.find((i) => i.name === col.name)?.shape.length === 1;
-    const values = rows.map((row, r) => {
-      const v = row[col.name];
-      const absent = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v) && impute[col.name] !== undefined);
-      if (!absent) return v;
-      const rule = impute[col.name];
-      if (!rule) fail('INVALID_ARGUMENT', `row ${r + 1}: column '${col.name}' is null and the package has no imputation for it`, { column: col.name, row: r + 1 });
-      return rule.value;
-    });
-    feeds[col.name] = { data: columnData(col, values), dims: rank1 ? [rows.length] : [rows.length, 1] };
-  }
-  return feeds;
+  const columns = manifest.signature.inputs.map((col) => ({
+    col,
+    rank1: model.inputs.find((i) => i.name === col.name)?.shape.length === 1,
+    rule: impute[col.name],
+  }));
+  const build = (rows: readonly InputRow[]): Feeds => {
+    const feeds: Feeds = {};
+    for (const { col, rank1, rule } of columns) {
+      const values = rows.map((row, r) => {
+        const v = row[col.name];
+        const absent = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v) && rule !== undefined);
+        if (!absent) return v;
+        if (!rule) fail('INVALID_ARGUMENT', `row ${r + 1}: column '${col.name}' is null and the package has no imputation for it`, { column: col.name, row: r + 1 });
+        return rule.value;
+      });
+      feeds[col.name] = { data: columnData(col, values), dims: rank1 ? [rows.length] : [rows.length, 1] };
+    }
+    return feeds;
+  };
+  return { build, release: () => undefined };
 }
 
 function columnData(col: SignatureColumn, values: readonly unknown[]): OnnxFeed['data'] {
@@ -137,9 +207,37 @@ function columnData(col: SignatureColumn, values: readonly unknown[]): OnnxFeed[
   }
 }
 
+/** One prediction row per input row, outputs in signature order. */
+function splitResults(results: Readonly<Record<string, OnnxResult>>, outputs: readonly string[], n: number): PredictionRow[] {
+  if (n === 1) {
+    // The serving case: no per-row arrays, no slicing.
+    const row: Record<string, OutputValue> = {};
+    for (const name of outputs) row[name] = onlyRow(results[name]!.data as ArrayLike<number | bigint | string>);
+    return [row];
+  }
+  const out: Record<string, OutputValue>[] = Array.from({ length: n }, () => ({}));
+  for (const name of outputs) {
+    const values = splitRows(results[name]!, n);
+    for (let i = 0; i < n; i++) out[i]![name] = values[i]!;
+  }
+  return out;
+}
+
+function plain(v: number | bigint | string): number | string {
+  return typeof v === 'bigint' ? Number(v) : v;
+}
+
+/** A one-row batch's output: a scalar when it holds one value, else all of them. */
+function onlyRow(data: ArrayLike<number | bigint | string>): OutputValue {
+  if (data.length === 1) return plain(data[0]!);
+  const values = new Array<number | string>(data.length);
+  for (let i = 0; i < data.length; i++) values[i] = plain(data[i]!);
+  return values;
+}
+
 /** Splits an output tensor [batch] or [batch, k, …] into per-row values (k = 1 → a scalar). */
-function splitRows(result: OnnxResult, n: number): (number | string | readonly (number | string)[])[] {
-  const flat = Array.from(result.data as ArrayLike<number | bigint | string>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+function splitRows(result: OnnxResult, n: number): OutputValue[] {
+  const flat = Array.from(result.data as ArrayLike<number | bigint | string>, plain);
   const per = n === 0 ? 0 : flat.length / n;
   return Array.from({ length: n }, (_, i) => (per === 1 ? flat[i]! : flat.slice(i * per, (i + 1) * per)));
 }

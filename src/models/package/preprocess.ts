@@ -4,6 +4,10 @@
  * impute a missing value (stored constant or stored training mean), then either one-hot encode
  * it against the stored categories or read it as a number and standard-scale it with the stored
  * mean and std.
+ *
+ * A spec is compiled once into a `PreprocessPlan` (feature names, offsets, category → position
+ * maps, scale constants); training encodes a whole table with it column by column, a server
+ * encodes each request's rows with the same `encodeValue`, without redoing the per-spec work.
  */
 import { fail } from '../../core/errors.js';
 import type { PreprocessSpec } from './manifest.js';
@@ -36,50 +40,104 @@ export interface ColumnTable {
   column(name: string): ArrayLike<unknown>;
 }
 
+/** How one input column becomes features: everything about it that does not depend on the rows. */
+export interface ColumnEncoder {
+  readonly column: string;
+  /** Position of its first feature within a row. */
+  readonly offset: number;
+  /** One-hot: category (as a string) → position after `offset`; undefined for a numeric column. */
+  readonly index: ReadonlyMap<string, number> | undefined;
+  /** Numeric: standard-scale with `mean` and `std` when `scaled`. */
+  readonly scaled: boolean;
+  readonly mean: number;
+  readonly std: number;
+  /** The stored imputation value, or undefined when a missing value is an error. */
+  readonly impute: { readonly value: number | string } | undefined;
+}
+
+/** A spec compiled for one column order: feature names, width and one encoder per column, in feature order. */
+export interface PreprocessPlan {
+  readonly features: readonly string[];
+  readonly width: number;
+  readonly encoders: readonly ColumnEncoder[];
+}
+
+/** Compiles `spec` (or, when absent, plain numeric reading of `columns`) into a reusable plan. */
+export function compilePreprocess(spec: PreprocessSpec | undefined, columns: readonly string[]): PreprocessPlan {
+  const order = spec?.columns ?? columns;
+  const features = featureNames(spec, columns);
+  let offset = 0;
+  const encoders = order.map((column): ColumnEncoder => {
+    const cats = spec?.one_hot[column];
+    const scale = spec?.scale[column];
+    const rule = spec?.impute[column];
+    // Category → position, so encoding a million rows is a map lookup each, not a scan.
+    const index = cats ? new Map(cats.map((k, i) => [String(k), i])) : undefined;
+    const encoder = { column, offset, index, scaled: scale !== undefined, mean: scale?.mean ?? 0, std: scale?.std ?? 1, impute: rule ? { value: rule.value } : undefined };
+    offset += cats ? cats.length : 1;
+    return encoder;
+  });
+  return { features, width: features.length, encoders };
+}
+
+/**
+ * Writes one value's features into `out` at row start `at` (`row` is 0-based, for errors). The
+ * one-hot positions must be zero beforehand: only the hit is written, an unknown category encodes
+ * as all zeros (scikit-learn's handle_unknown='ignore').
+ */
+export function encodeValue(enc: ColumnEncoder, value: unknown, row: number, out: Float32Array | Float64Array, at: number): void {
+  let v = value;
+  if (missing(v)) {
+    if (!enc.impute) fail('INVALID_ARGUMENT', `row ${row + 1}: column '${enc.column}' has no value and the package has no imputation for it`, { column: enc.column, row: row + 1 });
+    v = enc.impute.value;
+  }
+  if (enc.index) {
+    const hit = enc.index.get(typeof v === 'string' ? v : String(v));
+    if (hit !== undefined) out[at + enc.offset + hit] = 1;
+    return;
+  }
+  const x = numeric(v, enc.column, row);
+  out[at + enc.offset] = enc.scaled ? (x - enc.mean) / enc.std : x;
+}
+
+/**
+ * Encodes caller rows with a compiled plan into `out` (zeroed, `rows.length * plan.width` long),
+ * row-major. Float32 output rounds each computed double once, as converting a Float64 matrix does.
+ */
+export function encodeRows(plan: PreprocessPlan, rows: readonly InputRow[], out: Float32Array | Float64Array): void {
+  const { encoders, width } = plan;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    const at = r * width;
+    for (let c = 0; c < encoders.length; c++) {
+      const enc = encoders[c]!;
+      encodeValue(enc, row[enc.column], r, out, at);
+    }
+  }
+}
+
 /** Applies `spec` (or, when absent, plain numeric reading) to `rows`; `columns` is the default order. */
 export function preprocess(rows: readonly InputRow[], spec: PreprocessSpec | undefined, columns: readonly string[]): FeatureMatrix {
-  return preprocessTable({ rows: rows.length, column: (c) => rows.map((r) => r[c]) }, spec, columns);
+  const plan = compilePreprocess(spec, columns);
+  const data = new Float64Array(rows.length * plan.width);
+  encodeRows(plan, rows, data);
+  return { features: plan.features, rows: rows.length, width: plan.width, data };
 }
 
 /** The same transformation over a column table (training data); rows and servers share it. */
 export function preprocessTable(table: ColumnTable, spec: PreprocessSpec | undefined, columns: readonly string[]): FeatureMatrix {
-  const order = spec?.columns ?? columns;
-  const features = featureNames(spec, columns);
-  const width = features.length;
+  const plan = compilePreprocess(spec, columns);
+  const { width } = plan;
   const data = new Float64Array(table.rows * width);
-  let offset = 0;
-  for (const column of order) {
-    const values = table.column(column);
-    const cats = spec?.one_hot[column];
-    const scale = spec?.scale[column];
-    // Category → position, so encoding a million rows is a map lookup each, not a scan.
-    const index = cats ? new Map(cats.map((k, i) => [String(k), i])) : undefined;
-    for (let r = 0; r < table.rows; r++) {
-      const value = imputed(values[r], spec, column, r);
-      const at = r * width + offset;
-      if (index) {
-        // Unknown categories encode as all zeros (scikit-learn's handle_unknown='ignore').
-        const hit = index.get(String(value));
-        if (hit !== undefined) data[at + hit] = 1;
-      } else {
-        const x = numeric(value, column, r);
-        data[at] = scale ? (x - scale.mean) / scale.std : x;
-      }
-    }
-    offset += cats ? cats.length : 1;
+  for (const enc of plan.encoders) {
+    const values = table.column(enc.column);
+    for (let r = 0; r < table.rows; r++) encodeValue(enc, values[r], r, data, r * width);
   }
-  return { features, rows: table.rows, width, data };
+  return { features: plan.features, rows: table.rows, width, data };
 }
 
 function missing(v: unknown): boolean {
   return v === undefined || v === null || (typeof v === 'number' && Number.isNaN(v));
-}
-
-function imputed(value: unknown, spec: PreprocessSpec | undefined, column: string, row: number): unknown {
-  if (!missing(value)) return value;
-  const rule = spec?.impute[column];
-  if (rule) return rule.value;
-  return fail('INVALID_ARGUMENT', `row ${row + 1}: column '${column}' has no value and the package has no imputation for it`, { column, row: row + 1 });
 }
 
 function numeric(value: unknown, column: string, row: number): number {

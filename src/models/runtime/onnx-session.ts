@@ -132,32 +132,54 @@ export async function loadOnnxModel(path: string): Promise<OnnxModel> {
   }
   const inputs = session.inputMetadata.map(describeValue);
   const outputs = session.outputMetadata.map(describeValue);
+  const plan = runPlan(path, inputs, outputs);
   return {
     path,
     inputs,
     outputs,
-    run: (feeds, fetch) => runSession(ort, session, { path, inputs, outputs }, feeds, fetch),
+    run: (feeds, fetch) => runSession(ort, session, plan, feeds, fetch),
     close: () => session.release(),
   };
 }
 
+/** What a run needs that depends only on the model: worked out once per load, not per run. */
+interface RunPlan {
+  readonly path: string;
+  readonly inputs: readonly OnnxValueInfo[];
+  readonly outputs: readonly OnnxValueInfo[];
+  readonly known: ReadonlySet<string>;
+  /** The outputs last asked for and the checked list fetched for them. */
+  lastFetch: { readonly wanted: readonly string[] | undefined; readonly fetches: readonly string[] } | undefined;
+}
+
+function runPlan(path: string, inputs: readonly OnnxValueInfo[], outputs: readonly OnnxValueInfo[]): RunPlan {
+  return { path, inputs, outputs, known: new Set(inputs.map((i) => i.name)), lastFetch: undefined };
+}
+
+function feedDetails(path: string, info: OnnxValueInfo, feed: OnnxFeed): Record<string, unknown> {
+  return { path, input: info.name, expected: info.shape, given: feed.dims };
+}
+
 /** Checks one feed against its declared input: element type, rank, fixed dims and data length. */
 function checkFeed(path: string, info: OnnxValueInfo, feed: OnnxFeed): void {
-  const given = formatShape(feed.dims);
-  const expected = formatShape(info.shape);
-  const details = { path, input: info.name, expected: info.shape, given: feed.dims };
+  // Messages and details are built only on failure: this runs on every request.
   const type = feedType(feed.data);
   if (info.elementType !== null && type !== info.elementType) {
-    fail('INVALID_ARGUMENT', `${path}: input '${info.name}' takes ${info.elementType} data, got ${type}`, { ...details, expectedType: info.elementType, givenType: type });
+    fail('INVALID_ARGUMENT', `${path}: input '${info.name}' takes ${info.elementType} data, got ${type}`, { ...feedDetails(path, info, feed), expectedType: info.elementType, givenType: type });
   }
-  const rankOk = info.shape.length === 0 || info.shape.length === feed.dims.length;
-  const dimsOk = rankOk && info.shape.every((d, i) => typeof d !== 'number' || d === feed.dims[i]);
-  if (!dimsOk || feed.dims.some((d) => !Number.isInteger(d) || d < 0)) {
-    fail('INVALID_ARGUMENT', `${path}: input '${info.name}' expects shape ${expected}, got ${given}`, details);
+  const { dims } = feed;
+  const { shape } = info;
+  let ok = shape.length === 0 || shape.length === dims.length;
+  let size = 1;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i]!;
+    const want = shape[i];
+    if (!Number.isInteger(d) || d < 0 || (typeof want === 'number' && shape.length > 0 && want !== d)) ok = false;
+    size *= d;
   }
-  const size = feed.dims.reduce((a, b) => a * b, 1);
+  if (!ok) fail('INVALID_ARGUMENT', `${path}: input '${info.name}' expects shape ${formatShape(shape)}, got ${formatShape(dims)}`, feedDetails(path, info, feed));
   if (feed.data.length !== size) {
-    fail('INVALID_ARGUMENT', `${path}: input '${info.name}' has shape ${given} (${size} values) but ${feed.data.length} values were given`, details);
+    fail('INVALID_ARGUMENT', `${path}: input '${info.name}' has shape ${formatShape(dims)} (${size} values) but ${feed.data.length} values were given`, feedDetails(path, info, feed));
   }
 }
 
@@ -177,19 +199,36 @@ function fetchList(path: string, outputs: readonly OnnxValueInfo[], wanted: read
   return [...new Set(wanted)];
 }
 
+/**
+ * `fetchList`, remembered for the last list of wanted outputs (compared by value, so a caller may
+ * pass a new or reused array): a server asks for the same outputs on every run.
+ */
+function cachedFetchList(plan: RunPlan, wanted: readonly string[] | undefined): readonly string[] {
+  const last = plan.lastFetch;
+  if (last && sameNames(last.wanted, wanted)) return last.fetches;
+  const fetches = fetchList(plan.path, plan.outputs, wanted);
+  plan.lastFetch = { wanted: wanted && [...wanted], fetches };
+  return fetches;
+}
+
+function sameNames(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 async function runSession(
   ort: Ort,
   session: InferenceSession,
-  model: Pick<OnnxModel, 'path' | 'inputs' | 'outputs'>,
+  plan: RunPlan,
   feeds: Readonly<Record<string, OnnxFeed>>,
   wanted: readonly string[] | undefined,
 ): Promise<Record<string, OnnxResult>> {
-  const { path, inputs } = model;
-  const fetches = fetchList(path, model.outputs, wanted);
-  const known = new Set(inputs.map((i) => i.name));
-  const unknown = Object.keys(feeds).filter((k) => !known.has(k));
-  if (unknown.length > 0) {
-    fail('INVALID_ARGUMENT', `${path}: unknown input '${unknown[0]}'; the model takes ${[...known].map((n) => `'${n}'`).join(', ')}`, { path, input: unknown[0] });
+  const { path, inputs, known } = plan;
+  const fetches = cachedFetchList(plan, wanted);
+  for (const k in feeds) {
+    if (!known.has(k)) fail('INVALID_ARGUMENT', `${path}: unknown input '${k}'; the model takes ${[...known].map((n) => `'${n}'`).join(', ')}`, { path, input: k });
   }
   const tensors: Record<string, Tensor> = {};
   for (const info of inputs) {
@@ -209,8 +248,8 @@ async function runSession(
     return fail('INVALID_ARGUMENT', `${path}: the model failed on the given input: ${runtimeMessage(err)}`, { path }, err);
   }
   const out: Record<string, OnnxResult> = {};
-  for (const [name, value] of Object.entries(results)) {
-    const t = value as Tensor;
+  for (const name in results) {
+    const t = results[name] as Tensor;
     out[name] = { data: t.data, dims: [...t.dims], type: t.type };
   }
   return out;

@@ -2,6 +2,7 @@ import type { Migration } from './migration.js';
 import { trackingMigration } from './001-tracking.js';
 import { registryMigration } from './002-registry.js';
 import { tokensMigration } from './003-tokens.js';
+import { deploymentsMigration } from './004-deployments.js';
 
 /**
  * Every migration, in the order they apply. Append only: add a new file `NNN-name.ts` and one
@@ -11,6 +12,7 @@ export const MIGRATIONS: readonly Migration[] = [
   trackingMigration,
   registryMigration,
   tokensMigration,
+  deploymentsMigration,
 ];
 
 export type { Migration } from './migration.js';

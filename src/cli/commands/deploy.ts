@@ -1,0 +1,213 @@
+import type { Command } from 'commander';
+import { openMetadata, openProject } from '../../app.js';
+import { fail } from '../../core/errors.js';
+import { DeploymentService, type CandidateWeight, type Deployment, type DeploymentEvent, type DeploymentStatus, type PolicyChange, type PolicyFieldNames, type TrafficPolicy } from '../../serving/index.js';
+import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
+import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
+import { commandCwd, commandOutput } from '../context.js';
+import { formatTable, type Output } from '../output.js';
+import { actorOf, addActorOptions, addRegistryOptions } from './models-store.js';
+import { formatTime } from './tracking-options.js';
+
+/** Errors about the policy name the flags the user typed. */
+const FLAGS: PolicyFieldNames = { stable: '--stable', candidates: '--canary', mirror: '--mirror', sticky: '--sticky-header/--sticky-column' };
+
+interface PolicyFlags {
+  readonly stable?: string;
+  readonly canary?: string[] | false;
+  readonly mirror?: string | false;
+  readonly stickyHeader?: string;
+  readonly stickyColumn?: string;
+  readonly sticky?: false;
+  readonly revision?: number;
+}
+
+const collect = (v: string, p: string[] | undefined) => [...(p ?? []), v];
+
+/**
+ * `paddock deploy`: named deployments serving versions of one registered model under a traffic
+ * policy (stable, weighted canaries, a shadow mirror, sticky routing), stored in the metadata
+ * database with a history of every change.
+ */
+export function registerDeploy(program: Command): void {
+  const deploy = program.command('deploy').description('deployments: which versions of a model serve which traffic (canary, mirror, promote, rollback)');
+
+  writer(deploy.command('create <name>'))
+    .description('create a deployment of a registered model: a stable version, optional canaries, a mirror and a sticky key')
+    .requiredOption('--model <name>', 'the registered model whose versions it serves')
+    .requiredOption('--stable <version>', 'the version that answers every request no canary takes')
+    .action(async (name: string, flags: PolicyFlags & { model: string }, cmd: Command) => {
+      const policy = { stable: flags.stable!, candidates: [], ...changeOf(flags, false) } as TrafficPolicy;
+      const d = await withDeployments(cmd, (s) => s.create({ name, model: flags.model, policy }, actorOf(cmd), { where: FLAGS }));
+      done(cmd, d, `Created deployment ${d.name} of ${d.model}`);
+    });
+
+  writer(deploy.command('set <name>'))
+    .description('change the stable version, canary weights, mirror or sticky key (what is not given is kept)')
+    .option('--stable <version>', 'a new stable version')
+    .option('--no-canary', 'remove every canary')
+    .option('--no-mirror', 'stop mirroring')
+    .option('--no-sticky', 'stop sticky routing')
+    .action(async (name: string, flags: PolicyFlags, cmd: Command) => {
+      const change = { ...(flags.stable !== undefined ? { stable: flags.stable } : {}), ...changeOf(flags, true) };
+      if (Object.keys(change).length === 0) fail('INVALID_ARGUMENT', 'nothing to set: give --stable, --canary, --mirror, --sticky-header/--sticky-column or a --no-… flag', { field: 'set' });
+      const d = await withDeployments(cmd, (s) => s.set(name, change, actorOf(cmd), options(flags)));
+      done(cmd, d, `Updated deployment ${d.name}`);
+    });
+
+  guarded(deploy.command('promote <name>'))
+    .description('make the first canary the stable version, taking all traffic')
+    .action(async (name: string, flags: PolicyFlags, cmd: Command) => {
+      const d = await withDeployments(cmd, (s) => s.promote(name, actorOf(cmd), options(flags)));
+      done(cmd, d, `Promoted version ${d.policy.stable} of ${d.model} in ${d.name}`);
+    });
+
+  guarded(deploy.command('rollback <name>'))
+    .description('send all traffic back to the previous stable version (or drop the canaries if stable never changed)')
+    .action(async (name: string, flags: PolicyFlags, cmd: Command) => {
+      const d = await withDeployments(cmd, (s) => s.rollback(name, actorOf(cmd), options(flags)));
+      done(cmd, d, `Rolled ${d.name} back to version ${d.policy.stable}`);
+    });
+
+  reader(deploy.command('status <name>'))
+    .description('the versions a deployment serves, their share of traffic and their registry status')
+    .action(async (name: string, _flags, cmd: Command) => {
+      const status = await withDeployments(cmd, (s) => s.status(name));
+      const out = commandOutput(cmd);
+      out.result(status);
+      renderStatus(out, status);
+    });
+
+  reader(deploy.command('history <name>'))
+    .description('every change to a deployment, oldest first: who, when, what and why')
+    .action(async (name: string, _flags, cmd: Command) => {
+      const events = await withDeployments(cmd, (s) => s.history(name));
+      const out = commandOutput(cmd);
+      out.result({ events });
+      renderHistory(out, events);
+    });
+
+  reader(deploy.command('list'))
+    .description('every deployment with its model and traffic split')
+    .action(async (_flags, cmd: Command) => {
+      const deployments = await withDeployments(cmd, (s) => s.list());
+      const out = commandOutput(cmd);
+      out.result({ deployments });
+      out.line(formatTable(['NAME', 'MODEL', 'REV', 'POLICY', 'UPDATED'], deployments.map((d) => [d.name, d.model, String(d.revision), summary(d.policy), formatTime(d.updatedAt)])));
+    });
+
+  addActorOptions(reader(deploy.command('delete <name>')))
+    .description('delete a deployment (its history is kept)')
+    .action(async (name: string, _flags, cmd: Command) => {
+      await withDeployments(cmd, (s) => s.delete(name, actorOf(cmd)));
+      const out = commandOutput(cmd);
+      out.result({ deleted: name });
+      out.line(`Deleted deployment ${name}`);
+    });
+}
+
+function reader(cmd: Command): Command {
+  return addRegistryOptions(cmd).option('--json', 'print the result as JSON');
+}
+
+/** Commands that change a deployment: who and why, and an optional revision guard. */
+function guarded(cmd: Command): Command {
+  return addActorOptions(reader(cmd)).option('--revision <n>', 'only if the deployment is still at this revision (fails with a conflict otherwise)', parseRevision);
+}
+
+/** create and set: the policy flags. */
+function writer(cmd: Command): Command {
+  return guarded(cmd)
+    .option('--canary <version=weight>', 'a canary version and the percent of traffic it takes, e.g. 3=10 (repeatable)', collect)
+    .option('--mirror <version=percent>', 'copy this percent of requests to a version, answers logged only, e.g. 4=100')
+    .option('--sticky-header <header>', 'keep each caller on one version by this request header')
+    .option('--sticky-column <column>', 'keep each caller on one version by this input column');
+}
+
+/** The policy parts the flags give; with `clearing`, `--no-…` flags become nulls. */
+function changeOf(flags: PolicyFlags, clearing: boolean): PolicyChange {
+  if (flags.stickyHeader !== undefined && flags.stickyColumn !== undefined) fail('INVALID_ARGUMENT', '--sticky-header and --sticky-column: give one or the other', { field: '--sticky-header' });
+  const candidates = parseCanaries(flags.canary);
+  const sticky = flags.stickyHeader !== undefined ? { header: flags.stickyHeader } : flags.stickyColumn !== undefined ? { column: flags.stickyColumn } : undefined;
+  if (sticky && flags.sticky === false) fail('INVALID_ARGUMENT', '--no-sticky with --sticky-header/--sticky-column: give one or the other', { field: '--no-sticky' });
+  return {
+    ...(candidates ? { candidates } : flags.canary === false && clearing ? { candidates: [] } : {}),
+    ...(typeof flags.mirror === 'string' ? { mirror: parsePair(flags.mirror, '--mirror', 'percent', (version, percent) => ({ version, percent })) } : flags.mirror === false && clearing ? { mirror: null } : {}),
+    ...(sticky ? { sticky } : flags.sticky === false && clearing ? { sticky: null } : {}),
+  };
+}
+
+function parseCanaries(specs: string[] | false | undefined): CandidateWeight[] | undefined {
+  if (!specs) return undefined;
+  return specs.map((s) => parsePair(s, '--canary', 'weight', (version, weight) => ({ version, weight })));
+}
+
+/** `<version>=<number>`; the range is checked with the rest of the policy. */
+function parsePair<T>(spec: string, flag: string, what: string, make: (version: string, n: number) => T): T {
+  const at = spec.lastIndexOf('=');
+  const version = spec.slice(0, at).trim();
+  const n = Number(spec.slice(at + 1));
+  if (at <= 0 || version === '' || spec.slice(at + 1).trim() === '' || !Number.isFinite(n)) {
+    fail('INVALID_ARGUMENT', `${flag} '${spec}': give <version>=<${what}>, e.g. ${flag} 3=10`, { field: flag });
+  }
+  return make(version, n);
+}
+
+function parseRevision(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) fail('INVALID_ARGUMENT', `--revision must be a positive integer (got '${value}')`, { field: '--revision' });
+  return n;
+}
+
+function options(flags: PolicyFlags) {
+  return { where: FLAGS, ...(flags.revision !== undefined ? { expectedRevision: flags.revision } : {}) };
+}
+
+/**
+ * Opens the project's metadata database (or --tracking-uri's), builds the deployment use-cases
+ * over it and the registry beside it, runs `fn`, and closes the database.
+ */
+async function withDeployments<T>(cmd: Command, fn: (service: DeploymentService) => Promise<T>): Promise<T> {
+  const opts = cmd.optsWithGlobals() as { trackingUri?: string };
+  const uri = opts.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
+  if (uri && !/^(sqlite:|postgres(ql)?:\/\/)/i.test(uri)) {
+    fail('INVALID_ARGUMENT', `--tracking-uri '${uri}': the deploy commands read a database (sqlite:<path> or postgres://…)`, { field: 'trackingUri', uri });
+  }
+  const project = openProject({ cwd: commandCwd(cmd), logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
+  const metadata = await openMetadata(project);
+  try {
+    return await fn(new DeploymentService({ deployments: new SqlDeploymentStore(metadata), registry: new SqlRegistryStore(metadata) }));
+  } finally {
+    await metadata.close();
+  }
+}
+
+function done(cmd: Command, d: Deployment, text: string): void {
+  const out = commandOutput(cmd);
+  out.result(d);
+  out.line(`${text} (revision ${d.revision}): ${summary(d.policy)}`);
+}
+
+/** `1:90% 2:10% mirror 3:50% sticky header x-user`. */
+function summary(p: TrafficPolicy): string {
+  const stable = 100 - p.candidates.reduce((s, c) => s + c.weight, 0);
+  const parts = [`${p.stable}:${stable}%`, ...p.candidates.map((c) => `${c.version}:${c.weight}%`)];
+  if (p.mirror) parts.push(`mirror ${p.mirror.version}:${p.mirror.percent}%`);
+  if (p.sticky) parts.push('header' in p.sticky ? `sticky header ${p.sticky.header}` : `sticky column ${p.sticky.column}`);
+  return parts.join(' ');
+}
+
+function renderStatus(out: Output, status: DeploymentStatus): void {
+  const d = status.deployment;
+  out.line(`Deployment ${d.name}: model ${d.model}, revision ${d.revision}, updated ${formatTime(d.updatedAt)}`);
+  out.line(formatTable(['VERSION', 'ROLE', 'TRAFFIC', 'STATUS', 'SOURCE'], status.versions.map((v) => [
+    v.version, v.role, v.role === 'mirror' ? `${v.percent}% (copies)` : `${v.percent}%`, v.missing ? 'MISSING' : (v.status ?? ''), v.source ?? '',
+  ])));
+  if (d.policy.sticky) out.line('header' in d.policy.sticky ? `Sticky by header ${d.policy.sticky.header}` : `Sticky by input column ${d.policy.sticky.column}`);
+}
+
+function renderHistory(out: Output, events: readonly DeploymentEvent[]): void {
+  out.line(formatTable(['TIME', 'REV', 'KIND', 'ACTOR', 'POLICY', 'REASON'], events.map((e) => [
+    formatTime(e.at), String(e.revision), e.kind, e.actor, summary(e.to), e.reason ?? '',
+  ])));
+}

@@ -1,0 +1,309 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTrainerParams, predict, readModelPackage, trainPackage, type InputRow, type ModelPackage, type PredictionRow } from '../../models/index.js';
+import { tempDir } from '../../test-support/cli.js';
+import { ModelPool } from '../model-pool.js';
+import type { PackageResolver } from '../ports.js';
+import type { TrafficPolicy } from './deployment.js';
+import { DeploymentRouter, internalName } from './router.js';
+import type { ShadowRecord } from './shadow.js';
+
+/**
+ * The router over a real ModelPool serving real packages (trainPackage on generated data):
+ * models:/m/1 a boosted classifier, /2 a linear one, /3 a classifier of the inverted label (a
+ * known disagreement), /4 the same package as /1 (a known agreement), /5 one that needs a column
+ * requests lack (its predictions fail); models:/r/1 and /r/2 two regressions.
+ */
+const ORIGINS = ['ATL', 'ORD', 'SEA', 'JFK', 'SFO'] as const;
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function flights(n: number, seed: number): InputRow[] {
+  const rnd = prng(seed);
+  return Array.from({ length: n }, () => ({
+    hour: Math.floor(rnd() * 24), weekday: Math.floor(rnd() * 7), distance: 100 + Math.floor(rnd() * 2900), origin: ORIGINS[Math.floor(rnd() * ORIGINS.length)]!,
+  }));
+}
+
+function trainingCsv(rows: readonly InputRow[]): string {
+  const rnd = prng(7);
+  const lines = rows.map((r) => {
+    const f = r as { hour: number; weekday: number; distance: number; origin: string };
+    const signal = 0.25 * (f.hour - 14) + (f.origin === 'ORD' ? 1.2 : 0) + f.distance / 2000 - 0.8;
+    const late = signal + (rnd() - 0.5) * 2 > 0 ? 1 : 0;
+    return `${f.hour},${f.weekday},${f.distance},${f.origin},${late},${1 - late},${Math.round((10 * signal + 20 * rnd()) * 100) / 100}`;
+  });
+  return `hour,weekday,distance,origin,late,early,delay\n${lines.join('\n')}\n`;
+}
+
+const tmp = tempDir('paddock-router-');
+const pkgs = new Map<string, ModelPackage>();
+const ROWS = flights(16, 99);
+const resolver: PackageResolver = {
+  async resolve(ref) {
+    const pkg = pkgs.get(ref);
+    if (!pkg) throw new Error(`no such ref ${ref}`);
+    return { pkg: await readModelPackage(pkg.dir), version: ref.split('/').pop()! };
+  },
+};
+const refFor = (model: string, version: string) => `models:/${model}/${version}`;
+const pools: ModelPool[] = [];
+
+function newRouter(options: { random?: () => number; onShadow?: (r: ShadowRecord) => void } = {}): { pool: ModelPool; router: DeploymentRouter } {
+  const pool = new ModelPool({ resolver });
+  pools.push(pool);
+  return { pool, router: new DeploymentRouter({ pool, refFor, ...options }) };
+}
+
+const noHeaders = { header: () => undefined, rows: ROWS };
+
+beforeAll(async () => {
+  const data = path.join(tmp.dir, 'flights.csv');
+  writeFileSync(data, trainingCsv(flights(300, 1)));
+  const train = async (ref: string, task: 'classification' | 'regression', target: string, params: Record<string, unknown>, features = ['hour', 'weekday', 'distance', 'origin']) => {
+    const dir = path.join(tmp.dir, ref.replace(/[:/]/g, '_'));
+    pkgs.set(ref, (await trainPackage({ data, task, target, features, params: parseTrainerParams(params, 'test'), name: 'm', outDir: dir, lineage: {}, producerVersion: '0.0.0-test' })).pkg);
+  };
+  await Promise.all([
+    train('models:/m/1', 'classification', 'late', { algorithm: 'gbdt', n_estimators: 10, max_depth: 3 }),
+    train('models:/m/2', 'classification', 'late', { algorithm: 'linear' }),
+    train('models:/m/3', 'classification', 'early', { algorithm: 'gbdt', n_estimators: 10, max_depth: 3 }),
+    train('models:/m/5', 'classification', 'late', { algorithm: 'linear' }, ['hour', 'weekday', 'distance', 'origin', 'delay']),
+    train('models:/r/1', 'regression', 'delay', { algorithm: 'gbdt', n_estimators: 10, max_depth: 3 }),
+    train('models:/r/2', 'regression', 'delay', { algorithm: 'linear' }),
+  ]);
+  pkgs.set('models:/m/4', pkgs.get('models:/m/1')!);
+});
+
+afterAll(async () => {
+  for (const pool of pools) await pool.close();
+  tmp.cleanup();
+});
+
+describe('weighted routing', () => {
+  it('a 10% canary takes 10% ± 2.5% of 2,000 requests, and each lease predicts with its version', async () => {
+    const { pool, router } = newRouter({ random: prng(42) });
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [{ version: '2', weight: 10 }] } });
+    expect(router.has('dep')).toBe(true);
+    expect(pool.list().map((m) => m.name)).toEqual([internalName('dep', '1'), internalName('dep', '2')]);
+    const counts = { stable: 0, canary: 0 };
+    for (let i = 0; i < 2000; i++) {
+      const { variant, version, lease } = router.route('dep', noHeaders);
+      expect(version).toBe(variant === 'canary' ? '2' : '1');
+      expect(lease.info).toMatchObject({ name: 'dep', version });
+      lease.release();
+      counts[variant]++;
+    }
+    expect(Math.abs(counts.canary / 2000 - 0.1)).toBeLessThan(0.025);
+
+    // The versions really differ, and each lease answers as its own package does.
+    const [want1, want2] = await Promise.all([predict(pkgs.get('models:/m/1')!, ROWS), predict(pkgs.get('models:/m/2')!, ROWS)]);
+    expect(want1).not.toEqual(want2);
+    for (const version of ['1', '2']) {
+      const lease = router.pin('dep', version).lease;
+      expect(await lease.predict(ROWS)).toEqual(version === '1' ? want1 : want2);
+      lease.release();
+    }
+  });
+
+  it('candidates at 0% and 100%, and two candidates, split as weighted', async () => {
+    const { router } = newRouter({ random: prng(3) });
+    const share = async (policy: TrafficPolicy) => {
+      await router.apply({ name: 'dep', model: 'm', policy });
+      const seen = new Map<string, number>();
+      for (let i = 0; i < 2000; i++) {
+        const r = router.route('dep', noHeaders);
+        r.lease.release();
+        seen.set(r.version, (seen.get(r.version) ?? 0) + 1);
+      }
+      return (v: string) => (seen.get(v) ?? 0) / 2000;
+    };
+    expect((await share({ stable: '1', candidates: [{ version: '2', weight: 0 }] }))('1')).toBe(1);
+    expect((await share({ stable: '1', candidates: [{ version: '2', weight: 100 }] }))('2')).toBe(1);
+    const split = await share({ stable: '1', candidates: [{ version: '2', weight: 30 }, { version: '4', weight: 20 }] });
+    expect(Math.abs(split('2') - 0.3)).toBeLessThan(0.03);
+    expect(Math.abs(split('4') - 0.2)).toBeLessThan(0.03);
+    expect(Math.abs(split('1') - 0.5)).toBeLessThan(0.03);
+  });
+
+  it('unknown deployments are NOT_FOUND; bad weights are refused before anything loads; a failing version leaves the old policy routing', async () => {
+    const { pool, router } = newRouter();
+    expect(() => router.route('nope', noHeaders)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    await expect(router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [{ version: '2', weight: 60 }, { version: '4', weight: 50 }] } }))
+      .rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/weights sum to 110/) });
+    await expect(router.apply({ name: 'a/b', model: 'm', policy: { stable: '1', candidates: [] } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(pool.list()).toEqual([]);
+
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [] } });
+    await expect(router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [{ version: '9', weight: 50 }] } }))
+      .rejects.toMatchObject({ code: 'MODEL_NOT_READY', message: expect.stringMatching(/version 9 \(models:\/m\/9\) failed to load.*no such ref/) });
+    for (let i = 0; i < 50; i++) {
+      const r = router.route('dep', noHeaders);
+      r.lease.release();
+      expect(r.version).toBe('1');
+    }
+    // Once the version exists, the same apply succeeds (the failed pool name is reloaded, not re-added).
+    pkgs.set('models:/m/9', pkgs.get('models:/m/2')!);
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [{ version: '9', weight: 100 }] } });
+    const r = router.route('dep', noHeaders);
+    r.lease.release();
+    expect(r.version).toBe('9');
+  });
+
+  it('a lease taken before a policy switch still predicts after it (versions no longer named stay loaded)', async () => {
+    const { router } = newRouter();
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [] } });
+    const inFlight = router.route('dep', noHeaders).lease;
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '2', candidates: [] } });
+    const after = router.route('dep', noHeaders);
+    expect(after.version).toBe('2');
+    after.lease.release();
+    expect(await inFlight.predict(ROWS)).toEqual(await predict(pkgs.get('models:/m/1')!, ROWS));
+    inFlight.release();
+    expect(() => router.pin('dep', '1')).toThrow(/does not route to version 1: it routes to 2/);
+  });
+});
+
+describe('sticky routing', () => {
+  const keys = Array.from({ length: 400 }, (_, i) => `user-${i}`);
+  const byKey = (key: string) => ({ header: (n: string) => (n.toLowerCase() === 'x-user' ? key : undefined), rows: ROWS });
+
+  it('one key always gets the same version, whatever the random source says', async () => {
+    const { router } = newRouter({ random: Math.random });
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [{ version: '2', weight: 50 }], sticky: { header: 'X-User' } } });
+    for (const key of keys.slice(0, 50)) {
+      const versions = new Set(Array.from({ length: 8 }, () => {
+        const r = router.route('dep', byKey(key));
+        r.lease.release();
+        return r.version;
+      }));
+      expect(versions.size, key).toBe(1);
+    }
+  });
+
+  it('10 → 25 → 50: keys in the canary stay in it as its weight grows, and the share follows the weight', async () => {
+    const { router } = newRouter({ random: Math.random });
+    const canaryKeys: Set<string>[] = [];
+    for (const weight of [10, 25, 50]) {
+      await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [{ version: '2', weight }], sticky: { header: 'x-user' } } });
+      const inCanary = new Set(keys.filter((key) => {
+        const r = router.route('dep', byKey(key));
+        r.lease.release();
+        return r.variant === 'canary';
+      }));
+      expect(Math.abs(inCanary.size / keys.length - weight / 100), `weight ${weight}`).toBeLessThan(0.07);
+      canaryKeys.push(inCanary);
+    }
+    for (const key of canaryKeys[0]!) expect(canaryKeys[1]!.has(key)).toBe(true);
+    for (const key of canaryKeys[1]!) expect(canaryKeys[2]!.has(key)).toBe(true);
+    expect(canaryKeys[2]!.size).toBeGreaterThan(canaryKeys[0]!.size);
+  });
+
+  it('a sticky column uses the first row\'s value', async () => {
+    const { router } = newRouter({ random: Math.random });
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [{ version: '2', weight: 50 }], sticky: { column: 'origin' } } });
+    expect(router.readsRows('dep')).toBe(true);
+    const versionsByOrigin = new Map<string, Set<string>>();
+    for (const origin of ORIGINS) {
+      for (let i = 0; i < 10; i++) {
+        const r = router.route('dep', { header: () => undefined, rows: [{ ...ROWS[i]!, origin }, { ...ROWS[0]!, origin: 'XXX' }] });
+        r.lease.release();
+        versionsByOrigin.set(origin, (versionsByOrigin.get(origin) ?? new Set()).add(r.version));
+      }
+    }
+    for (const [origin, versions] of versionsByOrigin) expect(versions.size, origin).toBe(1);
+  });
+});
+
+describe('shadow traffic', () => {
+  /** Routes `n` requests, answers them with their lease, and mirrors each, as the serving routes do. */
+  async function serve(router: DeploymentRouter, n: number): Promise<{ version: string; predictions: PredictionRow[]; id: string }[]> {
+    const answered = [];
+    for (let i = 0; i < n; i++) {
+      const { version, lease } = router.route('dep', noHeaders);
+      const predictions = await lease.predict(ROWS).finally(() => lease.release());
+      router.shadow('dep', ROWS, { version, predictions, correlationId: `req-${i}` });
+      answered.push({ version, predictions, id: `req-${i}` });
+    }
+    await router.idle();
+    return answered;
+  }
+
+  it('mirror 100%: stable answers every request; each is shadowed once, with its id and the label agreement predict() gives', async () => {
+    const records: ShadowRecord[] = [];
+    const { router } = newRouter({ onShadow: (r) => records.push(r) });
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [], mirror: { version: '3', percent: 100 } } });
+    const answered = await serve(router, 12);
+    const [want1, want3] = await Promise.all([predict(pkgs.get('models:/m/1')!, ROWS), predict(pkgs.get('models:/m/3')!, ROWS)]);
+    for (const a of answered) {
+      expect(a.version).toBe('1');
+      expect(a.predictions).toEqual(want1);
+    }
+    const agreed = want1.filter((p, i) => p.label === want3[i]!.label).length;
+    // The inverted-label model disagrees on most rows: a known disagreement.
+    expect(agreed).toBeLessThan(ROWS.length / 2);
+    expect(records.map((r) => r.correlationId)).toEqual(answered.map((a) => a.id));
+    for (const r of records) {
+      expect(r).toMatchObject({ deployment: 'dep', model: 'm', primaryVersion: '1', shadowVersion: '3', kind: 'classification', outcome: 'disagree', rows: ROWS.length, agreedRows: agreed });
+      expect(r.agreement).toBeCloseTo(agreed / ROWS.length, 12);
+    }
+  });
+
+  it('the same package mirrored agrees on every row', async () => {
+    const records: ShadowRecord[] = [];
+    const { router } = newRouter({ onShadow: (r) => records.push(r) });
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [], mirror: { version: '4', percent: 100 } } });
+    await serve(router, 3);
+    expect(records).toHaveLength(3);
+    for (const r of records) expect(r).toMatchObject({ outcome: 'agree', agreedRows: ROWS.length, agreement: 1 });
+  });
+
+  it('regression: |Δ| per row is |shadow − primary| of predict()', async () => {
+    const records: ShadowRecord[] = [];
+    const { router } = newRouter({ onShadow: (r) => records.push(r) });
+    await router.apply({ name: 'dep', model: 'r', policy: { stable: '1', candidates: [], mirror: { version: '2', percent: 100 } } });
+    await serve(router, 2);
+    const [want1, want2] = await Promise.all([predict(pkgs.get('models:/r/1')!, ROWS), predict(pkgs.get('models:/r/2')!, ROWS)]);
+    const deltas = want1.map((p, i) => Math.abs(Number(want2[i]!.prediction) - Number(p.prediction)));
+    expect(Math.max(...deltas)).toBeGreaterThan(0.01);
+    expect(records).toHaveLength(2);
+    for (const r of records) {
+      expect(r).toMatchObject({ kind: 'regression', outcome: 'disagree' });
+      r.absDeltas!.forEach((d, i) => expect(d).toBeCloseTo(deltas[i]!, 9));
+      expect(r.maxAbsDelta).toBeCloseTo(Math.max(...deltas), 9);
+      expect(r.meanAbsDelta).toBeCloseTo(deltas.reduce((a, b) => a + b, 0) / deltas.length, 9);
+    }
+  });
+
+  it('a mirror percent samples requests', async () => {
+    const records: ShadowRecord[] = [];
+    const { router } = newRouter({ random: prng(11), onShadow: (r) => records.push(r) });
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [], mirror: { version: '4', percent: 20 } } });
+    const rows = ROWS.slice(0, 1);
+    for (let i = 0; i < 500; i++) router.shadow('dep', rows, { version: '1', predictions: [{ label: 0 }], correlationId: String(i) });
+    await router.idle();
+    expect(Math.abs(records.length / 500 - 0.2)).toBeLessThan(0.06);
+  });
+
+  it('shadow failures (a mirror that cannot predict, a throwing listener) are error records, never the primary\'s failure', async () => {
+    const records: ShadowRecord[] = [];
+    const { router } = newRouter({ onShadow: () => { throw new Error('listener broke'); } });
+    router.addShadowListener((r) => records.push(r));
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [], mirror: { version: '5', percent: 100 } } });
+    const answered = await serve(router, 4);
+    const want1 = await predict(pkgs.get('models:/m/1')!, ROWS);
+    for (const a of answered) expect(a.predictions).toEqual(want1);
+    expect(records).toHaveLength(4);
+    for (const r of records) expect(r).toMatchObject({ outcome: 'error', shadowVersion: '5', error: expect.stringMatching(/delay/) });
+  });
+});

@@ -1,0 +1,285 @@
+/**
+ * The traffic router of deployments. A deployment's versions are served by the model pool under
+ * internal names (`${deployment}@v${version}`, pinned refs such as `models:/m/3`); applying a
+ * policy loads and warms every version it names first, then switches the policy in one
+ * assignment, so a request never meets a version still loading. Versions a new policy no longer
+ * names stay loaded: leases in flight finish on them, and the pool has no way to unload a name.
+ */
+import { performance } from 'node:perf_hooks';
+import { fail, PaddockError } from '../../core/errors.js';
+import { silentLogger, type Logger } from '../../core/logging.js';
+import type { InputRow, PredictionRow } from '../../models/index.js';
+import type { ModelPool } from '../model-pool.js';
+import type { ModelLease, ServedModelInfo } from '../ports.js';
+import type { TrafficPolicy } from './deployment.js';
+import { chooseVariant, policyVersions, stickyBucket, stickyKey, type RoutableRequest } from './router-buckets.js';
+import { comparePredictions, type ShadowRecord } from './shadow.js';
+
+/** What the router is built from. */
+export interface DeploymentRouterOptions {
+  readonly pool: ModelPool;
+  /** The pinned reference of one version of a registered model, e.g. `models:/m/3`. */
+  readonly refFor: (model: string, version: string) => string;
+  /** Called with every shadow comparison (prediction log, tests); a throwing listener is logged. */
+  readonly onShadow?: (record: ShadowRecord) => void;
+  readonly logger?: Logger;
+  /** Uniform [0, 1): buckets of non-sticky requests and the mirror sample (default Math.random). */
+  readonly random?: () => number;
+  /** Regression: the largest |Δ| still counted as agreement (default 1e-6). */
+  readonly regressionTolerance?: number;
+  /** Shadow predictions running at once beyond which new ones are skipped, so shadows never pile up (default 256). */
+  readonly maxPendingShadows?: number;
+}
+
+/** What `apply` takes: the parts of a Deployment the router needs. */
+export interface RoutedDeployment {
+  readonly name: string;
+  readonly model: string;
+  readonly policy: TrafficPolicy;
+}
+
+/** A routed request: which slot answers, its version, and the lease to predict with (release it once). */
+export interface RouteResult {
+  readonly variant: 'stable' | 'canary';
+  readonly version: string;
+  /** Its info names the deployment (not the internal pool name) and the version that answers. */
+  readonly lease: ModelLease;
+}
+
+/** The primary answer a shadow is compared with. */
+export interface PrimaryAnswer {
+  readonly version: string;
+  readonly predictions: readonly PredictionRow[];
+  /** The request id, copied to the shadow record. */
+  readonly correlationId: string;
+}
+
+interface Route {
+  readonly model: string;
+  readonly policy: TrafficPolicy;
+}
+
+/** The pool name a deployment's version is served under. */
+export function internalName(deployment: string, version: string): string {
+  return `${deployment}@v${version}`;
+}
+
+/** Routes requests of deployments to versions by their traffic policy; see the file comment. */
+export class DeploymentRouter {
+  readonly #routes = new Map<string, Route>();
+  readonly #applying = new Map<string, Promise<void>>();
+  readonly #pending = new Set<Promise<void>>();
+  readonly #listeners = new Set<(record: ShadowRecord) => void>();
+  readonly #logger: Logger;
+  readonly #random: () => number;
+
+  constructor(private readonly options: DeploymentRouterOptions) {
+    this.#logger = options.logger ?? silentLogger;
+    this.#random = options.random ?? Math.random;
+    if (options.onShadow) this.#listeners.add(options.onShadow);
+  }
+
+  /**
+   * Loads and warms every version `deployment.policy` names, then routes by it. Rejects (the old
+   * policy, if any, keeps routing) when a version fails to load. Applies of one deployment run one
+   * after the other, in the order called.
+   */
+  async apply(deployment: RoutedDeployment): Promise<void> {
+    checkDeployment(deployment);
+    const previous = this.#applying.get(deployment.name) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.#apply(deployment));
+    this.#applying.set(deployment.name, run);
+    try {
+      await run;
+    } finally {
+      if (this.#applying.get(deployment.name) === run) this.#applying.delete(deployment.name);
+    }
+  }
+
+  /** Stops routing `name` (its versions stay loaded in the pool); false when it was not routed. */
+  remove(name: string): boolean {
+    return this.#routes.delete(name);
+  }
+
+  /** Whether `name` is a deployment this router routes. */
+  has(name: string): boolean {
+    return this.#routes.has(name);
+  }
+
+  /** The routed deployments with their policies, in the order first applied. */
+  list(): RoutedDeployment[] {
+    return [...this.#routes].map(([name, r]) => ({ name, model: r.model, policy: r.policy }));
+  }
+
+  /** Whether a pool name is one of the router's internal names (hidden from model lists). */
+  isInternal(poolName: string): boolean {
+    const at = poolName.lastIndexOf('@v');
+    return at > 0 && this.#routes.has(poolName.slice(0, at));
+  }
+
+  /** A routed version's info (default: stable) under the deployment's name (metadata, readiness). */
+  info(name: string, version?: string): ServedModelInfo {
+    const route = this.#route(name);
+    const wanted = version ?? route.policy.stable;
+    if (!this.versions(name).includes(wanted)) fail('NOT_FOUND', `deployment '${name}' does not route to version ${wanted}: it routes to ${this.versions(name).join(', ')}`, { deployment: name, version: wanted });
+    return { ...this.options.pool.info(internalName(name, wanted)), name };
+  }
+
+  /** The versions requests are routed to (stable, then candidates; not a mirror-only version). */
+  versions(name: string): string[] {
+    const { policy } = this.#route(name);
+    return [...new Set([policy.stable, ...policy.candidates.map((c) => c.version)])];
+  }
+
+  /** Whether routing `name` reads the request's rows (a sticky column), so they must be decoded before a version is chosen. */
+  readsRows(name: string): boolean {
+    const sticky = this.#route(name).policy.sticky;
+    return sticky !== undefined && 'column' in sticky;
+  }
+
+  /** Picks the version for one request and leases it; NOT_FOUND when `name` is no deployment. */
+  route(name: string, request: RoutableRequest): RouteResult {
+    const { policy } = this.#route(name);
+    const key = stickyKey(policy, request);
+    const bucket = key === undefined ? this.#random() * 100 : stickyBucket(key);
+    const choice = chooseVariant(policy, bucket);
+    return { ...choice, lease: this.#lease(name, choice.version) };
+  }
+
+  /** Leases one version requests are routed to (`/versions/{v}/infer`); NOT_FOUND naming the versions otherwise. */
+  pin(name: string, version: string): RouteResult {
+    const { policy } = this.#route(name);
+    if (!this.versions(name).includes(version)) {
+      fail('NOT_FOUND', `deployment '${name}' does not route to version ${version}: it routes to ${this.versions(name).join(', ')}`, { deployment: name, version });
+    }
+    return { variant: version === policy.stable ? 'stable' : 'canary', version, lease: this.#lease(name, version) };
+  }
+
+  /**
+   * Mirrors a request the primary answered: for the policy's mirror percent of calls, the mirror
+   * version predicts on `rows` once the current I/O turn is over, and the comparison goes to the
+   * shadow listeners. Never throws and never delays the caller; failures become `error` records.
+   */
+  shadow(name: string, rows: readonly InputRow[], primary: PrimaryAnswer): void {
+    const route = this.#routes.get(name);
+    const mirror = route?.policy.mirror;
+    if (!route || !mirror || !(this.#random() * 100 < mirror.percent)) return;
+    if (this.#pending.size >= (this.options.maxPendingShadows ?? 256)) {
+      this.#logger.debug({ deployment: name, pending: this.#pending.size }, 'shadow skipped: too many shadow predictions running');
+      return;
+    }
+    const task = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.#runShadow(name, route.model, mirror.version, rows, primary))
+      .catch((err: unknown) => this.#logger.error({ err, deployment: name }, 'shadow failed'))
+      .finally(() => this.#pending.delete(task));
+    this.#pending.add(task);
+  }
+
+  /** Adds a shadow listener (metrics); returns its removal. */
+  addShadowListener(listener: (record: ShadowRecord) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Resolves once no shadow prediction is running (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  async #apply(deployment: RoutedDeployment): Promise<void> {
+    const versions = policyVersions(deployment.policy);
+    await Promise.all(versions.map((v) => this.#ensureLoaded(deployment, v)));
+    this.#routes.set(deployment.name, { model: deployment.model, policy: deployment.policy });
+    this.#logger.info({ deployment: deployment.name, policy: deployment.policy }, 'deployment policy applied');
+  }
+
+  /** Adds the version to the pool, or reloads it if an earlier load failed; rejects unless it serves. */
+  async #ensureLoaded(deployment: RoutedDeployment, version: string): Promise<void> {
+    const { pool } = this.options;
+    const poolName = internalName(deployment.name, version);
+    const ref = this.options.refFor(deployment.model, version);
+    const known = pool.list().find((m) => m.name === poolName);
+    const what = `deployment '${deployment.name}': version ${version} (${ref})`;
+    try {
+      if (!known) {
+        await pool.add(poolName, ref);
+        return;
+      }
+      if (known.ref !== ref) {
+        fail('INVALID_STATE', `${what}: this router already serves that version from ${known.ref}; a deployment cannot change its model, create a new deployment instead`, { deployment: deployment.name, version, ref, loaded: known.ref });
+      }
+      if (known.ready) return;
+      await pool.refresh(poolName);
+      const after = pool.status(poolName);
+      if (!after.ready) throw new Error(after.error ?? `state ${after.state}`);
+    } catch (err) {
+      if (err instanceof PaddockError && err.code === 'INVALID_STATE') throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      throw new PaddockError('MODEL_NOT_READY', `${what} failed to load, so the policy was not applied: ${message}`, { deployment: deployment.name, version, ref }, { cause: err });
+    }
+  }
+
+  #route(name: string): Route {
+    const route = this.#routes.get(name);
+    if (route) return route;
+    return fail('NOT_FOUND', `no deployment named '${name}' is routed (routed: ${[...this.#routes.keys()].join(', ') || 'none'})`, { deployment: name });
+  }
+
+  /** A pool lease whose info carries the deployment's name, so responses never show internal names. */
+  #lease(name: string, version: string): ModelLease {
+    const inner = this.options.pool.lease(internalName(name, version));
+    return { info: { ...inner.info, name }, predict: (rows) => inner.predict(rows), release: () => inner.release() };
+  }
+
+  async #runShadow(name: string, model: string, version: string, rows: readonly InputRow[], primary: PrimaryAnswer): Promise<void> {
+    const started = performance.now();
+    const base = { deployment: name, model, correlationId: primary.correlationId, primaryVersion: primary.version, shadowVersion: version, rows: rows.length };
+    let record: ShadowRecord;
+    let lease: ModelLease | undefined;
+    try {
+      lease = this.options.pool.lease(internalName(name, version));
+      const predictions = await lease.predict(rows);
+      const manifest = this.#manifestOf(name, primary.version) ?? lease.info.manifest;
+      const comparison = comparePredictions(manifest, primary.predictions, predictions, this.options.regressionTolerance ?? 1e-6);
+      record = { ...base, ...comparison, ms: elapsed(started), at: Date.now() };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.#logger.warn({ err, deployment: name, version, correlationId: primary.correlationId }, 'shadow prediction failed');
+      record = { ...base, outcome: 'error', error: message, ms: elapsed(started), at: Date.now() };
+    } finally {
+      lease?.release();
+    }
+    for (const listener of this.#listeners) {
+      try {
+        listener(record);
+      } catch (err) {
+        this.#logger.error({ err, deployment: name }, 'shadow listener failed');
+      }
+    }
+  }
+
+  /** The primary version's manifest (what its predictions mean), if it is still loaded. */
+  #manifestOf(name: string, version: string): ServedModelInfo['manifest'] | undefined {
+    try {
+      return this.options.pool.info(internalName(name, version)).manifest;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Sanity checks the router relies on (full policy validation is the deployment service's). */
+function checkDeployment(d: RoutedDeployment): void {
+  if (!d.name || /[/\s@]/.test(d.name)) fail('INVALID_ARGUMENT', `deployment name '${d.name}' cannot be used in a URL: give a non-empty name without '/', '@' or spaces`, { deployment: d.name });
+  const { policy } = d;
+  const weights = policy.candidates.map((c) => c.weight);
+  if (weights.some((w) => !(w >= 0 && w <= 100))) fail('INVALID_ARGUMENT', `deployment '${d.name}': candidate weights must be percents from 0 to 100, got ${weights.join(', ')}`, { deployment: d.name });
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total > 100) fail('INVALID_ARGUMENT', `deployment '${d.name}': candidate weights sum to ${total}, more than 100`, { deployment: d.name, total });
+  const mirror = policy.mirror;
+  if (mirror && !(mirror.percent >= 0 && mirror.percent <= 100)) fail('INVALID_ARGUMENT', `deployment '${d.name}': mirror percent must be from 0 to 100, got ${mirror.percent}`, { deployment: d.name });
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 1000) / 1000;
+}

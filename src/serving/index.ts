@@ -8,3 +8,4 @@ export { DeploymentService, type DeploymentServiceDeps, type PolicyChange, type 
 export { DeploymentRouter, internalName, type DeploymentRouterOptions, type RoutedDeployment, type RouteResult, type PrimaryAnswer } from './deployment/router.js';
 export { fnv1a, hashKey, stickyBucket, stickyKey, chooseVariant, policyVersions, type RoutableRequest, type VariantChoice } from './deployment/router-buckets.js';
 export { comparePredictions, comparedOutput, type ShadowRecord, type ShadowComparison } from './deployment/shadow.js';
+export { followDeployments, type FollowOptions } from './deployment/follow-deployments.js';

@@ -153,6 +153,41 @@ describe('paddock serve (end to end through the real CLI)', () => {
     expect(stopped.stdout).toContain('Shutting down: finishing requests in flight');
   });
 
+  // Runs after the test above, which registered flights versions 1 and 2.
+  it('serves a deployment: a sticky 50% canary, then `paddock deploy rollback` moves all traffic back within about a second', async () => {
+    await cli('deploy', 'create', 'flights-api', '--model', 'flights', '--stable', '1', '--canary', '2=50', '--sticky-header', 'x-user');
+    const server = await startServe(root, ['--deployment', 'flights-api', '--port', '0']);
+    try {
+      expect(server.output()).toContain('Deployment flights-api (revision 1): stable 1, canary 2 at 50%');
+      const infer = async (user: string) => {
+        const res = await fetch(`${server.url}/v2/models/flights-api/infer`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': user }, body: JSON.stringify(INFER) });
+        const body = (await res.json()) as { model_version?: string; outputs?: { data: number[] }[] };
+        expect(res.status, JSON.stringify(body)).toBe(200);
+        expect(res.headers.get('x-paddock-variant')).toBe(body.model_version === '1' ? 'stable' : 'canary');
+        expect(body.outputs![0]!.data).toEqual(want[body.model_version!]!.map((p) => p.label));
+        return body.model_version!;
+      };
+      const byUser = new Map<string, string>();
+      for (let u = 0; u < 40; u++) byUser.set(`user-${u}`, await infer(`user-${u}`));
+      expect(new Set(byUser.values())).toEqual(new Set(['1', '2']));
+      // Sticky: each user keeps the version they got.
+      for (const [user, version] of [...byUser].slice(0, 10)) expect(await infer(user)).toBe(version);
+
+      const canaryUsers = [...byUser].filter(([, v]) => v === '2').map(([u]) => u);
+      const started = Date.now();
+      await cli('deploy', 'rollback', 'flights-api', '--reason', 'test');
+      let versions = await Promise.all(canaryUsers.map(infer));
+      while (versions.includes('2') && Date.now() - started < 10_000) versions = await Promise.all(canaryUsers.map(infer));
+      expect(versions.every((v) => v === '1')).toBe(true);
+      // The CLI call itself takes part of this; the server follows the store every second.
+      expect(Date.now() - started).toBeLessThan(4_000);
+      const history = JSON.parse((await cli('deploy', 'history', 'flights-api', '--json')).stdout) as { events: { kind: string }[] };
+      expect(history.events.map((e) => e.kind)).toEqual(['created', 'rolled-back']);
+    } finally {
+      await server.stop('SIGTERM');
+    }
+  });
+
   it('a directory that is not a model package, or a bad --port, exits non-zero naming it', async () => {
     mkdirSync(path.join(root, 'not-a-model'));
     const r = await runCli(root, ['serve', 'not-a-model', '--port', '0']);

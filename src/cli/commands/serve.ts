@@ -7,7 +7,8 @@ import { createLogger } from '../../core/logging.js';
 import { buildServingServer } from '../../http/serving/serving-server.js';
 import { isModelUri, readModelPackage } from '../../models/index.js';
 import { parseModelUri } from '../../registry/index.js';
-import { ModelPool } from '../../serving/index.js';
+import { DeploymentRouter, ModelPool, followDeployments } from '../../serving/index.js';
+import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { commandCwd, commandOutput } from '../context.js';
 import { paddockVersion } from '../paddock-version.js';
@@ -19,17 +20,19 @@ interface ServeFlags {
   readonly poll: string;
   readonly logLevel: string;
   readonly trackingUri?: string;
+  readonly deployment: string[];
 }
 
 /** `paddock serve`: models over the Open Inference Protocol, KServe V1 and MLflow's /invocations. */
 export function registerServe(program: Command): void {
   program
-    .command('serve <models...>')
+    .command('serve [models...]')
     .description('serve models (models:/name@alias, models:/name/3 or a package directory; name=ref to choose the URL name) over the Open Inference Protocol (/v2), KServe V1 and MLflow /invocations, with /metrics')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on, 0 for any free port', '8080')
     .option('--poll <seconds>', 'how often to re-resolve models:/ aliases and hot-swap to a moved alias (0: never)', '10')
     .option('--log-level <level>', 'access and error log level on stderr (info logs every request)', 'warn')
+    .option('--deployment <name>', 'serve a deployment (see `paddock deploy`): its stable, canary and mirror versions under its policy, followed every second (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .option('--tracking-uri <uri>', "the registry's database (default: the project's)")
     .action(async (specs: string[], flags: ServeFlags, cmd: Command) => {
       const out = commandOutput(cmd);
@@ -40,7 +43,8 @@ export function registerServe(program: Command): void {
       const pollSeconds = Number(flags.poll);
       if (flags.poll.trim() === '' || !(pollSeconds >= 0)) fail('INVALID_ARGUMENT', `--poll must be a number of seconds (0: never re-resolve), got '${flags.poll}'`, { field: 'poll' });
       const wanted = specs.map(parseServeSpec);
-      const needsRegistry = wanted.some((w) => isModelUri(w.ref));
+      if (wanted.length === 0 && flags.deployment.length === 0) fail('INVALID_ARGUMENT', 'serve what? give model references (models:/name@alias, a package directory) or --deployment <name>', { field: 'models' });
+      const needsRegistry = wanted.some((w) => isModelUri(w.ref)) || flags.deployment.length > 0;
       const uri = flags.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
       const project = needsRegistry ? openProject({ cwd, logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) }) : undefined;
       const meta = project ? await openMetadata(project) : undefined;
@@ -51,15 +55,24 @@ export function registerServe(program: Command): void {
           const info = await pool.add(w.name ?? (await defaultServeName(w.ref, cwd)), w.ref);
           out.line(`Loaded ${info.name} version ${info.version} from ${info.ref}`);
         }
-        const app = await buildServingServer({ pool, version: paddockVersion(), logger });
+        const router = new DeploymentRouter({ pool, refFor: (model, version) => `models:/${model}/${version}`, logger });
+        const stopFollowing = flags.deployment.length > 0
+          ? await followDeployments({
+            store: new SqlDeploymentStore(meta!), router, names: flags.deployment, logger,
+            onApplied: (d) => out.line(`Deployment ${d.name} (revision ${d.revision}): stable ${d.policy.stable}${d.policy.candidates.map((c) => `, canary ${c.version} at ${c.weight}%`).join('')}${d.policy.mirror ? `, mirror ${d.policy.mirror.version} at ${d.policy.mirror.percent}%` : ''}`),
+          })
+          : () => undefined;
+        const app = await buildServingServer({ pool, router, version: paddockVersion(), logger });
         const url = await app.listen({ host: flags.host, port });
         const stopWatching = pollSeconds > 0 && needsRegistry ? pool.watch(pollSeconds * 1000) : () => undefined;
         out.result({ url, models: pool.list().map((m) => ({ name: m.name, version: m.version, ref: m.ref })) });
         out.line(`Paddock model server listening on ${url}`);
-        for (const m of pool.list()) out.line(`  ${url}/v2/models/${m.name}/infer   (also /v1/models/${m.name}:predict${pool.list().length === 1 ? ', /invocations' : ''})`);
+        for (const d of flags.deployment) out.line(`  ${url}/v2/models/${d}/infer   (deployment)`);
+        for (const m of pool.list().filter((x) => !router.isInternal(x.name))) out.line(`  ${url}/v2/models/${m.name}/infer   (also /v1/models/${m.name}:predict${pool.list().length === 1 ? ', /invocations' : ''})`);
         out.line(`  ${url}/metrics`);
         await untilSignal();
         stopWatching();
+        stopFollowing();
         out.line('Shutting down: finishing requests in flight…');
         await app.close();
       } finally {

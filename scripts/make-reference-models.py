@@ -21,6 +21,12 @@ skl2onnx writes it. sklearn-pipeline-rank1.onnx is the same model taking rank-1 
 (distance as double). sklearn-pipeline.expected.json holds 8 fixed rows (one with an origin
 unseen in training) and scikit-learn's predict_proba for them, cross-checked with numpy.
 
+mlp-300k.onnx is a heavier network for the serving batcher's tests and benchmark: 64 float inputs
+('features', [batch, 64]) → Gemm 512 + Relu → Gemm 512 + Relu → Gemm 2 → Softmax ('probabilities',
+[batch, 2]), 296,962 seeded random parameters, written with onnx.helper (no torch needed).
+mlp-300k.expected.json holds 8 fixed rows and numpy's float64 forward pass of the same float32
+weights.
+
 Generated with torch 1.13 / onnx 1.12 / scikit-learn 1.2 (Debian 12); opset 13 runs on
 onnxruntime 1.30. Pass model names (torch-mlp, sklearn-pipeline) to rebuild only those.
 """
@@ -249,8 +255,73 @@ def make_sklearn_pipeline() -> None:
         f.write("\n")
 
 
+MLP_LAYERS = [64, 512, 512, 2]
+MLP_ROWS = 8
+
+
+def mlp_weights(rng: np.random.Generator):
+    """He-initialised float32 layers; the last one small, so the softmax is not saturated."""
+    layers = []
+    for i, (fan_in, fan_out) in enumerate(zip(MLP_LAYERS, MLP_LAYERS[1:])):
+        std = np.sqrt(2.0 / fan_in) if i < len(MLP_LAYERS) - 2 else 0.05
+        w = (rng.standard_normal((fan_in, fan_out)) * std).astype(np.float32)
+        b = (rng.standard_normal(fan_out) * 0.01).astype(np.float32)
+        layers.append((w, b))
+    return layers
+
+
+def mlp_graph(layers) -> onnx.ModelProto:
+    nodes, initializers, last = [], [], "features"
+    for i, (w, b) in enumerate(layers):
+        initializers += [helper.make_tensor(f"W{i}", TensorProto.FLOAT, w.shape, w.ravel().tolist()),
+                         helper.make_tensor(f"B{i}", TensorProto.FLOAT, b.shape, b.ravel().tolist())]
+        nodes.append(helper.make_node("Gemm", [last, f"W{i}", f"B{i}"], [f"gemm{i}"]))
+        last = f"gemm{i}"
+        if i < len(layers) - 1:
+            nodes.append(helper.make_node("Relu", [last], [f"relu{i}"]))
+            last = f"relu{i}"
+    nodes.append(helper.make_node("Softmax", [last], ["probabilities"], axis=1))
+    graph = helper.make_graph(nodes, "mlp_300k",
+                              [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", MLP_LAYERS[0]])],
+                              [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["batch", MLP_LAYERS[-1]])],
+                              initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="make-reference-models.py (mlp-300k)")
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+def numpy_mlp(layers, x: np.ndarray) -> np.ndarray:
+    h = x.astype(np.float64)
+    for i, (w, b) in enumerate(layers):
+        h = h @ w.astype(np.float64) + b.astype(np.float64)
+        if i < len(layers) - 1:
+            h = np.maximum(h, 0)
+    e = np.exp(h - h.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def make_mlp_300k() -> None:
+    rng = np.random.default_rng(SEED)
+    layers = mlp_weights(rng)
+    os.makedirs(OUT_DIR, exist_ok=True)
+    onnx.save(mlp_graph(layers), os.path.join(OUT_DIR, "mlp-300k.onnx"))
+    # Inputs on a 1/64 grid: exactly representable in float32, so both sides see the same numbers.
+    x = np.round(rng.standard_normal((MLP_ROWS, MLP_LAYERS[0])) * 64) / 64
+    out = numpy_mlp(layers, x)
+    expected = {
+        "generator": f"scripts/make-reference-models.py (numpy {np.__version__}, onnx {onnx.__version__}, opset {OPSET})",
+        "parameters": int(sum(w.size + b.size for w, b in layers)),
+        "input": {"name": "features", "dims": list(x.shape), "rows": x.tolist()},
+        "output": {"name": "probabilities", "dims": list(out.shape), "rows": out.tolist()},
+    }
+    with open(os.path.join(OUT_DIR, "mlp-300k.expected.json"), "w", encoding="utf-8") as f:
+        json.dump(expected, f, indent=1)
+        f.write("\n")
+
+
 def main() -> None:
-    makers = {"torch-mlp": make_torch_mlp, "sklearn-pipeline": make_sklearn_pipeline}
+    makers = {"torch-mlp": make_torch_mlp, "sklearn-pipeline": make_sklearn_pipeline, "mlp-300k": make_mlp_300k}
     chosen = sys.argv[1:] or list(makers)
     for name in chosen:
         if name not in makers:

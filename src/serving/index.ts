@@ -1,6 +1,6 @@
 /** Serving: the model pool (loading, hot swap, leases) and the inference protocols built on it. */
 export type { PackageResolver, ServedModelInfo, ModelLease } from './ports.js';
-export { ModelPool, type ModelPoolOptions, type PoolEvent, type PoolChange, type ServedModelStatus } from './model-pool.js';
+export { ModelPool, type ModelPoolOptions, type PoolEvent, type PoolChange, type ServedModelStatus, type ServeModelOptions } from './model-pool.js';
 export * from './protocols/index.js';
 export type { CandidateWeight, TrafficPolicy, AnalysisConfig, Deployment, DeploymentEventKind, DeploymentEvent, DeploymentStore } from './deployment/deployment.js';
 export { validatePolicy, promote, rollback, stableWeight, checkDeploymentName, MAX_DEPLOYMENT_NAME_LENGTH, policyFieldNames, type PolicyFieldNames } from './deployment/policy.js';
@@ -9,3 +9,10 @@ export { DeploymentRouter, internalName, type DeploymentRouterOptions, type Rout
 export { fnv1a, hashKey, stickyBucket, stickyKey, chooseVariant, policyVersions, type RoutableRequest, type VariantChoice } from './deployment/router-buckets.js';
 export { comparePredictions, comparedOutput, type ShadowRecord, type ShadowComparison } from './deployment/shadow.js';
 export { followDeployments, type FollowOptions } from './deployment/follow-deployments.js';
+export { VariantStats, percentile, type VariantOutcome, type VariantSummary, type VariantStatsOptions } from './deployment/variant-stats.js';
+export { CanaryAnalysis, judge, resolveAnalysisConfig, ANALYSIS_ACTOR, DEFAULT_ANALYSIS, type AnalysisDecision, type CanaryAnalysisOptions, type AnalysisFieldNames } from './deployment/canary-analysis.js';
+export {
+  buildKubernetesManifests, renderKubernetesYaml, kubernetesName, DEFAULT_SCALING, SERVING_PORT, METADATA_SECRET, METADATA_SECRET_KEY, ARTIFACTS_SECRET, DEPLOYMENT_ANNOTATION, MODEL_ANNOTATION,
+  type KubernetesManifest, type KubernetesManifestOptions, type KubernetesScaling, type KubernetesResources,
+} from './kubernetes/manifests.js';
+export { AdaptiveBatcher, checkBatchingOptions, type BatchingOptions, type BatcherTarget } from './batching/adaptive-batcher.js';

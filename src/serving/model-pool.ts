@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { fail, PaddockError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logging.js';
 import { openPredictor, type ModelPackage } from '../models/index.js';
+import { checkBatchingOptions, type BatchingOptions } from './batching/adaptive-batcher.js';
 import type { ModelLease, PackageResolver, ServedModelInfo } from './ports.js';
 import { ServedVersion } from './served-version.js';
 
@@ -35,6 +36,12 @@ export interface ModelPoolOptions {
   readonly warmup?: boolean;
 }
 
+/** Options for one served name (`ModelPool.add`), kept for every version it loads. */
+export interface ServeModelOptions {
+  /** Run concurrent requests that arrive together as one model call (off when absent). */
+  readonly batching?: BatchingOptions;
+}
+
 /** A version switch done by a refresh; `from` is absent when the model had no version serving. */
 export interface PoolChange {
   readonly name: string;
@@ -59,6 +66,7 @@ export interface ServedModelStatus {
 interface Slot {
   readonly name: string;
   readonly ref: string;
+  readonly options: ServeModelOptions;
   /** The version new leases go to; replaced by a single assignment on a swap. */
   current?: ServedVersion;
   /** Versions served and not yet closed: the current one and replaced ones draining their leases. */
@@ -88,13 +96,14 @@ export class ModelPool {
   /**
    * Serves `ref` under `name`; resolves with its info once loaded and warmed. On failure it rejects
    * with the cause, and the name stays served: leases answer MODEL_NOT_READY with that cause until
-   * a refresh loads it.
+   * a refresh loads it. `options.batching` turns on adaptive batching for every version it serves.
    */
-  async add(name: string, ref: string): Promise<ServedModelInfo> {
+  async add(name: string, ref: string, options: ServeModelOptions = {}): Promise<ServedModelInfo> {
     this.#checkOpen();
     if (!name || /[/\s]/.test(name)) fail('INVALID_ARGUMENT', `model name '${name}' cannot be used in a URL: give a non-empty name without '/' or spaces`, { model: name });
     if (this.#slots.has(name)) fail('ALREADY_EXISTS', `model '${name}' is already served (from ${this.#slots.get(name)!.ref}); pick another name`, { model: name });
-    const slot: Slot = { name, ref, versions: new Set() };
+    if (options.batching) checkBatchingOptions(options.batching);
+    const slot: Slot = { name, ref, options, versions: new Set() };
     this.#slots.set(name, slot);
     await this.#reload(slot);
     if (slot.current) return slot.current.info;
@@ -258,7 +267,7 @@ export class ModelPool {
       acquired: () => this.#openLeases++,
       released: () => this.#released(),
       closed: (v, err) => this.#closedVersion(slot, v, err),
-    });
+    }, slot.options.batching);
     const example = pkg.manifest.input_example;
     if (this.options.warmup === false || !example || example.length === 0) return served;
     try {

@@ -4,7 +4,8 @@
  * is released, so a request in flight always finishes on the model it started with.
  */
 import { fail } from '../core/errors.js';
-import type { InputRow, PredictionRow, Predictor } from '../models/index.js';
+import { checkRows, type InputRow, type PredictionRow, type Predictor } from '../models/index.js';
+import { AdaptiveBatcher, type BatchingOptions } from './batching/adaptive-batcher.js';
 import type { ModelLease, ServedModelInfo } from './ports.js';
 
 /** What a version tells its pool: leases opening and closing (for shutdown), and its own close. */
@@ -19,12 +20,23 @@ export class ServedVersion {
   #leases = 0;
   #retired = false;
   #closing: Promise<void> | undefined;
+  /** Present when batching is on: leases predict through it, so concurrent requests share model calls. */
+  readonly #batcher: AdaptiveBatcher | undefined;
 
   constructor(
     readonly info: ServedModelInfo,
     private readonly predictor: Predictor,
     private readonly hooks: ServedVersionHooks,
-  ) {}
+    batching?: BatchingOptions,
+  ) {
+    const manifest = predictor.pkg.manifest;
+    this.#batcher = batching && new AdaptiveBatcher({ run: (rows) => predictor.predict(rows), validate: (rows) => checkRows(manifest, rows) }, batching);
+  }
+
+  /** Model calls the batcher made (undefined when batching is off). */
+  get batchedCalls(): number | undefined {
+    return this.#batcher?.calls;
+  }
 
   /** Leases open on this version now. */
   get leases(): number {
@@ -56,7 +68,7 @@ export class ServedVersion {
       info: this.info,
       predict: (rows) => {
         if (!open) fail('INVALID_STATE', `the lease on model '${this.info.name}' version ${this.info.version} was already released; lease the model again`, { model: this.info.name, version: this.info.version });
-        return this.predictor.predict(rows);
+        return this.#batcher ? this.#batcher.predict(rows) : this.predictor.predict(rows);
       },
       release: () => {
         if (!open) return;
@@ -80,6 +92,8 @@ export class ServedVersion {
    */
   close(): Promise<void> {
     this.#retired = true;
+    // Requests still waiting for a batch run now, and no batching timer outlives the version.
+    this.#batcher?.close();
     this.#closing ??= this.predictor.close().then(
       () => this.hooks.closed(this),
       (err: unknown) => this.hooks.closed(this, err),

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { openMetadata, openProject } from '../../app.js';
 import { fail } from '../../core/errors.js';
-import { DeploymentService, type CandidateWeight, type Deployment, type DeploymentEvent, type DeploymentStatus, type PolicyChange, type PolicyFieldNames, type TrafficPolicy } from '../../serving/index.js';
+import { DeploymentService, DEFAULT_ANALYSIS, resolveAnalysisConfig, type AnalysisConfig, type AnalysisFieldNames, type CandidateWeight, type Deployment, type DeploymentEvent, type DeploymentStatus, type PolicyChange, type PolicyFieldNames, type TrafficPolicy } from '../../serving/index.js';
 import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { commandCwd, commandOutput } from '../context.js';
 import { formatTable, type Output } from '../output.js';
+import { registerDeployK8s } from './deploy-k8s.js';
 import { actorOf, addActorOptions, addRegistryOptions } from './models-store.js';
 import { formatTime } from './tracking-options.js';
 
@@ -22,6 +23,22 @@ interface PolicyFlags {
   readonly revision?: number;
 }
 
+/** The canary analysis flags (create, set); `analysis` is false after set's --no-analysis. */
+interface AnalysisFlags {
+  readonly stepWeights?: string;
+  readonly interval?: string;
+  readonly threshold?: string;
+  readonly minSamples?: string;
+  readonly successRate?: string;
+  readonly p99Ms?: string;
+  readonly onNoData?: string;
+  readonly analysis?: boolean;
+}
+
+const ANALYSIS_FLAGS: AnalysisFieldNames = {
+  intervalSeconds: '--interval', stepWeights: '--step-weights', threshold: '--threshold', minSamples: '--min-samples', successRate: '--success-rate', p99LatencyMs: '--p99-ms', noData: '--on-no-data',
+};
+
 const collect = (v: string, p: string[] | undefined) => [...(p ?? []), v];
 
 /**
@@ -36,9 +53,11 @@ export function registerDeploy(program: Command): void {
     .description('create a deployment of a registered model: a stable version, optional canaries, a mirror and a sticky key')
     .requiredOption('--model <name>', 'the registered model whose versions it serves')
     .requiredOption('--stable <version>', 'the version that answers every request no canary takes')
-    .action(async (name: string, flags: PolicyFlags & { model: string }, cmd: Command) => {
+    .action(async (name: string, flags: PolicyFlags & AnalysisFlags & { model: string }, cmd: Command) => {
       const policy = { stable: flags.stable!, candidates: [], ...changeOf(flags, false) } as TrafficPolicy;
-      const d = await withDeployments(cmd, (s) => s.create({ name, model: flags.model, policy }, actorOf(cmd), { where: FLAGS }));
+      const given = analysisOf(flags);
+      const analysis = given ? resolveAnalysisConfig(given, DEFAULT_ANALYSIS, ANALYSIS_FLAGS) : undefined;
+      const d = await withDeployments(cmd, (s) => s.create({ name, model: flags.model, policy, ...(analysis ? { analysis } : {}) }, actorOf(cmd), { where: FLAGS }));
       done(cmd, d, `Created deployment ${d.name} of ${d.model}`);
     });
 
@@ -48,10 +67,20 @@ export function registerDeploy(program: Command): void {
     .option('--no-canary', 'remove every canary')
     .option('--no-mirror', 'stop mirroring')
     .option('--no-sticky', 'stop sticky routing')
-    .action(async (name: string, flags: PolicyFlags, cmd: Command) => {
+    .option('--no-analysis', 'stop the automatic canary analysis')
+    .action(async (name: string, flags: PolicyFlags & AnalysisFlags, cmd: Command) => {
       const change = { ...(flags.stable !== undefined ? { stable: flags.stable } : {}), ...changeOf(flags, true) };
-      if (Object.keys(change).length === 0) fail('INVALID_ARGUMENT', 'nothing to set: give --stable, --canary, --mirror, --sticky-header/--sticky-column or a --no-… flag', { field: 'set' });
-      const d = await withDeployments(cmd, (s) => s.set(name, change, actorOf(cmd), options(flags)));
+      const given = analysisOf(flags);
+      if (given && flags.analysis === false) fail('INVALID_ARGUMENT', '--no-analysis with analysis flags: give one or the other', { field: '--no-analysis' });
+      if (Object.keys(change).length === 0 && !given && flags.analysis !== false) fail('INVALID_ARGUMENT', 'nothing to set: give --stable, --canary, --mirror, --sticky-header/--sticky-column, analysis flags (--step-weights, --interval, …) or a --no-… flag', { field: 'set' });
+      const d = await withDeployments(cmd, async (s, store) => {
+        // The analysis is checked (over the current one) before anything is written.
+        const analysis = given ? resolveAnalysisConfig(given, (await store.get(name)).analysis ?? DEFAULT_ANALYSIS, ANALYSIS_FLAGS) : flags.analysis === false ? null : undefined;
+        let out = Object.keys(change).length > 0 ? await s.set(name, change, actorOf(cmd), options(flags)) : await store.get(name);
+        const expectedRevision = Object.keys(change).length > 0 ? out.revision : (flags.revision ?? out.revision);
+        if (analysis !== undefined) out = await store.update(name, { policy: out.policy, analysis, kind: 'analysis', expectedRevision }, actorOf(cmd));
+        return out;
+      });
       done(cmd, d, `Updated deployment ${d.name}`);
     });
 
@@ -104,6 +133,8 @@ export function registerDeploy(program: Command): void {
       out.result({ deleted: name });
       out.line(`Deleted deployment ${name}`);
     });
+
+  registerDeployK8s(deploy);
 }
 
 function reader(cmd: Command): Command {
@@ -121,7 +152,35 @@ function writer(cmd: Command): Command {
     .option('--canary <version=weight>', 'a canary version and the percent of traffic it takes, e.g. 3=10 (repeatable)', collect)
     .option('--mirror <version=percent>', 'copy this percent of requests to a version, answers logged only, e.g. 4=100')
     .option('--sticky-header <header>', 'keep each caller on one version by this request header')
-    .option('--sticky-column <column>', 'keep each caller on one version by this input column');
+    .option('--sticky-column <column>', 'keep each caller on one version by this input column')
+    .option('--step-weights <list>', `automatic canary analysis (\`paddock serve --deployment\` runs it): canary weights to step through, then promote (default ${DEFAULT_ANALYSIS.stepWeights.join(',')})`)
+    .option('--interval <seconds>', `analysis: seconds between checks (default ${DEFAULT_ANALYSIS.intervalSeconds})`)
+    .option('--threshold <n>', `analysis: failed checks before a rollback (default ${DEFAULT_ANALYSIS.threshold})`)
+    .option('--min-samples <n>', `analysis: canary requests an interval needs to be judged (default ${DEFAULT_ANALYSIS.minSamples})`)
+    .option('--success-rate <fraction>', `analysis: minimum canary success rate, non-5xx/all (default ${DEFAULT_ANALYSIS.successRate})`)
+    .option('--p99-ms <ms>', `analysis: maximum canary p99 latency (default ${DEFAULT_ANALYSIS.p99LatencyMs})`)
+    .option('--on-no-data <hold|fail|pass>', `analysis: what an interval with too few requests counts as (default ${DEFAULT_ANALYSIS.noData})`);
+}
+
+/** The analysis fields the flags give (undefined when none is); numbers are checked here, ranges by resolveAnalysisConfig. */
+function analysisOf(flags: AnalysisFlags): Partial<AnalysisConfig> | undefined {
+  const num = (text: string | undefined, flag: string): number | undefined => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n)) fail('INVALID_ARGUMENT', `${flag} must be a number, got '${text}'`, { field: flag });
+    return n;
+  };
+  const out: Partial<Record<keyof AnalysisConfig, unknown>> = {
+    stepWeights: flags.stepWeights?.split(',').map((w) => num(w, '--step-weights')),
+    intervalSeconds: num(flags.interval, '--interval'),
+    threshold: num(flags.threshold, '--threshold'),
+    minSamples: num(flags.minSamples, '--min-samples'),
+    successRate: num(flags.successRate, '--success-rate'),
+    p99LatencyMs: num(flags.p99Ms, '--p99-ms'),
+    noData: flags.onNoData,
+  };
+  const given = Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+  return Object.keys(given).length > 0 ? given as Partial<AnalysisConfig> : undefined;
 }
 
 /** The policy parts the flags give; with `clearing`, `--no-…` flags become nulls. */
@@ -167,7 +226,7 @@ function options(flags: PolicyFlags) {
  * Opens the project's metadata database (or --tracking-uri's), builds the deployment use-cases
  * over it and the registry beside it, runs `fn`, and closes the database.
  */
-async function withDeployments<T>(cmd: Command, fn: (service: DeploymentService) => Promise<T>): Promise<T> {
+async function withDeployments<T>(cmd: Command, fn: (service: DeploymentService, store: SqlDeploymentStore) => Promise<T>): Promise<T> {
   const opts = cmd.optsWithGlobals() as { trackingUri?: string };
   const uri = opts.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
   if (uri && !/^(sqlite:|postgres(ql)?:\/\/)/i.test(uri)) {
@@ -176,7 +235,8 @@ async function withDeployments<T>(cmd: Command, fn: (service: DeploymentService)
   const project = openProject({ cwd: commandCwd(cmd), logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
   const metadata = await openMetadata(project);
   try {
-    return await fn(new DeploymentService({ deployments: new SqlDeploymentStore(metadata), registry: new SqlRegistryStore(metadata) }));
+    const store = new SqlDeploymentStore(metadata);
+    return await fn(new DeploymentService({ deployments: store, registry: new SqlRegistryStore(metadata) }), store);
   } finally {
     await metadata.close();
   }
@@ -204,6 +264,8 @@ function renderStatus(out: Output, status: DeploymentStatus): void {
     v.version, v.role, v.role === 'mirror' ? `${v.percent}% (copies)` : `${v.percent}%`, v.missing ? 'MISSING' : (v.status ?? ''), v.source ?? '',
   ])));
   if (d.policy.sticky) out.line('header' in d.policy.sticky ? `Sticky by header ${d.policy.sticky.header}` : `Sticky by input column ${d.policy.sticky.column}`);
+  const a = d.analysis;
+  if (a) out.line(`Canary analysis every ${a.intervalSeconds}s: steps ${a.stepWeights.join(',')}% then promote; a check passes with ≥ ${a.minSamples} requests, success ≥ ${a.successRate}, p99 ≤ ${a.p99LatencyMs} ms (fewer requests: ${a.noData}); rollback after ${a.threshold} failed`);
 }
 
 function renderHistory(out: Output, events: readonly DeploymentEvent[]): void {

@@ -7,7 +7,7 @@ import { createLogger } from '../../core/logging.js';
 import { buildServingServer } from '../../http/serving/serving-server.js';
 import { isModelUri, readModelPackage } from '../../models/index.js';
 import { parseModelUri } from '../../registry/index.js';
-import { DeploymentRouter, ModelPool, followDeployments } from '../../serving/index.js';
+import { CanaryAnalysis, DeploymentRouter, DeploymentService, ModelPool, VariantStats, followDeployments } from '../../serving/index.js';
 import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { commandCwd, commandOutput } from '../context.js';
@@ -21,6 +21,8 @@ interface ServeFlags {
   readonly logLevel: string;
   readonly trackingUri?: string;
   readonly deployment: string[];
+  readonly maxBatchSize?: string;
+  readonly maxLatencyMs?: string;
 }
 
 /** `paddock serve`: models over the Open Inference Protocol, KServe V1 and MLflow's /invocations. */
@@ -33,6 +35,8 @@ export function registerServe(program: Command): void {
     .option('--poll <seconds>', 'how often to re-resolve models:/ aliases and hot-swap to a moved alias (0: never)', '10')
     .option('--log-level <level>', 'access and error log level on stderr (info logs every request)', 'warn')
     .option('--deployment <name>', 'serve a deployment (see `paddock deploy`): its stable, canary and mirror versions under its policy, followed every second (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option('--max-batch-size <n>', 'adaptive batching (with --max-latency-ms): concurrent requests to a model run as one model call of up to n rows')
+    .option('--max-latency-ms <ms>', 'adaptive batching (with --max-batch-size): how long the first request of a batch waits for others')
     .option('--tracking-uri <uri>', "the registry's database (default: the project's)")
     .action(async (specs: string[], flags: ServeFlags, cmd: Command) => {
       const out = commandOutput(cmd);
@@ -42,6 +46,7 @@ export function registerServe(program: Command): void {
       const port = wholeNumber(flags.port, '--port', 65_535);
       const pollSeconds = Number(flags.poll);
       if (flags.poll.trim() === '' || !(pollSeconds >= 0)) fail('INVALID_ARGUMENT', `--poll must be a number of seconds (0: never re-resolve), got '${flags.poll}'`, { field: 'poll' });
+      const batching = parseBatchingFlags(flags);
       const wanted = specs.map(parseServeSpec);
       if (wanted.length === 0 && flags.deployment.length === 0) fail('INVALID_ARGUMENT', 'serve what? give model references (models:/name@alias, a package directory) or --deployment <name>', { field: 'models' });
       const needsRegistry = wanted.some((w) => isModelUri(w.ref)) || flags.deployment.length > 0;
@@ -52,7 +57,7 @@ export function registerServe(program: Command): void {
       const pool = new ModelPool({ resolver, logger, onEvent: (e) => { if (e.type === 'swapped') out.line(`${e.name}: now serving version ${e.version} (was ${e.from})`); } });
       try {
         for (const w of wanted) {
-          const info = await pool.add(w.name ?? (await defaultServeName(w.ref, cwd)), w.ref);
+          const info = await pool.add(w.name ?? (await defaultServeName(w.ref, cwd)), w.ref, batching ? { batching } : {});
           out.line(`Loaded ${info.name} version ${info.version} from ${info.ref}`);
         }
         const router = new DeploymentRouter({ pool, refFor: (model, version) => `models:/${model}/${version}`, logger });
@@ -62,7 +67,16 @@ export function registerServe(program: Command): void {
             onApplied: (d) => out.line(`Deployment ${d.name} (revision ${d.revision}): stable ${d.policy.stable}${d.policy.candidates.map((c) => `, canary ${c.version} at ${c.weight}%`).join('')}${d.policy.mirror ? `, mirror ${d.policy.mirror.version} at ${d.policy.mirror.percent}%` : ''}`),
           })
           : () => undefined;
-        const app = await buildServingServer({ pool, router, version: paddockVersion(), logger });
+        // Deployments with an analysis config step, promote or roll back their canary from this server's requests.
+        const variantStats = new VariantStats();
+        const analysis = flags.deployment.length > 0
+          ? new CanaryAnalysis({
+            service: new DeploymentService({ deployments: new SqlDeploymentStore(meta!), registry: new SqlRegistryStore(meta!) }), store: new SqlDeploymentStore(meta!),
+            stats: variantStats, names: flags.deployment, logger, onDecision: (d) => { if (d.kind !== 'hold') out.line(`Deployment ${d.deployment}: ${d.reason}`); },
+          })
+          : undefined;
+        analysis?.start();
+        const app = await buildServingServer({ pool, router, version: paddockVersion(), logger, variantStats });
         const url = await app.listen({ host: flags.host, port });
         const stopWatching = pollSeconds > 0 && needsRegistry ? pool.watch(pollSeconds * 1000) : () => undefined;
         out.result({ url, models: pool.list().map((m) => ({ name: m.name, version: m.version, ref: m.ref })) });
@@ -73,6 +87,7 @@ export function registerServe(program: Command): void {
         await untilSignal();
         stopWatching();
         stopFollowing();
+        await analysis?.stop();
         out.line('Shutting down: finishing requests in flight…');
         await app.close();
       } finally {
@@ -99,6 +114,18 @@ export async function defaultServeName(ref: string, cwd: string): Promise<string
     if (isPaddockError(err)) throw err;
     return path.basename(ref);
   }
+}
+
+/** The batching limits, when both flags are given; INVALID_ARGUMENT for one without the other or a bad number. */
+export function parseBatchingFlags(flags: { readonly maxBatchSize?: string; readonly maxLatencyMs?: string }): { maxBatchSize: number; maxLatencyMs: number } | undefined {
+  const { maxBatchSize, maxLatencyMs } = flags;
+  if (maxBatchSize === undefined && maxLatencyMs === undefined) return undefined;
+  if (maxBatchSize === undefined || maxLatencyMs === undefined) fail('INVALID_ARGUMENT', `adaptive batching needs both --max-batch-size and --max-latency-ms (got only ${maxBatchSize === undefined ? '--max-latency-ms' : '--max-batch-size'})`, { field: maxBatchSize === undefined ? 'max-batch-size' : 'max-latency-ms' });
+  const size = wholeNumber(maxBatchSize, '--max-batch-size', 1_000_000);
+  if (size < 1) fail('INVALID_ARGUMENT', `--max-batch-size must be at least 1 row, got '${maxBatchSize}'`, { field: 'max-batch-size' });
+  const latency = Number(maxLatencyMs);
+  if (maxLatencyMs.trim() === '' || !Number.isFinite(latency) || latency < 0 || latency > 60_000) fail('INVALID_ARGUMENT', `--max-latency-ms must be a number of milliseconds from 0 to 60000, got '${maxLatencyMs}'`, { field: 'max-latency-ms' });
+  return { maxBatchSize: size, maxLatencyMs: latency };
 }
 
 /** A whole number in [0, max] from a flag, or INVALID_ARGUMENT naming the flag. */

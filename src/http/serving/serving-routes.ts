@@ -7,13 +7,14 @@
  * mirrors the request to the shadow version after answering.
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fail, type PaddockError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging.js';
 import type { InputRow, PredictionRow } from '../../models/index.js';
 import {
   decodeInferRequest, decodeInvocations, decodeV1Request, encodeInferResponse, encodeInvocations, encodeV1Response, modelMetadata,
-  type DeploymentRouter, type ModelLease, type ModelPool, type ServedModelInfo,
+  type DeploymentRouter, type ModelLease, type ModelPool, type ServedModelInfo, type VariantStats,
 } from '../../serving/index.js';
 import { mlflowErrorBody, toPaddockError } from '../errors.js';
 import type { ServingMetrics } from './serving-metrics.js';
@@ -27,6 +28,8 @@ export interface ServingRoutesOptions {
   readonly version: string;
   /** Routes requests to deployment names; its shadow comparisons are recorded in `metrics`. */
   readonly router?: DeploymentRouter;
+  /** Receives the status and duration of every inference the router routed (canary analysis). */
+  readonly variantStats?: VariantStats;
 }
 
 /** What `infer` decodes from a request body with a version's info. */
@@ -63,7 +66,7 @@ async function tagRequest(request: FastifyRequest, reply: FastifyReply): Promise
 
 /** Registers the serving routes on `app`. */
 export function servingRoutes(app: FastifyInstance, options: ServingRoutesOptions): void {
-  const { pool, metrics, logger, router } = options;
+  const { pool, metrics, logger, router, variantStats } = options;
   router?.addShadowListener((record) => metrics.shadow(record));
 
   /** Runs one inference: lease, decode, predict, encode, with metrics, access log and protocol-shaped errors. */
@@ -72,6 +75,11 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     encode: (info: ServedModelInfo, predictions: PredictionRow[], id: string, outputs?: string[]) => unknown): Promise<unknown> {
     const id = requestId(request);
     const done = metrics.start(name);
+    const started = performance.now();
+    /** Feeds the canary analysis once a routed inference ends. */
+    const outcome = (status: number): void => {
+      if (variantStats && labels.variant !== 'default') variantStats.record({ deployment: name, variant: labels.variant as 'stable' | 'canary', version: labels.version, status, ms: performance.now() - started });
+    };
     let lease: ModelLease | undefined;
     let rows = 0;
     let labels = { model: name, version: version ?? '', variant: 'default', protocol };
@@ -94,6 +102,7 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
       const predictions = await lease.predict(decoded.rows);
       const body = encode(lease.info, predictions, decoded.id ?? id, decoded.outputs);
       done(labels, 200, rows);
+      outcome(200);
       if (labels.variant !== 'default') router!.shadow(name, decoded.rows, { version: labels.version, predictions, correlationId: id });
       if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, version: labels.version, variant: labels.variant, protocol, rows, status: 200 }, 'inference');
       return body;
@@ -101,6 +110,7 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
       const e = toPaddockError(err);
       const status = e.code === 'INTERNAL' ? 500 : e.spec.status;
       done(labels, status, rows);
+      outcome(status);
       if (status >= 500) logger.error({ reqId: id, model: name, err: (e as Error).cause ?? e }, 'inference failed');
       else if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, protocol, status, code: e.code }, e.message);
       return reply.code(status).send(errorBody(protocol, e, id));

@@ -5,7 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fail } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logging.js';
-import type { DeploymentRouter, ModelPool } from '../../serving/index.js';
+import type { DeploymentRouter, ModelPool, VariantStats } from '../../serving/index.js';
 import { errorHandler } from '../errors.js';
 import { closeConnectionsOnClose } from '../close-connections.js';
 import { installCsvParser, installJsonParser } from '../json-body.js';
@@ -21,6 +21,8 @@ export interface ServingServerOptions {
   readonly bodyLimitBytes?: number;
   /** Routes deployment names by their traffic policies (canary, sticky, shadow). */
   readonly router?: DeploymentRouter;
+  /** Receives the outcome of every routed inference (canary analysis). */
+  readonly variantStats?: VariantStats;
 }
 
 /** Builds the server (not listening yet). Closing it drains in-flight requests; new ones get 503. */
@@ -33,6 +35,6 @@ export async function buildServingServer(options: ServingServerOptions): Promise
   app.setNotFoundHandler((request) => fail('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`, { method: request.method }));
   closeConnectionsOnClose(app);
   app.get('/health', async () => ({ status: 'ok' }));
-  servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version, ...(options.router && { router: options.router }) });
+  servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version, ...(options.router && { router: options.router }), ...(options.variantStats && { variantStats: options.variantStats }) });
   return app;
 }

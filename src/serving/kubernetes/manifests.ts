@@ -1,0 +1,214 @@
+/**
+ * Kubernetes manifests for a stored deployment: stateless `paddock serve --deployment <name>`
+ * replicas that read the deployment (and follow its canary/mirror changes) from the shared
+ * metadata database, so the manifests do not change when the traffic policy does.
+ *
+ * Pure: a deployment and options in, plain manifest objects (or YAML text) out.
+ */
+import { Document } from 'yaml';
+import { fail } from '../../core/errors.js';
+import type { Deployment } from '../deployment/deployment.js';
+
+/** The port `paddock serve` listens on inside the container. */
+export const SERVING_PORT = 8080;
+/** The Secret holding the metadata database URI (key {@link METADATA_SECRET_KEY}). */
+export const METADATA_SECRET = 'paddock-metadata';
+export const METADATA_SECRET_KEY = 'uri';
+/** The Secret holding the artifact store's S3 settings (keys: the variable names). */
+export const ARTIFACTS_SECRET = 'paddock-artifacts';
+/** Annotation keys carrying the Paddock names, which may not be valid Kubernetes names. */
+export const DEPLOYMENT_ANNOTATION = 'paddock.dev/deployment';
+export const MODEL_ANNOTATION = 'paddock.dev/model';
+
+/** A fixed number of replicas, or a CPU-driven HorizontalPodAutoscaler. */
+export type KubernetesScaling =
+  | { readonly kind: 'fixed'; readonly replicas: number }
+  | { readonly kind: 'auto'; readonly minReplicas: number; readonly maxReplicas: number; readonly cpuTarget: number };
+
+/** Resource requests and limits of the serving container (Kubernetes quantities). */
+export interface KubernetesResources {
+  readonly requests: Readonly<Record<string, string>>;
+  readonly limits: Readonly<Record<string, string>>;
+}
+
+/** What {@link buildKubernetesManifests} needs besides the deployment. */
+export interface KubernetesManifestOptions {
+  /** A container image with `paddock` on its PATH. */
+  readonly image: string;
+  readonly namespace?: string;
+  /** Default: autoscale from 2 to 10 replicas at 70% CPU. */
+  readonly scaling?: KubernetesScaling;
+  /** A KServe InferenceService instead of Deployment + Service + HPA. */
+  readonly kserve?: boolean;
+  /** Default: requests 500m CPU / 512Mi, limits 2 CPU / 2Gi. */
+  readonly resources?: KubernetesResources;
+  readonly metadataSecret?: string;
+  readonly artifactsSecret?: string;
+}
+
+/** One manifest: a plain object ready for YAML. */
+export interface KubernetesManifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
+/** The default scaling when none is given. */
+export const DEFAULT_SCALING = { kind: 'auto', minReplicas: 2, maxReplicas: 10, cpuTarget: 70 } as const satisfies KubernetesScaling;
+const DEFAULT_RESOURCES: KubernetesResources = { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } };
+/** A fixed non-root UID, so runAsNonRoot holds whatever USER the image declares. */
+const NON_ROOT_UID = 10001;
+const MAX_REPLICAS = 1000;
+
+/**
+ * A Kubernetes name (DNS-1035 label: lowercase letters, digits and '-', starting with a letter,
+ * at most 63) for a deployment name, which may also hold '.', '_' and capitals.
+ */
+export function kubernetesName(deploymentName: string): string {
+  let name = deploymentName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+/, '');
+  if (!/^[a-z]/.test(name)) name = `paddock-${name}`;
+  return name.slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * The manifests serving `deployment`: Deployment, Service and (when autoscaling)
+ * HorizontalPodAutoscaler; or, with `kserve`, one InferenceService with a custom predictor.
+ */
+export function buildKubernetesManifests(deployment: Deployment, options: KubernetesManifestOptions): KubernetesManifest[] {
+  const scaling = checkScaling(options.scaling ?? DEFAULT_SCALING);
+  if (options.image.trim() === '') fail('INVALID_ARGUMENT', '--image: give the container image that runs paddock', { field: 'image' });
+  const name = kubernetesName(deployment.name);
+  const meta = { name, ...(options.namespace ? { namespace: options.namespace } : {}), labels: labelsFor(name), annotations: { [DEPLOYMENT_ANNOTATION]: deployment.name, [MODEL_ANNOTATION]: deployment.model } };
+  const c = container(deployment.name, options);
+  if (options.kserve) return [inferenceService(meta, c, scaling)];
+  const manifests = [k8sDeployment(meta, c, scaling), service(meta)];
+  if (scaling.kind === 'auto') manifests.push(autoscaler(meta, scaling));
+  return manifests;
+}
+
+/** Multi-document YAML, with a header naming the Secrets the manifests expect. */
+export function renderKubernetesYaml(deployment: Deployment, manifests: readonly KubernetesManifest[], options: Pick<KubernetesManifestOptions, 'metadataSecret' | 'artifactsSecret'> = {}): string {
+  const header = [
+    ` Generated by \`paddock deploy k8s ${deployment.name}\` (deployment of model ${deployment.model}).`,
+    ' Pods follow the deployment\'s traffic policy from the metadata database: re-run only to change',
+    ' the image, scaling or resources. They need two Secrets in the same namespace:',
+    `   kubectl create secret generic ${options.metadataSecret ?? METADATA_SECRET} --from-literal=${METADATA_SECRET_KEY}=postgres://…`,
+    `   kubectl create secret generic ${options.artifactsSecret ?? ARTIFACTS_SECRET} --from-literal=AWS_ACCESS_KEY_ID=… --from-literal=AWS_SECRET_ACCESS_KEY=…`,
+    '   (optional keys there: AWS_REGION, PADDOCK_ARTIFACTS_ENDPOINT for S3-compatible stores, PADDOCK_ARTIFACTS_ROOT)',
+  ].join('\n');
+  return manifests.map((m, i) => {
+    // Shared objects (labels) would otherwise become YAML anchors and aliases, which some tools reject.
+    const doc = new Document(m, { aliasDuplicateObjects: false });
+    if (i === 0) doc.commentBefore = header;
+    return doc.toString({ lineWidth: 0 });
+  }).join('---\n');
+}
+
+function checkScaling(s: KubernetesScaling): KubernetesScaling {
+  const whole = (n: number, flag: string, min: number, max: number) => {
+    if (!Number.isInteger(n) || n < min || n > max) fail('INVALID_ARGUMENT', `${flag} must be a whole number from ${min} to ${max} (got ${n})`, { field: flag });
+  };
+  if (s.kind === 'fixed') {
+    whole(s.replicas, '--replicas', 0, MAX_REPLICAS);
+    return s;
+  }
+  whole(s.minReplicas, '--min-replicas', 1, MAX_REPLICAS);
+  whole(s.maxReplicas, '--max-replicas', 1, MAX_REPLICAS);
+  whole(s.cpuTarget, '--cpu-target', 1, 1000);
+  if (s.minReplicas > s.maxReplicas) fail('INVALID_ARGUMENT', `--min-replicas (${s.minReplicas}) is above --max-replicas (${s.maxReplicas})`, { field: '--min-replicas' });
+  return s;
+}
+
+function labelsFor(name: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': 'paddock-serve', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'model-server', 'app.kubernetes.io/managed-by': 'paddock' };
+}
+
+function selectorFor(name: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': 'paddock-serve', 'app.kubernetes.io/instance': name };
+}
+
+const PROMETHEUS = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(SERVING_PORT), 'prometheus.io/path': '/metrics' };
+
+/** The serving container, shared by both layouts (KServe requires the name kserve-container). */
+function container(deploymentName: string, o: KubernetesManifestOptions): Record<string, unknown> {
+  const secret = (name: string, key: string, optional: boolean) => ({ valueFrom: { secretKeyRef: { name, key, ...(optional ? { optional } : {}) } } });
+  const artifacts = o.artifactsSecret ?? ARTIFACTS_SECRET;
+  return {
+    name: o.kserve ? 'kserve-container' : 'paddock-serve',
+    image: o.image,
+    command: ['paddock', 'serve'],
+    args: ['--deployment', deploymentName, '--host', '0.0.0.0', '--port', String(SERVING_PORT)],
+    ports: [{ ...(o.kserve ? {} : { name: 'http' }), containerPort: SERVING_PORT, protocol: 'TCP' }],
+    env: [
+      { name: 'PADDOCK_TRACKING_URI', ...secret(o.metadataSecret ?? METADATA_SECRET, METADATA_SECRET_KEY, false) },
+      // Optional: with workload identity (IRSA, GKE) there are no static keys to mount.
+      ...['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'PADDOCK_ARTIFACTS_ENDPOINT', 'PADDOCK_ARTIFACTS_ROOT'].map((v) => ({ name: v, ...secret(artifacts, v, true) })),
+    ],
+    readinessProbe: { httpGet: { path: '/v2/health/ready', port: SERVING_PORT }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+    // KServe's schema has no startupProbe here, so there the liveness probe waits for model loading itself.
+    livenessProbe: { httpGet: { path: '/v2/health/live', port: SERVING_PORT }, ...(o.kserve ? { initialDelaySeconds: 60 } : {}), periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+    resources: { requests: { ...(o.resources ?? DEFAULT_RESOURCES).requests }, limits: { ...(o.resources ?? DEFAULT_RESOURCES).limits } },
+    securityContext: {
+      runAsNonRoot: true, runAsUser: NON_ROOT_UID, allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    },
+  };
+}
+
+type Meta = KubernetesManifest['metadata'] & { readonly name: string; readonly labels: Record<string, string> };
+
+function k8sDeployment(meta: Meta, c: Record<string, unknown>, scaling: KubernetesScaling): KubernetesManifest {
+  // Models load before the server listens: the startup probe gives that up to 5 minutes before liveness applies.
+  const startupProbe = { httpGet: { path: '/v2/health/live', port: SERVING_PORT }, periodSeconds: 5, failureThreshold: 60 };
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta,
+    spec: {
+      // With an HPA, replicas is left out so re-applying does not reset the autoscaler's count.
+      ...(scaling.kind === 'fixed' ? { replicas: scaling.replicas } : {}),
+      selector: { matchLabels: selectorFor(meta.name) },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: { labels: meta.labels, annotations: { ...PROMETHEUS, ...meta.annotations } },
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: NON_ROOT_UID, runAsGroup: NON_ROOT_UID, fsGroup: NON_ROOT_UID, seccompProfile: { type: 'RuntimeDefault' } },
+          terminationGracePeriodSeconds: 30,
+          containers: [{ ...c, startupProbe }],
+        },
+      },
+    },
+  };
+}
+
+function service(meta: Meta): KubernetesManifest {
+  return {
+    apiVersion: 'v1', kind: 'Service', metadata: meta,
+    spec: { type: 'ClusterIP', selector: selectorFor(meta.name), ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+  };
+}
+
+function autoscaler(meta: Meta, s: Extract<KubernetesScaling, { kind: 'auto' }>): KubernetesManifest {
+  return {
+    apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta,
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: meta.name },
+      minReplicas: s.minReplicas, maxReplicas: s.maxReplicas,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: s.cpuTarget } } }],
+    },
+  };
+}
+
+/** KServe in RawDeployment mode: it creates the Deployment, Service and HPA itself. */
+function inferenceService(meta: Meta, c: Record<string, unknown>, scaling: KubernetesScaling): KubernetesManifest {
+  const replicas = scaling.kind === 'fixed'
+    ? { minReplicas: scaling.replicas, maxReplicas: scaling.replicas }
+    : {
+      minReplicas: scaling.minReplicas, maxReplicas: scaling.maxReplicas,
+      autoScaling: { metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: scaling.cpuTarget } } }] },
+    };
+  return {
+    apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService',
+    metadata: { ...meta, annotations: { ...meta.annotations, 'serving.kserve.io/deploymentMode': 'RawDeployment', 'serving.kserve.io/autoscalerClass': 'hpa' } },
+    spec: { predictor: { ...replicas, labels: meta.labels, annotations: PROMETHEUS, containers: [c] } },
+  };
+}

@@ -4,7 +4,6 @@
 // --max-latency-ms 2): concurrent requests then share model calls. Both servers run side by
 // side; each is loaded alone. A second row measures the same in process, without HTTP: 64
 // concurrent callers of single-row predict, straight to the predictor or through the batcher.
-import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkRows, openPredictor, readModelPackage, writeModelPackage } from '../src/models/index.ts';
@@ -89,34 +88,6 @@ function requestBody() {
   return JSON.stringify({ inputs: COLS.map((name, i) => ({ name, shape: [1], datatype: 'FP64', data: [Math.sin(i) * 1.5] })) });
 }
 
-function fmt(n) {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-/** Runs autocannon in its own process. */
 function load(url, body) {
-  const args = [path.join(ROOT, 'node_modules/autocannon/autocannon.js'), '-c', String(CONNECTIONS), '-d', String(DURATION), '-m', 'POST', '-H', 'content-type=application/json', '-b', body, '-j', url];
-  const result = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 2 ** 20 }));
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors under load`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
-}
-
-function check(url, body) {
-  const out = JSON.parse(execFileSync('curl', ['-sf', '-X', 'POST', '-H', 'content-type: application/json', '-d', body, url], { encoding: 'utf8' }));
-  if (!out.outputs) throw new Error(`unexpected answer from ${url}: ${JSON.stringify(out)}`);
-  return out.outputs;
-}
-
-function start(procs, cmd, args, cwd, pattern) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
-    procs.push(child);
-    let text = '';
-    child.stdout.on('data', (d) => {
-      text += d;
-      const m = pattern.exec(text);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${text}`)));
-  });
+  return loadTest(url, { body, connections: CONNECTIONS, duration: DURATION });
 }

@@ -9,20 +9,9 @@ import path from 'node:path';
 import { readModelPackage, type InputRow, type ModelPackage } from '../src/models/package/index.js';
 import { parseTrainerParams } from '../src/models/trainers/params.js';
 import { trainPackage } from '../src/models/training/train-package.js';
+import { prng } from '../src/test-support/prng.js';
 
 const ORIGINS = Array.from({ length: 30 }, (_, k) => `A${String(k).padStart(2, '0')}`);
-
-/** mulberry32, so every run trains the same model. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function flightsCsv(rows: number): string {
   const rnd = prng(7);

@@ -7,6 +7,7 @@ import { DeploymentRouter, ModelPool, type PackageResolver, type ShadowRecord, t
 import { tempDir } from '../../test-support/cli.js';
 import { ServingMetrics } from './serving-metrics.js';
 import { buildServingServer } from './serving-server.js';
+import { prng } from '../../test-support/prng.js';
 
 /**
  * Deployments over real HTTP on loopback: a DeploymentRouter in buildServingServer, real packages
@@ -15,17 +16,6 @@ import { buildServingServer } from './serving-server.js';
  * against predict() of the version the response names.
  */
 const ORIGINS = ['ATL', 'ORD', 'SEA', 'JFK', 'SFO'] as const;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Flight extends InputRow {
   hour: number;

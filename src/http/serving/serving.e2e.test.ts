@@ -9,6 +9,7 @@ import { ModelPool, type PackageResolver } from '../../serving/index.js';
 import { tempDir } from '../../test-support/cli.js';
 import { ServingMetrics } from './serving-metrics.js';
 import { buildServingServer } from './serving-server.js';
+import { prng } from '../../test-support/prng.js';
 
 /**
  * The model server over real HTTP on loopback: packages trained by trainPackage on generated
@@ -17,18 +18,6 @@ import { buildServingServer } from './serving-server.js';
  */
 const ORIGINS = ['ATL', 'ORD', 'SEA', 'JFK', 'SFO'] as const;
 const FEATURES = ['hour', 'weekday', 'distance', 'origin'] as const;
-
-/** mulberry32: the same data on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Flight extends InputRow {
   hour: number;

@@ -8,23 +8,13 @@ import { trainPackage } from '../training/train-package.js';
 import type { ModelPackage } from './package-io.js';
 import { openPredictor, type PredictionRow } from './predict.js';
 import { compilePreprocess, encodeRows, preprocess, preprocessTable, type InputRow } from './preprocess.js';
+import { prng } from '../../test-support/prng.js';
 
 // The single-row serving path (precompiled plan, float32 written directly, no per-row arrays)
 // must give exactly what the plain pipeline gives for the same batch: preprocess to a Float64
 // matrix, convert to float32, run, split the flat outputs per row (the code predict used to be).
 
 const COLORS = ['red', 'green', 'blue', 'teal'] as const;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rows with gaps in every column, so the package imputes each of them. */
 function generate(n: number, seed: number, unknownColors: boolean): Record<string, number | string | null>[] {

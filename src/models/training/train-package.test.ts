@@ -11,23 +11,12 @@ import { parseTrainerParams, type TrainerParamsInput } from '../trainers/params.
 import { scoreModel } from '../trainers/score.js';
 import { readTrainingTable } from './read-training-table.js';
 import { MODEL_FILE, PROFILE_FILE, trainPackage, type TrainPackageInput, type TrainPackageResult } from './train-package.js';
+import { prng } from '../../test-support/prng.js';
 
 const FEATURES = ['x_float', 'x_int', 'color', 'x_gap'] as const;
 const COLORS = ['red', 'green', 'blue'] as const;
 const CLASSES = ['alpha', 'beta', 'gamma'] as const;
 const N = 240;
-
-/** mulberry32: a seeded PRNG, so the generated data is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface DataRow extends Record<string, unknown> {
   x_float: number;

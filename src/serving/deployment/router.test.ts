@@ -8,6 +8,7 @@ import type { PackageResolver } from '../ports.js';
 import type { TrafficPolicy } from './deployment.js';
 import { DeploymentRouter, internalName } from './router.js';
 import type { ShadowRecord } from './shadow.js';
+import { prng } from '../../test-support/prng.js';
 
 /**
  * The router over a real ModelPool serving real packages (trainPackage on generated data):
@@ -16,17 +17,6 @@ import type { ShadowRecord } from './shadow.js';
  * requests lack (its predictions fail); models:/r/1 and /r/2 two regressions.
  */
 const ORIGINS = ['ATL', 'ORD', 'SEA', 'JFK', 'SFO'] as const;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function flights(n: number, seed: number): InputRow[] {
   const rnd = prng(seed);

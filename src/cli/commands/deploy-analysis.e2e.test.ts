@@ -1,18 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../../test-support/cli.js';
+import { runCli } from '../../test-support/cli.js';
+import { projectWithModelVersions } from '../../test-support/registered-project.js';
 
 /** `paddock deploy create/set` with the canary analysis flags, through the real CLI. */
 describe('paddock deploy analysis flags', () => {
   let project: { dir: string; cleanup: () => void };
 
   beforeAll(async () => {
-    project = tempDir();
-    expect((await runCli(project.dir, ['init'])).code).toBe(0);
-    mkdirSync(path.join(project.dir, 'model'));
-    writeFileSync(path.join(project.dir, 'model', 'weights.bin'), 'w');
-    for (let i = 0; i < 2; i++) expect((await runCli(project.dir, ['models', 'register', 'churn', 'model', '--actor', 'seed'])).code).toBe(0);
+    project = await projectWithModelVersions('churn', 2);
   }, 30_000);
   afterAll(() => project.cleanup());
 

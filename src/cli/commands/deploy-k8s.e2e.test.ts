@@ -1,19 +1,16 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Deployment as K8sDeployment } from 'kubernetes-models/apps/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { runCli, tempDir } from '../../test-support/cli.js';
+import { runCli } from '../../test-support/cli.js';
+import { projectWithModelVersions } from '../../test-support/registered-project.js';
 
 describe('paddock deploy k8s (end to end through the real CLI)', () => {
   let project: { dir: string; cleanup: () => void };
 
   beforeAll(async () => {
-    project = tempDir();
-    expect((await runCli(project.dir, ['init'])).code).toBe(0);
-    mkdirSync(path.join(project.dir, 'model'));
-    writeFileSync(path.join(project.dir, 'model', 'weights.bin'), 'w');
-    expect((await runCli(project.dir, ['models', 'register', 'churn', 'model', '--actor', 'seed'])).code).toBe(0);
+    project = await projectWithModelVersions('churn', 1);
     expect((await runCli(project.dir, ['deploy', 'create', 'churn-api', '--model', 'churn', '--stable', '1', '--actor', 'ann'])).code).toBe(0);
   }, 30_000);
   afterAll(() => project.cleanup());

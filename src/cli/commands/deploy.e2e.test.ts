@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../../test-support/cli.js';
+import { runCli } from '../../test-support/cli.js';
+import { projectWithModelVersions } from '../../test-support/registered-project.js';
 
 /** Runs `paddock deploy …` with --json and returns the parsed output (exit 0 expected). */
 async function deployJson(cwd: string, args: readonly string[]): Promise<Record<string, unknown>> {
@@ -15,11 +14,7 @@ describe('paddock deploy (end to end through the real CLI)', () => {
   let project: { dir: string; cleanup: () => void };
 
   beforeAll(async () => {
-    project = tempDir();
-    expect((await runCli(project.dir, ['init'])).code).toBe(0);
-    mkdirSync(path.join(project.dir, 'model'));
-    writeFileSync(path.join(project.dir, 'model', 'weights.bin'), 'w');
-    for (let i = 0; i < 2; i++) expect((await runCli(project.dir, ['models', 'register', 'churn', 'model', '--actor', 'seed'])).code).toBe(0);
+    project = await projectWithModelVersions('churn', 2);
   }, 30_000);
   afterAll(() => project.cleanup());
 

@@ -10,12 +10,14 @@ afterEach(() => cleanup());
 
 /** Every command path with its `--help` text, found by walking `paddock [sub] --help` (one spawn each). */
 async function commandHelps(prefix: readonly string[] = []): Promise<{ path: string[]; help: string }[]> {
+  // Commands nest two levels at most (`models alias set`); deeper means the walk went wrong.
+  expect(prefix.length, `command path ${prefix.join(' ')}`).toBeLessThanOrEqual(3);
   const help = await runCli(dir, [...prefix, '--help']);
   expect(help.code, `${prefix.join(' ')} --help`).toBe(0);
   const section = help.stdout.split(/\nCommands:\n/)[1];
   const names = (section ?? '')
     .split('\n')
-    .map((l) => /^ {2}([a-z][a-z-]*)/.exec(l)?.[1])
+    .map((l) => /^ {2}([a-z][a-z0-9-]*)(?=\s|$)/.exec(l)?.[1])
     .filter((n): n is string => Boolean(n) && n !== 'help');
   const nested = await Promise.all(names.map((n) => commandHelps([...prefix, n])));
   return [{ path: prefix.slice(), help: help.stdout }, ...nested.flat()];

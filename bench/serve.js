@@ -29,9 +29,12 @@ export async function serve() {
     const ours = load(target);
     const bare = load(`${bareUrl}/infer`);
     const half = load(target, Math.floor(ours.rps / 2));
+    const twoUrl = await start(procs, process.execPath, [CLI, 'serve', 'model', '--port', '0', '--workers', '2'], dir, /listening on (http:\/\/\S+)/);
+    const two = load(`${twoUrl}/v2/models/flights/infer`);
     const ratio = ours.rps / bare.rps;
     return [
       row('single-row /v2/models/{name}/infer, 16 connections', `${fmt(ours.rps)} req/s (p99 ${ours.p99} ms)`, `${fmt(bare.rps)} req/s (p99 ${bare.p99} ms)`, 'bare Fastify route returning a constant, same load', '≥ 70% of reference', `${(ratio * 100).toFixed(0)}%`, ratio >= 0.7),
+      row('  same, `paddock serve --workers 2`', `${fmt(two.rps)} req/s (p99 ${two.p99} ms)`, `${fmt(bare.rps)} req/s`, 'bare Fastify route returning a constant, same load', '≥ 70% of reference', `${((two.rps / bare.rps) * 100).toFixed(0)}%`, two.rps / bare.rps >= 0.7),
       row('  p99 latency at half that load', `${half.p99} ms (${fmt(half.rps)} req/s)`, `${bare.p99} ms`, 'bare Fastify p99 at full load', '< 5 ms', '–', half.p99 < 5),
     ];
   } finally {

@@ -188,6 +188,27 @@ describe('paddock serve (end to end through the real CLI)', () => {
     }
   });
 
+  it('--workers 2 answers on one port from two processes and stops them all on SIGTERM', async () => {
+    const server = await startServe(root, ['model', '--port', '0', '--workers', '2']);
+    let stopped: Awaited<ReturnType<Served['stop']>> | undefined;
+    try {
+      expect(server.output()).toMatch(/listening on http:\/\/\S+ \(2 workers\)/);
+      // Only worker 1 prints: the load line appears once.
+      expect(server.output().match(/Loaded /g)).toHaveLength(1);
+      const answers = await Promise.all(Array.from({ length: 24 }, async () => {
+        const res = await fetch(`${server.url}/v2/models/model/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(INFER) });
+        return { status: res.status, body: (await res.json()) as { outputs: { data: number[] }[] } };
+      }));
+      for (const a of answers) {
+        expect(a.status).toBe(200);
+        expect(a.body.outputs[0]!.data).toEqual(want['1']!.map((p) => p.label));
+      }
+    } finally {
+      stopped = await server.stop('SIGTERM');
+    }
+    expect(stopped.code, stopped.stderr).toBe(0);
+  });
+
   it('a directory that is not a model package, or a bad --port, exits non-zero naming it', async () => {
     mkdirSync(path.join(root, 'not-a-model'));
     const r = await runCli(root, ['serve', 'not-a-model', '--port', '0']);

@@ -12,7 +12,9 @@ import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { commandCwd, commandOutput } from '../context.js';
 import { paddockVersion } from '../paddock-version.js';
+import { createOutput } from '../output.js';
 import { untilSignal } from '../until-signal.js';
+import { runWorkers, workerIndex } from './serve-workers.js';
 
 interface ServeFlags {
   readonly host: string;
@@ -23,6 +25,7 @@ interface ServeFlags {
   readonly deployment: string[];
   readonly maxBatchSize?: string;
   readonly maxLatencyMs?: string;
+  readonly workers: string;
 }
 
 /** `paddock serve`: models over the Open Inference Protocol, KServe V1 and MLflow's /invocations. */
@@ -37,9 +40,19 @@ export function registerServe(program: Command): void {
     .option('--deployment <name>', 'serve a deployment (see `paddock deploy`): its stable, canary and mirror versions under its policy, followed every second (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .option('--max-batch-size <n>', 'adaptive batching (with --max-latency-ms): concurrent requests to a model run as one model call of up to n rows')
     .option('--max-latency-ms <ms>', 'adaptive batching (with --max-batch-size): how long the first request of a batch waits for others')
+    .option('--workers <n>', 'processes answering on the one port (one per core is a good start)', '1')
     .option('--tracking-uri <uri>', "the registry's database (default: the project's)")
     .action(async (specs: string[], flags: ServeFlags, cmd: Command) => {
-      const out = commandOutput(cmd);
+      const worker = workerIndex();
+      const workers = wholeNumber(flags.workers, '--workers', 256);
+      if (workers < 1) fail('INVALID_ARGUMENT', `--workers must be at least 1, got '${flags.workers}'`, { field: 'workers' });
+      if (workers > 1 && worker === undefined) {
+        wholeNumber(flags.port, '--port', 65_535);
+        process.exitCode = await runWorkers(workers, (text) => commandOutput(cmd).warn(text));
+        return;
+      }
+      // Only the first worker prints (and runs the canary analysis): the others would repeat it.
+      const out = worker !== undefined && worker > 1 ? createOutput({ quiet: true }) : commandOutput(cmd);
       const cwd = commandCwd(cmd);
       const logger = createLogger(flags.logLevel as 'warn');
       // Checked before any model loads: a bad --port surfaced as an internal error after loading.
@@ -69,7 +82,7 @@ export function registerServe(program: Command): void {
           : () => undefined;
         // Deployments with an analysis config step, promote or roll back their canary from this server's requests.
         const variantStats = new VariantStats();
-        const analysis = flags.deployment.length > 0
+        const analysis = flags.deployment.length > 0 && (worker ?? 1) === 1
           ? new CanaryAnalysis({
             service: new DeploymentService({ deployments: new SqlDeploymentStore(meta!), registry: new SqlRegistryStore(meta!) }), store: new SqlDeploymentStore(meta!),
             stats: variantStats, names: flags.deployment, logger, onDecision: (d) => { if (d.kind !== 'hold') out.line(`Deployment ${d.deployment}: ${d.reason}`); },
@@ -80,7 +93,7 @@ export function registerServe(program: Command): void {
         const url = await app.listen({ host: flags.host, port });
         const stopWatching = pollSeconds > 0 && needsRegistry ? pool.watch(pollSeconds * 1000) : () => undefined;
         out.result({ url, models: pool.list().map((m) => ({ name: m.name, version: m.version, ref: m.ref })) });
-        out.line(`Paddock model server listening on ${url}`);
+        out.line(`Paddock model server listening on ${url}${workers > 1 ? ` (${workers} workers)` : ''}`);
         for (const d of flags.deployment) out.line(`  ${url}/v2/models/${d}/infer   (deployment)`);
         for (const m of pool.list().filter((x) => !router.isInternal(x.name))) out.line(`  ${url}/v2/models/${m.name}/infer   (also /v1/models/${m.name}:predict${pool.list().length === 1 ? ', /invocations' : ''})`);
         out.line(`  ${url}/metrics`);
@@ -93,6 +106,8 @@ export function registerServe(program: Command): void {
       } finally {
         await pool.close();
         await meta?.close();
+        // A cluster worker's channel to the primary would keep it alive after shutdown.
+        if (worker !== undefined) process.disconnect?.();
       }
     });
 }

@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { openMetadata, openProject } from '../../app.js';
 import { fail } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs-atomic.js';
 import { buildKubernetesManifests, DEFAULT_SCALING, renderKubernetesYaml, type Deployment, type KubernetesScaling } from '../../serving/index.js';
 import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import { commandCwd, commandOutput } from '../context.js';
 import { paddockVersion } from '../paddock-version.js';
-import { addRegistryOptions } from './models-store.js';
+import { addRegistryOptions, withMetadata } from './models-store.js';
 
 interface K8sFlags {
   readonly output: string;
@@ -86,16 +85,5 @@ function whole(text: string, flag: string): number {
 
 /** The stored deployment, from the project's metadata database or --tracking-uri's. */
 async function readDeployment(cmd: Command, name: string): Promise<Deployment> {
-  const opts = cmd.optsWithGlobals() as { trackingUri?: string };
-  const uri = opts.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
-  if (uri && !/^(sqlite:|postgres(ql)?:\/\/)/i.test(uri)) {
-    fail('INVALID_ARGUMENT', `--tracking-uri '${uri}': the deploy commands read a database (sqlite:<path> or postgres://…)`, { field: 'trackingUri', uri });
-  }
-  const project = openProject({ cwd: commandCwd(cmd), logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
-  const metadata = await openMetadata(project);
-  try {
-    return await new SqlDeploymentStore(metadata).get(name);
-  } finally {
-    await metadata.close();
-  }
+  return withMetadata(cmd, 'deploy', (metadata) => new SqlDeploymentStore(metadata).get(name));
 }

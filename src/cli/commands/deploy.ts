@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
-import { openMetadata, openProject } from '../../app.js';
 import { fail } from '../../core/errors.js';
 import { DeploymentService, DEFAULT_ANALYSIS, resolveAnalysisConfig, type AnalysisConfig, type AnalysisFieldNames, type CandidateWeight, type Deployment, type DeploymentEvent, type DeploymentStatus, type PolicyChange, type PolicyFieldNames, type TrafficPolicy } from '../../serving/index.js';
 import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
-import { commandCwd, commandOutput } from '../context.js';
+import { commandOutput } from '../context.js';
 import { formatTable, type Output } from '../output.js';
 import { registerDeployK8s } from './deploy-k8s.js';
-import { actorOf, addActorOptions, addRegistryOptions } from './models-store.js';
+import { actorOf, addActorOptions, addRegistryOptions, withMetadata } from './models-store.js';
 import { formatTime } from './tracking-options.js';
 
 /** Errors about the policy name the flags the user typed. */
@@ -227,19 +226,10 @@ function options(flags: PolicyFlags) {
  * over it and the registry beside it, runs `fn`, and closes the database.
  */
 async function withDeployments<T>(cmd: Command, fn: (service: DeploymentService, store: SqlDeploymentStore) => Promise<T>): Promise<T> {
-  const opts = cmd.optsWithGlobals() as { trackingUri?: string };
-  const uri = opts.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
-  if (uri && !/^(sqlite:|postgres(ql)?:\/\/)/i.test(uri)) {
-    fail('INVALID_ARGUMENT', `--tracking-uri '${uri}': the deploy commands read a database (sqlite:<path> or postgres://…)`, { field: 'trackingUri', uri });
-  }
-  const project = openProject({ cwd: commandCwd(cmd), logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
-  const metadata = await openMetadata(project);
-  try {
+  return withMetadata(cmd, 'deploy', (metadata) => {
     const store = new SqlDeploymentStore(metadata);
-    return await fn(new DeploymentService({ deployments: store, registry: new SqlRegistryStore(metadata) }), store);
-  } finally {
-    await metadata.close();
-  }
+    return fn(new DeploymentService({ deployments: store, registry: new SqlRegistryStore(metadata) }), store);
+  });
 }
 
 function done(cmd: Command, d: Deployment, text: string): void {

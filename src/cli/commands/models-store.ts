@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { openMetadata, openProject } from '../../app.js';
 import { fail } from '../../core/errors.js';
 import type { Actor, RegistryStore, WebhookStore } from '../../registry/index.js';
+import type { MetadataStore } from '../../storage/sql/open-metadata-store.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { SqlWebhookStore } from '../../storage/sql/registry/sql-webhook-store.js';
 import type { TrackingStore } from '../../tracking/index.js';
@@ -36,20 +37,26 @@ function safeUserName(): string {
 }
 
 /**
- * Opens the registry (and the tracking store beside it, for lineage) in the project's metadata
- * database or the one --tracking-uri names, runs `fn`, and closes the database.
+ * Opens the project's metadata database, or the one --tracking-uri (or $PADDOCK_TRACKING_URI)
+ * names, runs `fn` over it and closes it. `commands` names the command group for the message
+ * refusing a non-database URI (e.g. `models`, `deploy`).
  */
-export async function withRegistry<T>(cmd: Command, fn: (registry: RegistryStore, tracking: TrackingStore, webhooks: WebhookStore) => Promise<T>): Promise<T> {
+export async function withMetadata<T>(cmd: Command, commands: string, fn: (metadata: MetadataStore) => Promise<T>): Promise<T> {
   const opts = cmd.optsWithGlobals() as { trackingUri?: string };
   const uri = opts.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
   if (uri && !/^(sqlite:|postgres(ql)?:\/\/)/i.test(uri)) {
-    fail('INVALID_ARGUMENT', `--tracking-uri '${uri}': the models commands read a database (sqlite:<path> or postgres://…); for a server, use its REST API`, { field: 'trackingUri', uri });
+    fail('INVALID_ARGUMENT', `--tracking-uri '${uri}': the ${commands} commands read a database (sqlite:<path> or postgres://…), not a server`, { field: 'trackingUri', uri });
   }
   const project = openProject({ cwd: commandCwd(cmd), logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
   const metadata = await openMetadata(project);
   try {
-    return await fn(new SqlRegistryStore(metadata), metadata.tracking, new SqlWebhookStore(metadata));
+    return await fn(metadata);
   } finally {
     await metadata.close();
   }
+}
+
+/** Opens the registry (and the tracking store beside it, for lineage) in the metadata database, runs `fn`, and closes it. */
+export async function withRegistry<T>(cmd: Command, fn: (registry: RegistryStore, tracking: TrackingStore, webhooks: WebhookStore) => Promise<T>): Promise<T> {
+  return withMetadata(cmd, 'models', (metadata) => fn(new SqlRegistryStore(metadata), metadata.tracking, new SqlWebhookStore(metadata)));
 }

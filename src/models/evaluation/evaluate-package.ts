@@ -3,7 +3,7 @@
  * path (ONNX), score it, slice it, and time single-row predictions for latency gates.
  */
 import { fail } from '../../core/errors.js';
-import { ident, openSource, VIEW, type Row } from '../../validation/index.js';
+import { describe, ident, openSource, VIEW, type Row } from '../../validation/index.js';
 import type { ModelTask } from '../package/manifest.js';
 import type { ModelPackage } from '../package/package-io.js';
 import { openPredictor, type PredictionRow, type Predictor } from '../package/predict.js';
@@ -96,7 +96,7 @@ function checkGateMetrics(gates: readonly Gate[], names: readonly string[]): voi
 async function readRows(file: string, columns: readonly string[], numericInputs: ReadonlySet<string>): Promise<Row[]> {
   const source = await openSource(file);
   try {
-    const types = new Map((await source.query(`DESCRIBE SELECT * FROM ${VIEW}`)).map((r) => [String(r.column_name), String(r.column_type)]));
+    const types = new Map((await describe(source)).map((c) => [c.name, c.type]));
     const missing = columns.find((c) => !types.has(c));
     if (missing) fail('INVALID_ARGUMENT', `${file}: no column '${missing}' (needed as model input, label or slice); columns: ${[...types.keys()].join(', ')}`, { file, column: missing });
     const select = columns.map((c) => (numericInputs.has(c) && /^BOOLEAN/i.test(types.get(c)!) ? `CAST(${ident(c)} AS INTEGER) AS ${ident(c)}` : ident(c)));

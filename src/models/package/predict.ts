@@ -7,7 +7,9 @@
  * only on the package (row checks, the compiled preprocessing, feed names and types, the fetch
  * list) is worked out once in `openPredictor`; a call only encodes its rows and splits the result.
  */
+import { readFile } from 'node:fs/promises';
 import { fail } from '../../core/errors.js';
+import { verifiedRowEvaluator, type RowEvaluator } from '../runtime/row-evaluator.js';
 import { loadOnnxModel, type OnnxFeed, type OnnxModel, type OnnxResult } from '../runtime/onnx-session.js';
 import type { ColumnType, ModelManifest, SignatureColumn } from './manifest.js';
 import type { ModelPackage } from './package-io.js';
@@ -20,11 +22,19 @@ export type PredictionRow = Readonly<Record<string, number | string | readonly (
 export interface PredictOptions {
   /** Rows per model run (default 1024), bounding memory on large inputs. */
   readonly batchSize?: number;
+  /**
+   * Single rows through Paddock's JavaScript evaluator when the graph is one it reproduces bit for
+   * bit (checked against onnxruntime at load; see runtime/row-evaluator.ts). Default true;
+   * PADDOCK_ROW_EVALUATOR=0 turns it off everywhere.
+   */
+  readonly rowEvaluator?: boolean;
 }
 
 /** A package loaded once and run many times (evaluation, serving). */
 export interface Predictor {
   readonly pkg: ModelPackage;
+  /** Whether single rows run on the verified JavaScript evaluator instead of onnxruntime. */
+  readonly rowEvaluator?: boolean;
   predict(rows: readonly InputRow[]): Promise<PredictionRow[]>;
   close(): Promise<void>;
 }
@@ -34,6 +44,8 @@ type Feeds = Record<string, OnnxFeed>;
 interface FeedBuilder {
   build(rows: readonly InputRow[]): Feeds;
   release(feeds: Feeds): void;
+  /** Layout 'matrix': the one input's name and the encoded input example, for the row evaluator. */
+  readonly matrix?: { readonly input: string; readonly width: number; readonly examples: readonly Float32Array[] };
 }
 type OutputValue = number | string | readonly (number | string)[];
 
@@ -45,9 +57,11 @@ export async function openPredictor(pkg: ModelPackage, options: PredictOptions =
   const feeds = manifest.signature.feed.layout === 'columns' ? compileColumnFeeds(model, manifest) : compileMatrixFeeds(model, manifest);
   // Only the signature's outputs: a ZipMap output beside them cannot be returned by onnxruntime-node.
   const fetch = manifest.signature.outputs.map((o) => o.name);
+  const evaluate = options.rowEvaluator !== false && process.env.PADDOCK_ROW_EVALUATOR !== '0' ? await rowEvaluatorFor(pkg, model, feeds, fetch) : undefined;
   const runBatch = async (rows: readonly InputRow[]): Promise<PredictionRow[]> => {
     const built = feeds.build(rows);
     try {
+      if (evaluate && rows.length === 1) return splitResults(evaluate(built[feeds.matrix!.input]!.data as Float32Array), fetch, 1);
       return splitResults(await model.run(built, fetch), fetch, rows.length);
     } finally {
       feeds.release(built);
@@ -55,6 +69,7 @@ export async function openPredictor(pkg: ModelPackage, options: PredictOptions =
   };
   return {
     pkg,
+    rowEvaluator: evaluate !== undefined,
     async predict(rows) {
       checkRows(manifest, rows);
       if (rows.length === 0) return [];
@@ -67,6 +82,13 @@ export async function openPredictor(pkg: ModelPackage, options: PredictOptions =
     },
     close: () => model.close(),
   };
+}
+
+/** The verified single-row evaluator of a matrix-layout float32 model, if its graph allows one. */
+async function rowEvaluatorFor(pkg: ModelPackage, model: OnnxModel, feeds: FeedBuilder, fetch: readonly string[]): Promise<RowEvaluator | undefined> {
+  if (!feeds.matrix) return undefined;
+  const bytes = await readFile(pkg.modelPath);
+  return verifiedRowEvaluator(bytes, model, fetch, feeds.matrix.width, feeds.matrix.examples);
 }
 
 /** Predicts one output row per input row. Bad rows → INVALID_ARGUMENT naming the row and column. */
@@ -138,7 +160,14 @@ function compileMatrixFeeds(model: OnnxModel, manifest: ModelManifest): FeedBuil
   // One row's input array, lent to one run at a time: onnxruntime-node reads the input later, from
   // a setImmediate, while other requests build theirs, so a run in flight keeps it until release.
   let spare: Float32Array | Float64Array | undefined = allocate(width);
+  const example = (manifest.input_example ?? []).filter((row) => exampleUsable(manifest, row));
+  const examples = float64 ? [] : example.map((row) => {
+    const data = new Float32Array(width);
+    encodeRows(plan, [row as InputRow], data);
+    return data;
+  });
   return {
+    matrix: { input: name, width, examples },
     build(rows) {
       let data: Float32Array | Float64Array;
       if (rows.length === 1 && spare) {
@@ -155,6 +184,16 @@ function compileMatrixFeeds(model: OnnxModel, manifest: ModelManifest): FeedBuil
       if (spare === undefined && (data instanceof Float32Array || data instanceof Float64Array) && data.length === width) spare = data;
     },
   };
+}
+
+/** Whether an input example row passes the signature's checks (a bad example is not the model's fault). */
+function exampleUsable(manifest: ModelManifest, row: Readonly<Record<string, unknown>>): boolean {
+  try {
+    checkRows(manifest, [row as InputRow]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -2,8 +2,9 @@
  * Prometheus metrics of the model server (text format at /metrics), one registry per server so
  * two servers in one process (tests) never share counters.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ShadowRecord } from '../../serving/index.js';
+import { LabelledCounter, LabelledGauge, LabelledHistogram } from './labelled-metrics.js';
 
 /** Labels of one inference request. */
 export interface RequestLabels {
@@ -17,23 +18,22 @@ export interface RequestLabels {
 /** The metrics the serving routes record. */
 export class ServingMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'model' | 'version' | 'variant' | 'protocol' | 'code'>;
-  private readonly latency: Histogram<'model' | 'version' | 'variant' | 'protocol'>;
-  private readonly inFlight: Gauge<'model'>;
-  private readonly batchRows: Histogram<'model' | 'version'>;
+  // The per-request metrics are labelled-metrics.ts's (cheap on the hot path); the rest prom-client's.
+  private readonly requests: LabelledCounter;
+  private readonly latency: LabelledHistogram;
+  private readonly inFlight: LabelledGauge;
+  private readonly batchRows: LabelledHistogram;
   private readonly shadowRequests: Counter<'deployment' | 'outcome'>;
   private readonly shadowDelta: Histogram<'deployment'>;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'paddock_inference_requests_total', help: 'Inference requests by model, version, variant, protocol and HTTP status code', labelNames: ['model', 'version', 'variant', 'protocol', 'code'], registers });
-    this.latency = new Histogram({
-      name: 'paddock_inference_request_duration_seconds', help: 'Inference request latency, from request parsed to response ready',
-      labelNames: ['model', 'version', 'variant', 'protocol'], registers,
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    });
-    this.inFlight = new Gauge({ name: 'paddock_inference_in_flight', help: 'Inference requests being answered', labelNames: ['model'], registers });
-    this.batchRows = new Histogram({ name: 'paddock_inference_batch_rows', help: 'Rows per model run', labelNames: ['model', 'version'], registers, buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096] });
+    const registry = this.registry;
+    this.requests = new LabelledCounter('paddock_inference_requests_total', 'Inference requests by model, version, variant, protocol and HTTP status code', ['model', 'version', 'variant', 'protocol', 'code'], registry);
+    this.latency = new LabelledHistogram('paddock_inference_request_duration_seconds', 'Inference request latency, from request parsed to response ready',
+      ['model', 'version', 'variant', 'protocol'], registry, [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
+    this.inFlight = new LabelledGauge('paddock_inference_in_flight', 'Inference requests being answered', ['model'], registry);
+    this.batchRows = new LabelledHistogram('paddock_inference_batch_rows', 'Rows per model run', ['model', 'version'], registry, [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096]);
     this.shadowRequests = new Counter({ name: 'paddock_shadow_requests_total', help: 'Mirrored requests by deployment and outcome (agree, disagree, error)', labelNames: ['deployment', 'outcome'], registers });
     this.shadowDelta = new Histogram({
       name: 'paddock_shadow_abs_delta', help: 'Regression deployments: |shadow - primary| prediction per mirrored row', labelNames: ['deployment'], registers,
@@ -44,14 +44,15 @@ export class ServingMetrics {
 
   /** Marks a request started; the returned function records its end with the status code. */
   start(model: string): (labels: RequestLabels, code: number, rows: number) => void {
-    const started = process.hrtime.bigint();
-    this.inFlight.inc({ model });
+    const started = performance.now();
+    const inFlight = [model];
+    this.inFlight.add(inFlight, 1);
     return (labels, code, rows) => {
-      this.inFlight.dec({ model });
-      this.requests.inc({ ...labels, code: String(code) });
+      this.inFlight.add(inFlight, -1);
+      this.requests.inc([labels.model, labels.version, labels.variant, labels.protocol, String(code)]);
       if (code < 400) {
-        this.latency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-        this.batchRows.observe({ model: labels.model, version: labels.version }, rows);
+        this.latency.observe([labels.model, labels.version, labels.variant, labels.protocol], (performance.now() - started) / 1000);
+        this.batchRows.observe([labels.model, labels.version], rows);
       }
     };
   }

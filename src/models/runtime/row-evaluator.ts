@@ -85,8 +85,9 @@ export async function verifiedRowEvaluator(bytes: Uint8Array, model: OnnxModel, 
     return undefined;
   }
   const rows = [...examples, ...probeRows(graph, width, 256)];
-  const expected: Record<string, OnnxResult>[] = [];
-  for (const row of rows) expected.push(await model.run({ [input.name]: { data: row, dims: [1, width] } satisfies OnnxFeed }, fetch));
+  // One single-row run per row (a batch may round differently), all queued at once: awaited one
+  // by one they would each wait a turn of a busy server's event loop (a hot swap under load).
+  const expected = await Promise.all(rows.map((row) => model.run({ [input.name]: { data: row, dims: [1, width] } satisfies OnnxFeed }, fetch)));
   for (const variant of ['fma', 'plain'] as const) {
     const evaluate = compileRowEvaluator(graph, fetch, variant);
     if (!evaluate) return undefined;

@@ -41,7 +41,9 @@ export interface AuditEvent {
   /**
    * e.g. `model.created`, `model.updated`, `model.renamed`, `model.deleted`, `model.tag_set`,
    * `model.tag_deleted`, `version.created`, `version.updated`, `version.deleted`,
-   * `version.tag_set`, `version.tag_deleted`, `alias.set`, `alias.deleted`.
+   * `version.tag_set`, `version.tag_deleted`, `alias.set`, `alias.deleted`; for the model's
+   * deployments `deployment.created`, `deployment.set`, `deployment.step`, `deployment.promoted`,
+   * `deployment.rolled_back`, `deployment.analysis`, `deployment.deleted` (from/to: the policy).
    */
   readonly action: string;
   readonly version?: number;
@@ -50,6 +52,8 @@ export interface AuditEvent {
   readonly key?: string;
   readonly from?: string;
   readonly to?: string;
+  /** The deployment, for `deployment.*` events. */
+  readonly deployment?: string;
   readonly actor: string;
   readonly reason?: string;
   readonly timestamp: number;

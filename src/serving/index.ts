@@ -9,10 +9,12 @@ export { DeploymentRouter, internalName, type DeploymentRouterOptions, type Rout
 export { fnv1a, hashKey, stickyBucket, stickyKey, chooseVariant, policyVersions, type RoutableRequest, type VariantChoice } from './deployment/router-buckets.js';
 export { comparePredictions, comparedOutput, type ShadowRecord, type ShadowComparison } from './deployment/shadow.js';
 export { followDeployments, type FollowOptions } from './deployment/follow-deployments.js';
-export { VariantStats, percentile, type VariantOutcome, type VariantSummary, type VariantStatsOptions } from './deployment/variant-stats.js';
-export { CanaryAnalysis, judge, resolveAnalysisConfig, ANALYSIS_ACTOR, DEFAULT_ANALYSIS, type AnalysisDecision, type CanaryAnalysisOptions, type AnalysisFieldNames } from './deployment/canary-analysis.js';
+export { VariantStats, percentile, labelShift, type VariantOutcome, type VariantSummary, type VariantStatsOptions, type LabelCounts } from './deployment/variant-stats.js';
+export type { ShadowSummary } from './deployment/shadow-stats.js';
+export { CanaryAnalysis, judge, judgeShadow, resolveAnalysisConfig, ANALYSIS_ACTOR, DEFAULT_ANALYSIS, type AnalysisDecision, type CanaryAnalysisOptions, type AnalysisFieldNames } from './deployment/canary-analysis.js';
 export {
   buildKubernetesManifests, renderKubernetesYaml, kubernetesName, DEFAULT_SCALING, SERVING_PORT, METADATA_SECRET, METADATA_SECRET_KEY, ARTIFACTS_SECRET, DEPLOYMENT_ANNOTATION, MODEL_ANNOTATION,
   type KubernetesManifest, type KubernetesManifestOptions, type KubernetesScaling, type KubernetesResources,
 } from './kubernetes/manifests.js';
+export { replayTraffic, type ReplayOptions, type ReplaySummary } from './replay/replay-traffic.js';
 export { AdaptiveBatcher, checkBatchingOptions, type BatchingOptions, type BatcherTarget } from './batching/adaptive-batcher.js';

@@ -37,4 +37,25 @@ describe('paddock deploy analysis flags', () => {
     const history = (await json(['history', 'api'])).events as { kind: string; actor: string }[];
     expect(history.map((e) => [e.kind, e.actor])).toEqual([['created', expect.any(String)], ['analysis', 'ann'], ['analysis', expect.any(String)]]);
   }, 30_000);
+
+  it('stores the shadow and label-shift bounds, shows them in status, keeps them on set, and names a bad one\'s flag', async () => {
+    const cwd = project.dir;
+    const created = await runCli(cwd, ['deploy', 'create', 'shadowed', '--model', 'churn', '--stable', '1', '--canary', '2=0', '--mirror', '2=100', '--min-agreement', '0.97', '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ analysis: { minAgreement: 0.97, noData: 'hold' } });
+    const set = await runCli(cwd, ['deploy', 'set', 'shadowed', '--max-mean-abs-delta', '0.5', '--max-label-shift', '0.2', '--json']);
+    expect(set.code, set.stderr).toBe(0);
+    expect((JSON.parse(set.stdout) as { analysis: unknown }).analysis).toMatchObject({ minAgreement: 0.97, maxMeanAbsDelta: 0.5, maxLabelShift: 0.2 });
+    const status = await runCli(cwd, ['deploy', 'status', 'shadowed']);
+    expect(status.stdout).toContain('also judged: shadow agreement ≥ 0.97, shadow mean |Δ| ≤ 0.5, label shift ≤ 0.2');
+    for (const [flag, value, message] of [
+      ['--min-agreement', '97', /--min-agreement: the minimum shadow agreement must be a fraction from 0 to 1/],
+      ['--max-mean-abs-delta', '-1', /--max-mean-abs-delta: the maximum mean \|Δ\|/],
+      ['--max-label-shift', 'lots', /--max-label-shift must be a number, got 'lots'/],
+    ] as const) {
+      const bad = await runCli(cwd, ['deploy', 'set', 'shadowed', flag, value]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(message);
+    }
+  }, 30_000);
 });

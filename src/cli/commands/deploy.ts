@@ -31,11 +31,15 @@ interface AnalysisFlags {
   readonly successRate?: string;
   readonly p99Ms?: string;
   readonly onNoData?: string;
+  readonly minAgreement?: string;
+  readonly maxMeanAbsDelta?: string;
+  readonly maxLabelShift?: string;
   readonly analysis?: boolean;
 }
 
 const ANALYSIS_FLAGS: AnalysisFieldNames = {
   intervalSeconds: '--interval', stepWeights: '--step-weights', threshold: '--threshold', minSamples: '--min-samples', successRate: '--success-rate', p99LatencyMs: '--p99-ms', noData: '--on-no-data',
+  minAgreement: '--min-agreement', maxMeanAbsDelta: '--max-mean-abs-delta', maxLabelShift: '--max-label-shift',
 };
 
 const collect = (v: string, p: string[] | undefined) => [...(p ?? []), v];
@@ -158,7 +162,10 @@ function writer(cmd: Command): Command {
     .option('--min-samples <n>', `analysis: canary requests an interval needs to be judged (default ${DEFAULT_ANALYSIS.minSamples})`)
     .option('--success-rate <fraction>', `analysis: minimum canary success rate, non-5xx/all (default ${DEFAULT_ANALYSIS.successRate})`)
     .option('--p99-ms <ms>', `analysis: maximum canary p99 latency (default ${DEFAULT_ANALYSIS.p99LatencyMs})`)
-    .option('--on-no-data <hold|fail|pass>', `analysis: what an interval with too few requests counts as (default ${DEFAULT_ANALYSIS.noData})`);
+    .option('--on-no-data <hold|fail|pass>', `analysis: what an interval with too few requests counts as (default ${DEFAULT_ANALYSIS.noData})`)
+    .option('--min-agreement <fraction>', 'analysis: minimum share of rows mirrored from stable to the canary whose answers agree (with --mirror <canary>=<percent>; a 0% canary mirrored to is judged on its shadow answers first; default: not judged)')
+    .option('--max-mean-abs-delta <x>', 'analysis, regression: maximum mean |canary - stable| prediction over the mirrored rows (default: not judged)')
+    .option('--max-label-shift <fraction>', "analysis: maximum total variation distance between the canary's and stable's predicted-label shares (default: not judged)");
 }
 
 /** The analysis fields the flags give (undefined when none is); numbers are checked here, ranges by resolveAnalysisConfig. */
@@ -177,6 +184,9 @@ function analysisOf(flags: AnalysisFlags): Partial<AnalysisConfig> | undefined {
     successRate: num(flags.successRate, '--success-rate'),
     p99LatencyMs: num(flags.p99Ms, '--p99-ms'),
     noData: flags.onNoData,
+    minAgreement: num(flags.minAgreement, '--min-agreement'),
+    maxMeanAbsDelta: num(flags.maxMeanAbsDelta, '--max-mean-abs-delta'),
+    maxLabelShift: num(flags.maxLabelShift, '--max-label-shift'),
   };
   const given = Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
   return Object.keys(given).length > 0 ? given as Partial<AnalysisConfig> : undefined;
@@ -255,7 +265,14 @@ function renderStatus(out: Output, status: DeploymentStatus): void {
   ])));
   if (d.policy.sticky) out.line('header' in d.policy.sticky ? `Sticky by header ${d.policy.sticky.header}` : `Sticky by input column ${d.policy.sticky.column}`);
   const a = d.analysis;
-  if (a) out.line(`Canary analysis every ${a.intervalSeconds}s: steps ${a.stepWeights.join(',')}% then promote; a check passes with ≥ ${a.minSamples} requests, success ≥ ${a.successRate}, p99 ≤ ${a.p99LatencyMs} ms (fewer requests: ${a.noData}); rollback after ${a.threshold} failed`);
+  if (!a) return;
+  out.line(`Canary analysis every ${a.intervalSeconds}s: steps ${a.stepWeights.join(',')}% then promote; a check passes with ≥ ${a.minSamples} requests, success ≥ ${a.successRate}, p99 ≤ ${a.p99LatencyMs} ms (fewer requests: ${a.noData}); rollback after ${a.threshold} failed`);
+  const extra = [
+    ...(a.minAgreement !== undefined ? [`shadow agreement ≥ ${a.minAgreement}`] : []),
+    ...(a.maxMeanAbsDelta !== undefined ? [`shadow mean |Δ| ≤ ${a.maxMeanAbsDelta}`] : []),
+    ...(a.maxLabelShift !== undefined ? [`label shift ≤ ${a.maxLabelShift}`] : []),
+  ];
+  if (extra.length > 0) out.line(`  also judged: ${extra.join(', ')}`);
 }
 
 function renderHistory(out: Output, events: readonly DeploymentEvent[]): void {

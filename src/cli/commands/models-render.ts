@@ -81,6 +81,7 @@ function target(e: AuditEvent): string {
   if (e.alias) parts.push(`@${e.alias}`);
   if (e.version !== undefined) parts.push(`v${e.version}`);
   if (e.key) parts.push(`[${e.key}]`);
+  if (e.deployment) parts.push(`deployment ${e.deployment}`);
   return parts.join(' ');
 }
 

@@ -42,7 +42,7 @@ const schemas: Record<string, Schema> = {
   MetricSeries: { type: 'object', required: ['key', 'points', 'steps', 'timestamps', 'values'], properties: { key: str, points: { type: 'integer' }, steps: { type: 'array', items: { type: 'number' } }, timestamps: { type: 'array', items: { type: 'number' } }, values: { type: 'array', items: double } } },
   ModelVersion: { type: 'object', properties: { name: str, version: { type: 'integer' }, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, source: str, runId: str, status: { enum: ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'] }, tags, aliases: { type: 'array', items: str }, signature: str } },
   RegisteredModel: { type: 'object', properties: { name: str, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, tags, aliases: { type: 'object', additionalProperties: { type: 'integer' } }, latestVersion: ref('ModelVersion') } },
-  AuditEvent: { type: 'object', properties: { id: { type: 'integer' }, model: str, action: str, version: { type: 'integer' }, alias: str, from: str, to: str, actor: str, reason: str, timestamp: int } },
+  AuditEvent: { type: 'object', properties: { id: { type: 'integer' }, model: str, action: str, version: { type: 'integer' }, alias: str, from: str, to: str, deployment: str, actor: str, reason: str, timestamp: int } },
   LogBatch: { type: 'object', properties: { metrics: { type: 'array', items: ref('Metric') }, params: { type: 'array', items: { type: 'object', required: ['key', 'value'], properties: { key: str, value: str } } }, tags: { type: 'array', items: { type: 'object', required: ['key', 'value'], properties: { key: str, value: str } } } } },
 };
 

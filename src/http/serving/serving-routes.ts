@@ -13,7 +13,7 @@ import { fail, type PaddockError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging.js';
 import type { InputRow, PredictionRow } from '../../models/index.js';
 import {
-  decodeInferRequest, decodeInvocations, decodeV1Request, encodeInferResponse, encodeInvocations, encodeV1Response, modelMetadata,
+  comparedOutput, decodeInferRequest, decodeInvocations, decodeV1Request, encodeInferResponse, encodeInvocations, encodeV1Response, modelMetadata,
   type DeploymentRouter, type ModelLease, type ModelPool, type ServedModelInfo, type VariantStats,
 } from '../../serving/index.js';
 import { mlflowErrorBody, toPaddockError } from '../errors.js';
@@ -59,15 +59,20 @@ function requestId(request: FastifyRequest): string {
   return id;
 }
 
-/** Route hook: every serving response carries the request id, errors included. */
-async function tagRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/** Route hook: every serving response carries the request id, errors included. (Callback style: no promise per request.) */
+function tagRequest(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
   reply.header('x-request-id', requestId(request));
+  done();
 }
 
 /** Registers the serving routes on `app`. */
 export function servingRoutes(app: FastifyInstance, options: ServingRoutesOptions): void {
   const { pool, metrics, logger, router, variantStats } = options;
-  router?.addShadowListener((record) => metrics.shadow(record));
+  router?.addShadowListener((record) => {
+    metrics.shadow(record);
+    // The canary analysis judges the candidate's shadow answers (agreement, mean |Δ|).
+    variantStats?.recordShadow(record);
+  });
 
   /** Runs one inference: lease, decode, predict, encode, with metrics, access log and protocol-shaped errors. */
   async function infer(protocol: Protocol, name: string, version: string | undefined, request: FastifyRequest, reply: FastifyReply,
@@ -76,9 +81,9 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     const id = requestId(request);
     const done = metrics.start(name);
     const started = performance.now();
-    /** Feeds the canary analysis once a routed inference ends. */
-    const outcome = (status: number): void => {
-      if (variantStats && labels.variant !== 'default') variantStats.record({ deployment: name, variant: labels.variant as 'stable' | 'canary', version: labels.version, status, ms: performance.now() - started });
+    /** Feeds the canary analysis once a routed inference ends (with a classifier's predicted labels). */
+    const outcome = (status: number, predicted?: readonly string[]): void => {
+      if (variantStats && labels.variant !== 'default') variantStats.record({ deployment: name, variant: labels.variant as 'stable' | 'canary', version: labels.version, status, ms: performance.now() - started, ...(predicted ? { labels: predicted } : {}) });
     };
     let lease: ModelLease | undefined;
     let rows = 0;
@@ -102,7 +107,7 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
       const predictions = await lease.predict(decoded.rows);
       const body = encode(lease.info, predictions, decoded.id ?? id, decoded.outputs);
       done(labels, 200, rows);
-      outcome(200);
+      outcome(200, variantStats && labels.variant !== 'default' ? predictedLabels(lease.info, predictions) : undefined);
       if (labels.variant !== 'default') router!.shadow(name, decoded.rows, { version: labels.version, predictions, correlationId: id });
       if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, version: labels.version, variant: labels.variant, protocol, rows, status: 200 }, 'inference');
       return body;
@@ -233,6 +238,12 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
   });
   app.get('/ping', ping, async (_req, reply) => reply.code(pool.list().every((m) => m.ready) ? 200 : 503).send(''));
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.render()));
+}
+
+/** The predicted label of each row, for a classification model; undefined otherwise. */
+function predictedLabels(info: ServedModelInfo, predictions: readonly PredictionRow[]): string[] | undefined {
+  const { kind, output } = comparedOutput(info.manifest);
+  return kind === 'classification' ? predictions.map((p) => String(p[output])) : undefined;
 }
 
 /** A request header's (first) value. */

@@ -216,6 +216,173 @@ describe('CanaryAnalysis', () => {
   });
 });
 
+describe('CanaryAnalysis with shadow agreement and label shift', () => {
+  let database: SqlDatabase;
+  let service: DeploymentService;
+  let store: SqlDeploymentStore;
+  let t: number;
+  let stats: VariantStats;
+  const now = () => t;
+  const shadowConfig: AnalysisConfig = { ...config, minAgreement: 0.97 };
+
+  beforeEach(async () => {
+    database = openDatabase('sqlite::memory:', { root: process.cwd() });
+    await runMigrations(database.db, database.dialect, MIGRATIONS);
+    const registry = new SqlRegistryStore(database);
+    await registry.createModel({ name: 'churn' }, by);
+    for (let i = 0; i < 3; i++) await registry.createVersion({ name: 'churn', source: `s3://m/${i + 1}` }, by);
+    store = new SqlDeploymentStore(database);
+    service = new DeploymentService({ deployments: store, registry });
+    t = 1_700_000_000_000;
+    stats = new VariantStats({ now });
+  });
+  afterEach(() => database.close());
+
+  const analysis = (names: string[]) => new CanaryAnalysis({ service, store, stats, names, now });
+
+  /** `n` mirrored requests of 4 rows from stable v1 (unless `primary`) to v2, `agreed` rows of each agreeing. */
+  function mirror(name: string, n: number, opts: { agreed?: number; errors?: number; meanAbsDelta?: number; primary?: string } = {}) {
+    for (let i = 0; i < n; i++) {
+      const base = { deployment: name, model: 'churn', correlationId: `r${i}`, primaryVersion: opts.primary ?? '1', shadowVersion: '2', rows: 4, ms: 1, at: t };
+      const agreed = opts.agreed ?? 4;
+      const outcome = agreed === 4 ? 'agree' as const : 'disagree' as const;
+      stats.recordShadow(i < (opts.errors ?? 0)
+        ? { ...base, outcome: 'error', error: 'boom' }
+        : opts.meanAbsDelta !== undefined
+          ? { ...base, outcome, kind: 'regression', agreedRows: agreed, agreement: agreed / 4, meanAbsDelta: opts.meanAbsDelta }
+          : { ...base, outcome, kind: 'classification', agreedRows: agreed, agreement: agreed / 4 });
+    }
+  }
+  /** `n` healthy requests (5 ms, 200) to a variant, with predicted labels when given (one per request). */
+  function requests(name: string, variant: 'stable' | 'canary', version: string, n: number, label?: (i: number) => string) {
+    for (let i = 0; i < n; i++) stats.record({ deployment: name, variant, version, status: 200, ms: 5, ...(label ? { labels: [label(i)] } : {}) });
+  }
+  /** One interval: `traffic` one second in, then a tick at its end. */
+  async function interval(a: CanaryAnalysis, traffic: () => void) {
+    t += 1_000;
+    traffic();
+    t += INTERVAL * 1_000 - 1_000;
+    return a.tick();
+  }
+
+  it('rolls back a healthy canary whose mirrored answers disagree with stable, after `threshold` failed checks; the reason has the numbers', async () => {
+    await service.create({ name: 'api', model: 'churn', policy: { stable: '1', candidates: [{ version: '2', weight: 10 }], mirror: { version: '2', percent: 100 } }, analysis: shadowConfig }, by);
+    const a = analysis(['api']);
+    await a.tick();
+    // 300 mirrored requests of 4 rows, 3 of 4 rows agreeing: 75% agreement.
+    const traffic = () => {
+      requests('api', 'canary', '2', 100);
+      requests('api', 'stable', '1', 300);
+      mirror('api', 300, { agreed: 3 });
+    };
+    const [first] = await interval(a, traffic);
+    expect(first).toMatchObject({ kind: 'failed', failures: 1, toWeight: 10, canary: { requests: 100, successRate: 1 }, shadow: { requests: 300, rows: 1200, agreedRows: 900, agreement: 0.75 } });
+    expect(first!.reason).toBe('canary check failed (1 of 2): canary v2: 100 requests, 0 errors, success 100.00% (min 99.00%), p99 5 ms (max 500 ms); '
+      + 'stable v1: 300 requests, success 100.00%, p99 5 ms; shadow v2 of stable v1: 300 mirrored requests, 0 errors, agreement 75.00% over 1,200 rows (min 97.00%); weight stays 10%');
+    const [second] = await interval(a, traffic);
+    expect(second).toMatchObject({ kind: 'rolled-back', failures: 2, toWeight: 0 });
+    expect((await store.get('api')).policy).toEqual({ stable: '1', candidates: [] });
+    const history = await service.history('api');
+    expect(history.map((e) => [e.kind, e.actor])).toEqual([['created', 'ann'], ['analysis', 'paddock-analysis'], ['rolled-back', 'paddock-analysis']]);
+    expect(history[2]!.reason).toMatch(/^canary failed 2 of 2 checks: .*agreement 75\.00% over 1,200 rows \(min 97\.00%\); rolled back to version 1$/);
+  });
+
+  it('steps a canary whose mirrored answers agree; comparisons of the canary with itself and of other versions do not count', async () => {
+    await service.create({ name: 'api', model: 'churn', policy: { stable: '1', candidates: [{ version: '2', weight: 10 }], mirror: { version: '2', percent: 100 } }, analysis: shadowConfig }, by);
+    const a = analysis(['api']);
+    await a.tick();
+    const [d] = await interval(a, () => {
+      requests('api', 'canary', '2', 60);
+      mirror('api', 50, { agreed: 4 });
+      mirror('api', 1, { agreed: 3 }); // 199/200 rows: 99.5%
+      mirror('api', 500, { agreed: 0, primary: '2' }); // canary requests mirrored to the canary itself
+      mirror('api', 500, { agreed: 0, primary: '3' }); // from another stable: not this rollout
+    });
+    expect(d).toMatchObject({ kind: 'step', fromWeight: 10, toWeight: 25, shadow: { requests: 51, rows: 204, agreedRows: 203 } });
+    expect(d!.reason).toContain('shadow v2 of stable v1: 51 mirrored requests, 0 errors, agreement 99.51% over 204 rows (min 97.00%)');
+  });
+
+  it('without enough mirrored requests the shadow part follows noData: hold holds, fail counts a failed check; failed shadows count as disagreeing rows', async () => {
+    for (const noData of ['hold', 'fail'] as const) {
+      await service.create({ name: noData, model: 'churn', policy: { stable: '1', candidates: [{ version: '2', weight: 10 }], mirror: { version: '2', percent: 100 } }, analysis: { ...shadowConfig, noData } }, by);
+    }
+    const a = analysis(['hold', 'fail']);
+    await a.tick();
+    // The canary has plenty of healthy requests; the mirror produced none (e.g. mirroring stalled).
+    const out = await interval(a, () => ['hold', 'fail'].forEach((n) => requests(n, 'canary', '2', 100)));
+    expect(out.map((d) => [d.deployment, d.kind, d.toWeight, d.failures])).toEqual([['hold', 'hold', 10, 0], ['fail', 'failed', 10, 1]]);
+    expect(out[0]!.reason).toContain('shadow v2 of stable v1: 0 mirrored requests (fewer than 50, no data: hold)');
+    expect((await service.history('hold')).map((e) => e.kind)).toEqual(['created']);
+    // Enough mirrored requests, but 10 of 60 failed on the canary: their rows do not agree.
+    const [held] = await interval(a, () => {
+      requests('hold', 'canary', '2', 100);
+      mirror('hold', 60, { errors: 10 });
+    });
+    expect(held).toMatchObject({ kind: 'failed', shadow: { requests: 60, errors: 10, rows: 240, agreedRows: 200 } });
+  });
+
+  it('mirror first: a 0% canary mirrored to is judged on its shadow answers alone, then stepped to the first weight', async () => {
+    await service.create({ name: 'api', model: 'churn', policy: { stable: '1', candidates: [{ version: '2', weight: 0 }], mirror: { version: '2', percent: 100 } }, analysis: shadowConfig }, by);
+    const a = analysis(['api']);
+    expect(await a.tick()).toEqual([]); // not started at 10%: the mirror phase begins
+    expect((await store.get('api')).revision).toBe(1);
+    const [d] = await interval(a, () => mirror('api', 80));
+    expect(d).toMatchObject({ kind: 'step', fromWeight: 0, toWeight: 10, shadow: { requests: 80, agreement: 1 } });
+    expect(d!.reason).toBe('shadow passed: stable v1: 0 requests, success 100.00%, p99 0 ms; shadow v2 of stable v1: 80 mirrored requests, 0 errors, agreement 100.00% over 320 rows (min 97.00%); weight 0% → 10%');
+    // The mirror stays: from now on the canary's requests and its shadow answers are both judged.
+    expect((await store.get('api')).policy).toEqual({ stable: '1', candidates: [{ version: '2', weight: 10 }], mirror: { version: '2', percent: 100 } });
+  });
+
+  it('mirror first: disagreeing shadow answers roll the 0% canary back, dropping the mirror', async () => {
+    await service.create({ name: 'api', model: 'churn', policy: { stable: '1', candidates: [{ version: '2', weight: 0 }], mirror: { version: '2', percent: 100 } }, analysis: { ...shadowConfig, threshold: 1 } }, by);
+    const a = analysis(['api']);
+    await a.tick();
+    const [d] = await interval(a, () => mirror('api', 80, { agreed: 2 }));
+    expect(d).toMatchObject({ kind: 'rolled-back', fromWeight: 0, toWeight: 0, failures: 1 });
+    expect(d!.reason).toMatch(/^shadow failed 1 of 1 checks: .*agreement 50\.00% over 320 rows \(min 97\.00%\); rolled back to version 1$/);
+    expect((await store.get('api')).policy).toEqual({ stable: '1', candidates: [] });
+  });
+
+  it('regression: fails on the mean |Δ| of the mirrored answers', async () => {
+    await service.create({ name: 'api', model: 'churn', policy: { stable: '1', candidates: [{ version: '2', weight: 10 }], mirror: { version: '2', percent: 50 } }, analysis: { ...config, maxMeanAbsDelta: 0.5, threshold: 1 } }, by);
+    const a = analysis(['api']);
+    await a.tick();
+    const [ok] = await interval(a, () => {
+      requests('api', 'canary', '2', 60);
+      mirror('api', 60, { meanAbsDelta: 0.25, agreed: 0 });
+    });
+    expect(ok).toMatchObject({ kind: 'step', shadow: { meanAbsDelta: 0.25 } });
+    expect(ok!.reason).toContain('agreement 0.00% over 240 rows, mean |Δ| 0.25 (max 0.5)');
+    const [bad] = await interval(a, () => {
+      requests('api', 'canary', '2', 60);
+      mirror('api', 60, { meanAbsDelta: 0.75 });
+    });
+    expect(bad).toMatchObject({ kind: 'rolled-back' });
+    expect(bad!.reason).toContain('mean |Δ| 0.75 (max 0.5)');
+  });
+
+  it("fails a canary whose predicted labels shift from stable's beyond maxLabelShift", async () => {
+    await service.create({ name: 'api', model: 'churn', policy: { stable: '1', candidates: [{ version: '2', weight: 50 }] }, analysis: { ...config, maxLabelShift: 0.2, threshold: 1 } }, by);
+    const a = analysis(['api']);
+    await a.tick();
+    // Stable predicts 'late' for half its rows; the canary for 60%: shift 0.1.
+    const [ok] = await interval(a, () => {
+      requests('api', 'stable', '1', 100, (i) => (i % 2 === 0 ? 'late' : 'on-time'));
+      requests('api', 'canary', '2', 100, (i) => (i % 10 < 6 ? 'late' : 'on-time'));
+    });
+    expect(ok).toMatchObject({ kind: 'step', labelShift: { canaryRows: 100, stableRows: 100 } });
+    expect(ok!.labelShift!.shift).toBeCloseTo(0.1, 10);
+    expect(ok!.reason).toContain('label shift 0.100 (max 0.2) over 100 canary and 100 stable rows');
+    // Now the canary predicts 'late' for every row: shift 0.5.
+    const [bad] = await interval(a, () => {
+      requests('api', 'stable', '1', 100, (i) => (i % 2 === 0 ? 'late' : 'on-time'));
+      requests('api', 'canary', '2', 100, () => 'late');
+    });
+    expect(bad).toMatchObject({ kind: 'rolled-back' });
+    expect(bad!.reason).toContain('label shift 0.500 (max 0.2)');
+  });
+});
+
 describe('resolveAnalysisConfig', () => {
   it('fills defaults over a base and checks every field, naming it', () => {
     expect(resolveAnalysisConfig({})).toEqual(DEFAULT_ANALYSIS);
@@ -238,5 +405,12 @@ describe('resolveAnalysisConfig', () => {
     expect(bad({ successRate: 1.2 })).toMatch(/^analysis\.successRate/);
     expect(bad({ p99LatencyMs: Number.NaN })).toMatch(/^analysis\.p99LatencyMs/);
     expect(bad({ noData: 'skip' as 'hold' })).toMatch(/^analysis\.noData: .* hold, fail or pass \(got "skip"\)/);
+    expect(bad({ minAgreement: 1.5 })).toMatch(/^analysis\.minAgreement: the minimum shadow agreement must be a fraction from 0 to 1/);
+    expect(bad({ maxMeanAbsDelta: -1 })).toMatch(/^analysis\.maxMeanAbsDelta/);
+    expect(bad({ maxLabelShift: 2 })).toMatch(/^analysis\.maxLabelShift/);
+    // The optional bounds are kept when given, absent otherwise; a base's bounds carry over.
+    expect(resolveAnalysisConfig({ minAgreement: 0.97, maxMeanAbsDelta: 0, maxLabelShift: 0.1 })).toEqual({ ...DEFAULT_ANALYSIS, minAgreement: 0.97, maxMeanAbsDelta: 0, maxLabelShift: 0.1 });
+    expect(resolveAnalysisConfig({ threshold: 3 }, { ...config, minAgreement: 0.9 })).toEqual({ ...config, threshold: 3, minAgreement: 0.9 });
+    expect('minAgreement' in resolveAnalysisConfig({})).toBe(false);
   });
 });

@@ -13,7 +13,14 @@
  *     counts as a failed check, 'pass' as a passed one;
  *   - otherwise the check passes when the canary's success rate (non-5xx / all) ≥ `successRate`
  *     and its p99 latency ≤ `p99LatencyMs`. Stable's numbers are reported in the reason for
- *     comparison, not judged. Shadow agreement is not judged yet.
+ *     comparison, not judged.
+ *   - With `minAgreement`/`maxMeanAbsDelta`, the comparisons of stable's requests mirrored to the
+ *     candidate are judged too, and with `maxLabelShift` the canary's predicted labels against
+ *     stable's (analysis-checks.ts has the rules); any failing part fails the check.
+ * - Mirror first (Flagger's traffic mirroring): a candidate at 0% that the policy mirrors to, with
+ *   a shadow bound set, is not started at once: each interval judges its shadow answers alone,
+ *   and a passing check steps it to the first step weight (the mirror stays, so agreement keeps
+ *   being judged until promotion); failures count toward `threshold` as for a canary.
  * - Passed → the canary's weight goes to the first `stepWeights` entry above its current weight
  *   (event kind 'step'); when there is none (it is at the last entry, e.g. 100), the canary is
  *   promoted (kind 'promoted').
@@ -34,10 +41,14 @@
  */
 import { fail, isPaddockError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logging.js';
+import { checkInterval, shadowOnly, type LabelShift } from './analysis-checks.js';
 import type { AnalysisConfig, Deployment, DeploymentStore, TrafficPolicy } from './deployment.js';
 import type { DeploymentService } from './deployment-service.js';
 import { rollback } from './policy.js';
+import type { ShadowSummary } from './shadow-stats.js';
 import type { VariantStats, VariantSummary } from './variant-stats.js';
+
+export { judge, judgeShadow } from './analysis-checks.js';
 
 /** The actor of every write the analysis makes. */
 export const ANALYSIS_ACTOR = 'paddock-analysis';
@@ -58,6 +69,10 @@ export interface AnalysisDecision {
   readonly toWeight: number;
   readonly canary?: VariantSummary;
   readonly stable?: VariantSummary;
+  /** The shadow comparisons of stable's requests with the candidate, when judged. */
+  readonly shadow?: ShadowSummary;
+  /** The canary's label shift from stable, when judged. */
+  readonly labelShift?: LabelShift;
   /** Failed checks of the rollout after this decision. */
   readonly failures: number;
   readonly reason: string;
@@ -145,7 +160,7 @@ export class CanaryAnalysis {
     const state = this.#states.get(name);
     if (!state || state.rollout !== rollout) {
       const first = config.stepWeights.find((w) => w > 0);
-      if (candidate.weight === 0 && first !== undefined) {
+      if (candidate.weight === 0 && first !== undefined && !shadowOnly(config, d.policy, candidate)) {
         const reason = `canary analysis started: version ${candidate.version} 0% → ${first}%`;
         await this.#write(d, withWeight(d.policy, first), 'step', reason);
         this.#states.set(name, { rollout, windowStart: now, failures: 0 });
@@ -155,12 +170,11 @@ export class CanaryAnalysis {
       return undefined;
     }
     if (now - state.windowStart < config.intervalSeconds * 1000) return undefined;
-    const range = { since: state.windowStart, until: now };
-    const canary = this.options.stats.summary(name, 'canary', { ...range, version: candidate.version });
-    const stable = this.options.stats.summary(name, 'stable', { ...range, version: d.policy.stable });
-    const measured = describe(config, candidate.version, canary, d.policy.stable, stable);
-    const base = { deployment: name, canaryVersion: candidate.version, fromWeight: candidate.weight, canary, stable };
-    const verdict = judge(config, canary);
+    const checks = checkInterval(this.options.stats, name, d.policy, candidate, config, { since: state.windowStart, until: now });
+    const { measured, verdict, canary, stable, shadow, labelShift } = checks;
+    const base = { deployment: name, canaryVersion: candidate.version, fromWeight: candidate.weight, canary, stable, ...(shadow ? { shadow } : {}), ...(labelShift ? { labelShift } : {}) };
+    // A candidate judged on its shadow answers alone is named as such in the reasons.
+    const subject = shadowOnly(config, d.policy, candidate) ? 'shadow' : 'canary';
     if (verdict === 'hold') {
       state.windowStart = now;
       return this.#decide({ ...base, kind: 'hold', toWeight: candidate.weight, failures: state.failures, reason: `held: ${measured}` });
@@ -173,19 +187,19 @@ export class CanaryAnalysis {
         this.#states.delete(name);
         return this.#decide({ ...base, kind: 'promoted', toWeight: 100, failures: state.failures, reason });
       }
-      const reason = `canary passed: ${measured}; weight ${candidate.weight}% → ${next}%`;
+      const reason = `${subject} passed: ${measured}; weight ${candidate.weight}% → ${next}%`;
       await this.#write(d, withWeight(d.policy, next), 'step', reason);
       state.windowStart = now;
       return this.#decide({ ...base, kind: 'step', toWeight: next, failures: state.failures, reason });
     }
     const failures = state.failures + 1;
     if (failures >= config.threshold) {
-      const reason = `canary failed ${failures} of ${config.threshold} checks: ${measured}; rolled back to version ${d.policy.stable}`;
+      const reason = `${subject} failed ${failures} of ${config.threshold} checks: ${measured}; rolled back to version ${d.policy.stable}`;
       await this.#write(d, rollback(d.policy, d.policy.stable), 'rolled-back', reason);
       this.#states.delete(name);
       return this.#decide({ ...base, kind: 'rolled-back', toWeight: 0, failures, reason });
     }
-    const reason = `canary check failed (${failures} of ${config.threshold}): ${measured}; weight stays ${candidate.weight}%`;
+    const reason = `${subject} check failed (${failures} of ${config.threshold}): ${measured}; weight stays ${candidate.weight}%`;
     await this.#write(d, d.policy, 'analysis', reason);
     state.failures = failures;
     state.windowStart = now;
@@ -203,7 +217,7 @@ export class CanaryAnalysis {
   }
 
   #decide(decision: AnalysisDecision): AnalysisDecision {
-    this.#logger.info({ deployment: decision.deployment, decision: decision.kind, canary: decision.canary, stable: decision.stable, failures: decision.failures }, decision.reason);
+    this.#logger.info({ deployment: decision.deployment, decision: decision.kind, canary: decision.canary, stable: decision.stable, shadow: decision.shadow, failures: decision.failures }, decision.reason);
     try {
       this.options.onDecision?.(decision);
     } catch (err) {
@@ -213,24 +227,8 @@ export class CanaryAnalysis {
   }
 }
 
-/** pass, fail or hold for one interval's canary numbers. */
-export function judge(config: AnalysisConfig, canary: VariantSummary): 'pass' | 'fail' | 'hold' {
-  if (canary.requests < config.minSamples) return config.noData;
-  return canary.successRate >= config.successRate && canary.p99Ms <= config.p99LatencyMs ? 'pass' : 'fail';
-}
-
 function withWeight(policy: TrafficPolicy, weight: number): TrafficPolicy {
   return { ...policy, candidates: [{ version: policy.candidates[0]!.version, weight }] };
-}
-
-/** `canary v2: 120 requests, 1 error, success 99.17% (min 99%), p99 12.5 ms (max 500 ms); stable v1: …`. */
-function describe(config: AnalysisConfig, canaryVersion: string, canary: VariantSummary, stableVersion: string, stable: VariantSummary): string {
-  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-  const ms = (x: number) => `${Math.round(x * 100) / 100} ms`;
-  const c = canary.requests < config.minSamples
-    ? `canary v${canaryVersion}: ${canary.requests} requests (fewer than ${config.minSamples}, no data: ${config.noData})`
-    : `canary v${canaryVersion}: ${canary.requests} requests, ${canary.errors} errors, success ${pct(canary.successRate)} (min ${pct(config.successRate)}), p99 ${ms(canary.p99Ms)} (max ${config.p99LatencyMs} ms)`;
-  return `${c}; stable v${stableVersion}: ${stable.requests} requests, success ${pct(stable.successRate)}, p99 ${ms(stable.p99Ms)}`;
 }
 
 /** What to call each field of an analysis config in errors (the CLI passes its flags). */
@@ -242,7 +240,8 @@ const NO_DATA = new Set(['hold', 'fail', 'pass']);
  * A complete, checked analysis config: `input`'s fields over `base` (default DEFAULT_ANALYSIS).
  * INVALID_ARGUMENT naming the field: the interval and p99 are positive, step weights rise strictly
  * within 1–100, threshold is a whole number ≥ 1, minSamples a whole number ≥ 0, successRate 0–1,
- * noData hold, fail or pass.
+ * noData hold, fail or pass; the optional bounds, when given: minAgreement and maxLabelShift 0–1,
+ * maxMeanAbsDelta ≥ 0 (left out, they stay unjudged).
  */
 export function resolveAnalysisConfig(input: Partial<AnalysisConfig>, base: AnalysisConfig = DEFAULT_ANALYSIS, fields?: Partial<AnalysisFieldNames>): AnalysisConfig {
   const c = { ...base, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as AnalysisConfig;
@@ -258,5 +257,14 @@ export function resolveAnalysisConfig(input: Partial<AnalysisConfig>, base: Anal
   if (!(typeof c.successRate === 'number' && c.successRate >= 0 && c.successRate <= 1)) bad('successRate', 'the minimum success rate must be a fraction from 0 to 1, e.g. 0.99');
   if (!(typeof c.p99LatencyMs === 'number' && c.p99LatencyMs > 0 && Number.isFinite(c.p99LatencyMs))) bad('p99LatencyMs', 'the maximum p99 latency must be a positive number of milliseconds');
   if (!NO_DATA.has(c.noData)) bad('noData', 'what an interval without enough requests counts as must be hold, fail or pass');
-  return { intervalSeconds: c.intervalSeconds, stepWeights: [...c.stepWeights], threshold: c.threshold, minSamples: c.minSamples, successRate: c.successRate, p99LatencyMs: c.p99LatencyMs, noData: c.noData };
+  const fraction = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1;
+  if (c.minAgreement !== undefined && !fraction(c.minAgreement)) bad('minAgreement', 'the minimum shadow agreement must be a fraction from 0 to 1, e.g. 0.97');
+  if (c.maxMeanAbsDelta !== undefined && !(typeof c.maxMeanAbsDelta === 'number' && c.maxMeanAbsDelta >= 0 && Number.isFinite(c.maxMeanAbsDelta))) bad('maxMeanAbsDelta', 'the maximum mean |Δ| between the candidate\'s and stable\'s predictions must be a number of at least 0');
+  if (c.maxLabelShift !== undefined && !fraction(c.maxLabelShift)) bad('maxLabelShift', 'the maximum label shift (total variation distance) must be a fraction from 0 to 1, e.g. 0.1');
+  return {
+    intervalSeconds: c.intervalSeconds, stepWeights: [...c.stepWeights], threshold: c.threshold, minSamples: c.minSamples, successRate: c.successRate, p99LatencyMs: c.p99LatencyMs, noData: c.noData,
+    ...(c.minAgreement !== undefined ? { minAgreement: c.minAgreement } : {}),
+    ...(c.maxMeanAbsDelta !== undefined ? { maxMeanAbsDelta: c.maxMeanAbsDelta } : {}),
+    ...(c.maxLabelShift !== undefined ? { maxLabelShift: c.maxLabelShift } : {}),
+  };
 }

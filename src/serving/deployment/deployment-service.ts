@@ -48,8 +48,8 @@ export interface WriteOptions {
  * Every version a policy names must exist in the registry under the deployment's model. Each
  * write is one store update guarded by the revision the decision was made on, so a concurrent
  * change makes it fail (CONFLICT) instead of being overwritten.
- * The registry's audit log is not written: RegistryStore has no method for events outside the
- * registry's own objects; the deployment history is the record.
+ * The store records each change in the deployment's history and, in the same transaction, in the
+ * registry's audit log of the deployment's model (`deployment.created`, `deployment.promoted`, …).
  */
 export class DeploymentService {
   constructor(private readonly deps: DeploymentServiceDeps) {}

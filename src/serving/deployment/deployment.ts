@@ -37,6 +37,19 @@ export interface AnalysisConfig {
   readonly p99LatencyMs: number;
   /** What an interval without enough samples counts as. */
   readonly noData: 'hold' | 'fail' | 'pass';
+  /**
+   * Minimum shadow agreement (0–1): of the rows stable answered and mirrored to the candidate, the
+   * share whose candidate answer agreed (same label; regression: |Δ| within the tolerance). Judged
+   * when set; absent in configs stored before it existed.
+   */
+  readonly minAgreement?: number;
+  /** Regression: maximum mean |candidate − stable| over the mirrored rows. Judged when set. */
+  readonly maxMeanAbsDelta?: number;
+  /**
+   * Maximum shift (0–1) of the canary's predicted-label distribution from stable's in the interval:
+   * the total variation distance between the two label shares. Judged when set.
+   */
+  readonly maxLabelShift?: number;
 }
 
 /** A stored deployment. */
@@ -66,7 +79,11 @@ export interface DeploymentEvent {
   readonly to: TrafficPolicy;
 }
 
-/** The port; adapters: SqlDeploymentStore (sqlite, postgres). */
+/**
+ * The port; adapters: SqlDeploymentStore (sqlite, postgres). Every change (create, update,
+ * delete) is one history event and one `deployment.*` entry in the registry's audit log of the
+ * deployment's model, both committed with the change.
+ */
 export interface DeploymentStore {
   create(input: { name: string; model: string; policy: TrafficPolicy; analysis?: AnalysisConfig }, by: { actor: string; reason?: string }): Promise<Deployment>;
   get(name: string): Promise<Deployment>;

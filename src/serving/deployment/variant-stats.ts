@@ -7,8 +7,14 @@
  * arrays, no allocation per request), so memory stays bounded at any request rate. When more than
  * `capacity` requests arrive in one analysis interval, the summary covers the newest `capacity` of
  * them: still a large sample, and the most recent one. Outcomes carry the version that answered,
- * so a summary never mixes an old canary's requests with a new one's.
+ * so a summary never mixes an old canary's requests with a new one's. An outcome may carry its
+ * rows' predicted labels (classification), for comparing the variants' label distributions.
+ *
+ * Shadow comparisons (the router's ShadowRecords) are kept beside them, per deployment (see
+ * shadow-stats.ts): the analysis reads both from one object.
  */
+import type { ShadowRecord } from './shadow.js';
+import { ShadowStats, type ShadowSummary } from './shadow-stats.js';
 
 /** One finished request through the deployment router. */
 export interface VariantOutcome {
@@ -20,6 +26,15 @@ export interface VariantOutcome {
   readonly status: number;
   /** From request parsed to response ready, in milliseconds. */
   readonly ms: number;
+  /** The predicted label of each row (classification models only). */
+  readonly labels?: readonly string[];
+}
+
+/** How often each label was predicted. */
+export interface LabelCounts {
+  /** Rows with a label. */
+  readonly rows: number;
+  readonly counts: ReadonlyMap<string, number>;
 }
 
 /** What happened to one variant's requests in a time range. */
@@ -47,6 +62,7 @@ class Ring {
   readonly ms: Float64Array;
   readonly error: Uint8Array;
   readonly version: string[];
+  readonly labels: (readonly string[] | undefined)[];
   next = 0;
   size = 0;
 
@@ -55,14 +71,16 @@ class Ring {
     this.ms = new Float64Array(capacity);
     this.error = new Uint8Array(capacity);
     this.version = new Array<string>(capacity);
+    this.labels = new Array<readonly string[] | undefined>(capacity);
   }
 
-  push(at: number, ms: number, error: boolean, version: string): void {
+  push(at: number, ms: number, error: boolean, version: string, labels: readonly string[] | undefined): void {
     const i = this.next;
     this.at[i] = at;
     this.ms[i] = ms;
     this.error[i] = error ? 1 : 0;
     this.version[i] = version;
+    this.labels[i] = labels;
     this.next = (i + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
   }
@@ -75,10 +93,12 @@ export class VariantStats {
   readonly #rings = new Map<string, Ring>();
   readonly #capacity: number;
   readonly #now: () => number;
+  readonly #shadows: ShadowStats;
 
   constructor(options: VariantStatsOptions = {}) {
     this.#capacity = Math.max(1, Math.floor(options.capacity ?? 50_000));
     this.#now = options.now ?? Date.now;
+    this.#shadows = new ShadowStats(this.#capacity, this.#now);
   }
 
   /** Records one outcome, stamped with the current time. */
@@ -89,7 +109,12 @@ export class VariantStats {
       ring = new Ring(this.#capacity);
       this.#rings.set(key, ring);
     }
-    ring.push(this.#now(), Number.isFinite(outcome.ms) ? outcome.ms : 0, outcome.status >= 500, outcome.version);
+    ring.push(this.#now(), Number.isFinite(outcome.ms) ? outcome.ms : 0, outcome.status >= 500, outcome.version, outcome.labels);
+  }
+
+  /** Records one shadow comparison (a DeploymentRouter shadow listener), stamped with the current time. */
+  recordShadow(record: ShadowRecord): void {
+    this.#shadows.record(record);
   }
 
   /**
@@ -114,15 +139,51 @@ export class VariantStats {
     return { requests: latencies.length, errors, successRate: (latencies.length - errors) / latencies.length, p99Ms: percentile(latencies, 0.99) };
   }
 
+  /** The shadow comparisons of `deployment` in [since, until) from `primaryVersion`'s requests to `shadowVersion` (each filter when given). */
+  shadowSummary(deployment: string, range: { readonly since: number; readonly until?: number; readonly primaryVersion?: string; readonly shadowVersion?: string }): ShadowSummary {
+    return this.#shadows.summary(deployment, range);
+  }
+
+  /** The labels `variant` of `deployment` predicted in [since, until), only `version`'s when given (outcomes without labels are skipped). */
+  labelCounts(deployment: string, variant: 'stable' | 'canary', range: { readonly since: number; readonly until?: number; readonly version?: string }): LabelCounts {
+    const counts = new Map<string, number>();
+    let rows = 0;
+    const ring = this.#rings.get(keyOf(deployment, variant));
+    if (!ring) return { rows, counts };
+    const until = range.until ?? Number.POSITIVE_INFINITY;
+    for (let i = 0; i < ring.size; i++) {
+      const labels = ring.labels[i];
+      if (!labels || ring.at[i]! < range.since || ring.at[i]! >= until) continue;
+      if (range.version !== undefined && ring.version[i] !== range.version) continue;
+      for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+      rows += labels.length;
+    }
+    return { rows, counts };
+  }
+
   /** Forgets a deployment's outcomes (it is no longer served). */
   forget(deployment: string): void {
     this.#rings.delete(keyOf(deployment, 'stable'));
     this.#rings.delete(keyOf(deployment, 'canary'));
+    this.#shadows.forget(deployment);
   }
 }
 
 function keyOf(deployment: string, variant: string): string {
   return `${deployment}\u0000${variant}`;
+}
+
+/**
+ * Total variation distance between two label distributions: half the sum over labels of
+ * |share in a − share in b|; 0 for the same shares, 1 when no label is shared. 0 when either is empty.
+ */
+export function labelShift(a: LabelCounts, b: LabelCounts): number {
+  if (a.rows === 0 || b.rows === 0) return 0;
+  let sum = 0;
+  for (const label of new Set([...a.counts.keys(), ...b.counts.keys()])) {
+    sum += Math.abs((a.counts.get(label) ?? 0) / a.rows - (b.counts.get(label) ?? 0) / b.rows);
+  }
+  return sum / 2;
 }
 
 /** Nearest-rank percentile (the smallest value with at least q of the values at or below it). */

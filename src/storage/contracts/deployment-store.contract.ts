@@ -1,10 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../core/clock.js';
 import { isPaddockError, type ErrorCode } from '../../core/errors.js';
+import type { RegistryStore } from '../../registry/index.js';
 import type { AnalysisConfig, DeploymentStore, TrafficPolicy } from '../../serving/index.js';
 
-/** A fresh, empty store over `clock`, and how to dispose of it. */
-export type MakeDeploymentStore = (clock: Clock) => Promise<{ store: DeploymentStore; cleanup: () => Promise<void> }>;
+/**
+ * A fresh, empty store over `clock`, the registry over the same database (whose audit log records
+ * every deployment change), and how to dispose of them.
+ */
+export type MakeDeploymentStore = (clock: Clock) => Promise<{ store: DeploymentStore; registry: RegistryStore; cleanup: () => Promise<void> }>;
 
 const START = Date.UTC(2026, 0, 1);
 
@@ -37,9 +41,10 @@ const analysis: AnalysisConfig = { intervalSeconds: 60, stepWeights: [10, 50, 10
 export function deploymentStoreContract(name: string, make: MakeDeploymentStore): void {
   describe(`DeploymentStore contract: ${name}`, () => {
     let store: DeploymentStore;
+    let registry: RegistryStore;
     let cleanup: () => Promise<void>;
     beforeEach(async () => {
-      ({ store, cleanup } = await make(tickingClock()));
+      ({ store, registry, cleanup } = await make(tickingClock()));
     });
     afterEach(async () => {
       await cleanup();
@@ -137,9 +142,57 @@ export function deploymentStoreContract(name: string, make: MakeDeploymentStore)
       expect((await store.update('d', { policy: canary, kind: 'set' }, bob)).analysis).toEqual(analysis);
       const faster = { ...analysis, intervalSeconds: 30 };
       expect((await store.update('d', { policy: canary, kind: 'analysis', analysis: faster }, bob)).analysis).toEqual(faster);
+      // The optional bounds round-trip; a config without them (as stored before they existed) loads without them.
+      const judged = { ...analysis, minAgreement: 0.97, maxMeanAbsDelta: 0.5, maxLabelShift: 0.1 };
+      await store.update('d', { policy: canary, kind: 'analysis', analysis: judged }, bob);
+      expect((await store.get('d')).analysis).toEqual(judged);
+      await store.update('d', { policy: canary, kind: 'analysis', analysis: faster }, bob);
+      expect(Object.keys((await store.get('d')).analysis!)).not.toContain('minAgreement');
       const cleared = await store.update('d', { policy: canary, kind: 'set', analysis: null }, bob);
       expect(cleared.analysis).toBeUndefined();
       expect((await store.get('d')).analysis).toBeUndefined();
+    });
+
+    it("records every change in the registry's audit log of the model, in order, with actor, reason, policy and deployment", async () => {
+      await registry.createModel({ name: 'churn' }, alice);
+      await store.create({ name: 'api', model: 'churn', policy: v1 }, alice);
+      await store.update('api', { policy: canary, kind: 'set' }, { actor: 'bob', reason: 'canary 10%' });
+      await store.update('api', { policy: { ...canary, candidates: [{ version: '2', weight: 50 }] }, kind: 'step' }, { actor: 'paddock-analysis', reason: 'canary passed' });
+      await store.update('api', { policy: { stable: '2', candidates: [], sticky: { header: 'x-user' } }, kind: 'promoted' }, { actor: 'carol', reason: 'looks good' });
+      await store.update('api', { policy: v1, kind: 'rolled-back' }, { actor: 'dave', reason: 'latency' });
+      await store.delete('api', { actor: 'erin' });
+      const log = (await registry.auditLog('churn')).filter((e) => e.action.startsWith('deployment.'));
+      expect(log.map((e) => [e.action, e.deployment, e.actor, e.reason, e.from, e.to])).toEqual([
+        ['deployment.created', 'api', 'alice', 'launch', undefined, 'stable 1'],
+        ['deployment.set', 'api', 'bob', 'canary 10%', 'stable 1', 'stable 1, canary 2@10%, mirror 3@50%, sticky header x-user'],
+        ['deployment.step', 'api', 'paddock-analysis', 'canary passed', 'stable 1, canary 2@10%, mirror 3@50%, sticky header x-user', 'stable 1, canary 2@50%, mirror 3@50%, sticky header x-user'],
+        ['deployment.promoted', 'api', 'carol', 'looks good', 'stable 1, canary 2@50%, mirror 3@50%, sticky header x-user', 'stable 2, sticky header x-user'],
+        ['deployment.rolled_back', 'api', 'dave', 'latency', 'stable 2, sticky header x-user', 'stable 1'],
+        ['deployment.deleted', 'api', 'erin', undefined, 'stable 1', undefined],
+      ]);
+      expect(log.every((e) => e.model === 'churn')).toBe(true);
+      // The audit entries carry the same times as the deployment's history.
+      const history = await store.history('api');
+      expect(log.map((e) => e.timestamp)).toEqual(history.map((e) => e.at));
+      // The registry's own events have no deployment.
+      expect((await registry.auditLog('churn'))[0]).toMatchObject({ action: 'model.created' });
+      expect((await registry.auditLog('churn'))[0]!.deployment).toBeUndefined();
+    });
+
+    it('a failed change leaves no audit entry; a deleted model still gets its deployments audited by name', async () => {
+      await registry.createModel({ name: 'churn' }, alice);
+      await store.create({ name: 'api', model: 'churn', policy: v1 }, alice);
+      expect((await caught(store.update('api', { policy: canary, kind: 'set', expectedRevision: 7 }, bob))).code).toBe('CONFLICT');
+      expect((await registry.auditLog('churn')).map((e) => e.action)).toEqual(['model.created', 'deployment.created']);
+      await registry.deleteModel('churn', bob);
+      // The deployment outlives its model: changing it still works and is still audited under the name.
+      await store.update('api', { policy: canary, kind: 'set' }, { actor: 'bob', reason: 'after delete' });
+      const log = await registry.auditLog('churn');
+      expect(log.map((e) => e.action)).toEqual(['model.created', 'deployment.created', 'model.deleted', 'deployment.set']);
+      expect(log[3]).toMatchObject({ model: 'churn', deployment: 'api', actor: 'bob', reason: 'after delete' });
+      // A deployment of a model the registry never had is audited under its name as well.
+      await store.create({ name: 'other', model: 'ghost', policy: v1 }, alice);
+      expect((await registry.auditLog('ghost')).map((e) => [e.action, e.deployment])).toEqual([['deployment.created', 'other']]);
     });
 
     it('deletes a deployment; its history stays and ends with the deletion', async () => {

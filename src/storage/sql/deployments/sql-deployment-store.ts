@@ -8,6 +8,7 @@ import {
 import { isUniqueViolation, translateDbError } from '../db-errors.js';
 import type { SqlDialectName } from '../open-database.js';
 import { writeTransaction } from '../write-transaction.js';
+import { auditDeploymentEvent } from './deployment-audit.js';
 import type { DeploymentEventRow, DeploymentRow, DeploymentTables } from './deployment-schema.js';
 
 /** The open metadata database the store works on (an SqlDatabase, or openMetadataStore's result). */
@@ -25,9 +26,10 @@ const UPDATE_KINDS: ReadonlySet<DeploymentEventKind> = new Set(['set', 'step', '
 
 /**
  * DeploymentStore over the metadata database (SQLite or PostgreSQL). Schema from migration
- * 004-deployments. Each change and its history event commit in one transaction; updates are
- * optimistic: `expectedRevision` must still match, and a concurrent writer that got there first
- * makes the later one fail rather than overwrite it.
+ * 004-deployments. Each change, its history event and its entry in the registry's audit log of
+ * the deployment's model (`deployment.created`, `deployment.step`, …; see deployment-audit.ts)
+ * commit in one transaction; updates are optimistic: `expectedRevision` must still match, and a
+ * concurrent writer that got there first makes the later one fail rather than overwrite it.
  */
 export class SqlDeploymentStore implements DeploymentStore {
   private readonly db: Kysely<DeploymentTables>;
@@ -56,6 +58,7 @@ export class SqlDeploymentStore implements DeploymentStore {
         if (await trx.selectFrom('deployments').select('name').where('name', '=', name).executeTakeFirst()) exists();
         await trx.insertInto('deployments').values(row).execute();
         await trx.insertInto('deployment_events').values(eventRow(name, 1, now, 'created', by, null, policy)).execute();
+        await auditDeploymentEvent(trx, by, { deployment: name, model: input.model, kind: 'created', from: null, to: policy, at: now });
       });
     } catch (err) {
       // A concurrent creator won between the check and the insert.
@@ -94,7 +97,9 @@ export class SqlDeploymentStore implements DeploymentStore {
       const result = await trx.updateTable('deployments').set({ policy: next.policy, analysis, revision: next.revision, updated_at: now })
         .where('name', '=', name).where('revision', '=', row.revision).executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) conflict(name, row.revision, row.revision + 1);
-      await trx.insertInto('deployment_events').values(eventRow(name, next.revision, now, change.kind, by, parsePolicy(row.policy), policy)).execute();
+      const from = parsePolicy(row.policy);
+      await trx.insertInto('deployment_events').values(eventRow(name, next.revision, now, change.kind, by, from, policy)).execute();
+      await auditDeploymentEvent(trx, by, { deployment: name, model: row.model, kind: change.kind, from, to: policy, at: now });
       return toDeployment(next);
     });
   }
@@ -112,7 +117,9 @@ export class SqlDeploymentStore implements DeploymentStore {
       await trx.deleteFrom('deployments').where('name', '=', name).execute();
       const policy = parsePolicy(row.policy);
       // The history keeps the deletion, with the policy that was being served.
-      await trx.insertInto('deployment_events').values(eventRow(name, row.revision + 1, this.now(), 'deleted', by, policy, policy)).execute();
+      const now = this.now();
+      await trx.insertInto('deployment_events').values(eventRow(name, row.revision + 1, now, 'deleted', by, policy, policy)).execute();
+      await auditDeploymentEvent(trx, by, { deployment: name, model: row.model, kind: 'deleted', from: policy, to: null, at: now });
     });
   }
 

@@ -3,6 +3,7 @@ import { trackingMigration } from './001-tracking.js';
 import { registryMigration } from './002-registry.js';
 import { tokensMigration } from './003-tokens.js';
 import { deploymentsMigration } from './004-deployments.js';
+import { deploymentAuditMigration } from './005-deployment-audit.js';
 
 /**
  * Every migration, in the order they apply. Append only: add a new file `NNN-name.ts` and one
@@ -13,6 +14,7 @@ export const MIGRATIONS: readonly Migration[] = [
   registryMigration,
   tokensMigration,
   deploymentsMigration,
+  deploymentAuditMigration,
 ];
 
 export type { Migration } from './migration.js';

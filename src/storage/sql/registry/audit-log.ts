@@ -12,6 +12,8 @@ export interface AuditEntry {
   readonly key?: string;
   readonly from?: string;
   readonly to?: string;
+  /** The deployment a `deployment.*` event is about. */
+  readonly deployment?: string;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function appendAudit(trx: Kysely<RegistryTables>, by: Actor, timest
     actor: by.actor,
     reason: by.reason ?? null,
     timestamp,
+    deployment: e.deployment ?? null,
   }).execute();
 }
 
@@ -53,6 +56,7 @@ export async function readAuditLog(db: Kysely<RegistryTables>, name: string): Pr
     ...(r.tag_key !== null ? { key: r.tag_key } : {}),
     ...(r.from_value !== null ? { from: r.from_value } : {}),
     ...(r.to_value !== null ? { to: r.to_value } : {}),
+    ...(r.deployment !== null ? { deployment: r.deployment } : {}),
     actor: r.actor,
     ...(r.reason !== null ? { reason: r.reason } : {}),
     timestamp: Number(r.timestamp),

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** The registry tables as migration 002-registry creates them (the slice Kysely sees). */
+/** The registry tables as migrations 002-registry and 005-deployment-audit create them (the slice Kysely sees). */
 export interface RegistryTables {
   registered_models: {
     model_id: string;
@@ -37,6 +37,8 @@ export interface RegistryTables {
     actor: string;
     reason: string | null;
     timestamp: number;
+    /** The deployment a `deployment.*` event is about (migration 005-deployment-audit); NULL otherwise. */
+    deployment: string | null;
   };
   registry_webhooks: {
     webhook_id: string;

@@ -76,7 +76,7 @@ export function initProject(dir) {
   paddock(dir, ['init', '-q']);
 }
 
-/** A table row: what was measured, our figure, the reference's, and the ratio. */
+/** A table row: what was measured, our figure, the reference's, and the ratio; `pass` null when there is nothing to meet (reported or skipped). */
 export function row(name, ours, reference, referenceName, target, ratio, pass) {
   return { name, ours, reference, referenceName, target, ratio, pass };
 }
@@ -86,7 +86,7 @@ export function table(rows) {
   const lines = [
     '| benchmark | Paddock | reference | ratio | target | met |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.name} | ${r.ours} | ${r.reference} (${r.referenceName}) | ${r.ratio} | ${r.target} | ${r.pass ? 'yes' : '**no**'} |`),
+    ...rows.map((r) => `| ${r.name} | ${r.ours} | ${r.reference} (${r.referenceName}) | ${r.ratio} | ${r.target} | ${r.pass === null ? '–' : r.pass ? 'yes' : '**no**'} |`),
   ];
   return lines.join('\n');
 }

@@ -8,7 +8,8 @@ import { fmtCount as fmt, inferOnce, loadTest, startServer as start } from './ht
 import { CLI, ROOT, initProject, paddock, removeDir, row, tempDir } from './lib.js';
 
 const DURATION = process.env.PADDOCK_BENCH_SMALL ? 5 : 15;
-const BODY = JSON.stringify({ inputs: [
+/** The single-row Open Inference Protocol request every serving benchmark sends. */
+export const BODY = JSON.stringify({ inputs: [
   { name: 'hour', shape: [1], datatype: 'INT64', data: [17] },
   { name: 'weekday', shape: [1], datatype: 'INT64', data: [5] },
   { name: 'distance', shape: [1], datatype: 'INT64', data: [740] },
@@ -21,15 +22,15 @@ export async function serve() {
   try {
     initProject(dir);
     await writeTrainingData(dir);
-    paddock(dir, ['train', '--task', 'classification', '--target', 'late', '--data', 'train.parquet', '--name', 'flights', '-o', 'model', '--no-track', '-q']);
-    const paddockUrl = await start(procs, process.execPath, [CLI, 'serve', 'model', '--port', '0'], dir, /listening on (http:\/\/\S+)/);
+    trainFlights(dir, 'model');
+    const paddockUrl = await startPaddock(procs, dir, ['model']);
     const bareUrl = await start(procs, process.execPath, [path.join(ROOT, 'bench/bare-fastify.js')], dir, /(http:\/\/\S+)/);
     const target = `${paddockUrl}/v2/models/flights/infer`;
     inferOnce(target, BODY);
     const ours = load(target);
     const bare = load(`${bareUrl}/infer`);
     const half = load(target, Math.floor(ours.rps / 2));
-    const twoUrl = await start(procs, process.execPath, [CLI, 'serve', 'model', '--port', '0', '--workers', '2'], dir, /listening on (http:\/\/\S+)/);
+    const twoUrl = await startPaddock(procs, dir, ['model', '--workers', '2']);
     const two = load(`${twoUrl}/v2/models/flights/infer`);
     const ratio = ours.rps / bare.rps;
     return [
@@ -43,14 +44,26 @@ export async function serve() {
   }
 }
 
-async function writeTrainingData(dir) {
+/** 200,000 sampled flights rows (hour, weekday, distance, origin, late) as train.parquet, and as train.csv with `csv`. */
+export async function writeTrainingData(dir, { csv = false } = {}) {
   const flights = path.join(ROOT, 'node_modules/vega-datasets/data/flights-3m.parquet').replace(/'/g, "''");
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   await conn.run(`COPY (SELECT hour(date) AS hour, isodow(date) AS weekday, distance, origin, (delay > 15)::INTEGER AS late
     FROM read_parquet('${flights}') USING SAMPLE 200000 ROWS (reservoir, 7)) TO '${path.join(dir, 'train.parquet')}' (FORMAT parquet)`);
+  if (csv) await conn.run(`COPY (SELECT * FROM read_parquet('${path.join(dir, 'train.parquet')}')) TO '${path.join(dir, 'train.csv')}' (HEADER)`);
   conn.closeSync();
   instance.closeSync();
+}
+
+/** Trains the flights classifier ('late', package name flights) from train.parquet into `output`: gbdt, or `algorithm`. */
+export function trainFlights(dir, output, algorithm = 'gbdt') {
+  paddock(dir, ['train', '--task', 'classification', '--target', 'late', '--data', 'train.parquet', '--algorithm', algorithm, '--name', 'flights', '-o', output, '--no-track', '-q']);
+}
+
+/** Starts `paddock serve <args> --port 0` in its own process (pushed on `procs`); resolves with its URL. */
+export function startPaddock(procs, dir, args) {
+  return start(procs, process.execPath, [CLI, 'serve', ...args, '--port', '0'], dir, /listening on (http:\/\/\S+)/);
 }
 
 function load(url, rate) {

@@ -1,5 +1,7 @@
-// Shared pieces of the HTTP benchmarks: servers in their own process, autocannon in another.
+// Shared pieces of the HTTP benchmarks: servers in their own process, the load generator (wrk or autocannon) in another.
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './lib.js';
 
@@ -25,10 +27,61 @@ export function startServer(procs, cmd, args, cwd, pattern) {
  * some requests on a closing socket and counts an error before it reconnects; rps counts 2xx only).
  */
 export function loadTest(url, { body, connections, duration, rate, tolerateErrors = false }) {
+  if (!rate && !tolerateErrors && hasWrk()) return wrkLoadTest(url, { body, connections, duration });
   const args = [path.join(ROOT, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', String(duration), '-m', 'POST', '-H', 'content-type=application/json', '-b', body, '-j', ...(rate ? ['-R', String(rate)] : []), url];
   const result = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 2 ** 20 }));
   if (result.non2xx > 0 || (result.errors > 0 && !tolerateErrors)) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors under load`);
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors };
+}
+
+let wrkFound;
+
+/** Whether Debian's wrk is installed (`apt-get install wrk`): a C load generator, lighter than autocannon. */
+export function hasWrk() {
+  if (wrkFound === undefined) {
+    try {
+      execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+      wrkFound = true;
+    } catch (err) {
+      // wrk --version prints its banner and exits 1; only a missing binary is ENOENT.
+      wrkFound = err.code !== 'ENOENT';
+    }
+  }
+  return wrkFound;
+}
+
+/** Name of the load generator loadTest uses for unpaced runs, for the table's notes. */
+export function loadGenerator() {
+  return hasWrk() ? 'wrk (1 thread)' : 'autocannon';
+}
+
+/**
+ * The same run under wrk with one thread (so it takes one core, as autocannon does, but spends
+ * less of it on itself). Any non-2xx answer or socket error fails the benchmark.
+ */
+function wrkLoadTest(url, { body, connections, duration }) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'paddock-wrk-'));
+  try {
+    const script = path.join(dir, 'post.lua');
+    writeFileSync(script, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(body)}\n`);
+    const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+    const p99 = wrkMs(/^\s+99%\s+(\S+)/m.exec(out)?.[1]);
+    const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+    const errors = /Socket errors: (.*)/.exec(out)?.[1];
+    if (!Number.isFinite(rps)) throw new Error(`${url}: cannot read wrk's output:\n${out}`);
+    if (non2xx > 0 || errors) throw new Error(`${url}: ${non2xx} non-2xx answers${errors ? `, socket errors ${errors}` : ''} under load`);
+    return { rps, p99, errors: 0 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** wrk's latency ("812.00us", "1.20ms", "2.01s") in ms. */
+function wrkMs(text) {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(text ?? '');
+  if (!m) return Number.NaN;
+  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
 }
 
 /** One POST with curl; returns the Open Inference outputs, or throws with the answer. */

@@ -1,10 +1,12 @@
 // Serving: single-row Open Inference Protocol requests to `paddock serve` running a gradient-
 // boosted flights model (the quickstart's), beside a bare Fastify route answering a constant, both
-// in their own process and loaded by the same autocannon (16 connections, another process).
-// Then the p99 latency at half of Paddock's measured throughput.
+// in their own process and loaded by the same generator (wrk with one thread where installed, else
+// autocannon; 16 connections, another process), in two alternating rounds, the best of each kept
+// (a busy machine slows one run, not the ratio of two). Then the p99 latency at half of Paddock's
+// measured throughput, under autocannon's pacing (whole milliseconds).
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { fmtCount as fmt, inferOnce, loadTest, startServer as start } from './http-load.js';
+import { fmtCount as fmt, inferOnce, loadGenerator, loadTest, startServer as start } from './http-load.js';
 import { CLI, ROOT, initProject, paddock, removeDir, row, tempDir } from './lib.js';
 
 const DURATION = process.env.PADDOCK_BENCH_SMALL ? 5 : 15;
@@ -27,16 +29,24 @@ export async function serve() {
     const bareUrl = await start(procs, process.execPath, [path.join(ROOT, 'bench/bare-fastify.js')], dir, /(http:\/\/\S+)/);
     const target = `${paddockUrl}/v2/models/flights/infer`;
     inferOnce(target, BODY);
-    const ours = load(target);
-    const bare = load(`${bareUrl}/infer`);
-    const half = load(target, Math.floor(ours.rps / 2));
+    let ours = { rps: 0 };
+    let bare = { rps: 0 };
+    for (let round = 0; round < 2; round++) {
+      const a = load(target);
+      const b = load(`${bareUrl}/infer`);
+      if (a.rps > ours.rps) ours = a;
+      if (b.rps > bare.rps) bare = b;
+    }
+    const halfRate = Math.floor(ours.rps / 2);
+    // autocannon paces itself (-R); bench/latency-client.js is finer but is itself the bottleneck above a few thousand req/s.
+    const half = load(target, halfRate);
     const twoUrl = await startPaddock(procs, dir, ['model', '--workers', '2']);
     const two = load(`${twoUrl}/v2/models/flights/infer`);
     const ratio = ours.rps / bare.rps;
     return [
-      row('single-row /v2/models/{name}/infer, 16 connections', `${fmt(ours.rps)} req/s (p99 ${ours.p99} ms)`, `${fmt(bare.rps)} req/s (p99 ${bare.p99} ms)`, 'bare Fastify route returning a constant, same load', '≥ 70% of reference', `${(ratio * 100).toFixed(0)}%`, ratio >= 0.7),
+      row(`single-row /v2/models/{name}/infer, 16 connections, ${loadGenerator()}`, `${fmt(ours.rps)} req/s (p99 ${ours.p99} ms)`, `${fmt(bare.rps)} req/s (p99 ${bare.p99} ms)`, 'bare Fastify route returning a constant, same load', '≥ 70% of reference', `${(ratio * 100).toFixed(0)}%`, ratio >= 0.7),
       row('  same, `paddock serve --workers 2`', `${fmt(two.rps)} req/s (p99 ${two.p99} ms)`, `${fmt(bare.rps)} req/s`, 'bare Fastify route returning a constant, same load', '≥ 70% of reference', `${((two.rps / bare.rps) * 100).toFixed(0)}%`, two.rps / bare.rps >= 0.7),
-      row('  p99 latency at half that load', `${half.p99} ms (${fmt(half.rps)} req/s)`, `${bare.p99} ms`, 'bare Fastify p99 at full load', '< 5 ms', '–', half.p99 < 5),
+      row('  p99 latency at half that load', `${half.p99} ms (${fmt(half.rps)} req/s, autocannon -R ${fmt(halfRate)})`, `${bare.p99} ms`, 'bare Fastify p99 at full load', '< 5 ms', '–', half.p99 < 5),
     ];
   } finally {
     for (const p of procs) p.kill('SIGTERM');

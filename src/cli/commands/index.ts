@@ -29,6 +29,7 @@ import { registerTrain } from './train.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerServe } from './serve.js';
 import { registerDeploy } from './deploy.js';
+import { registerReplay } from './replay.js';
 
 /** Every CLI command, one file each; each file only parses, calls a use-case and renders. */
 export function registerCommands(program: Command): void {
@@ -62,4 +63,5 @@ export function registerCommands(program: Command): void {
   registerEvaluate(program);
   registerServe(program);
   registerDeploy(program);
+  registerReplay(program);
 }

@@ -1,20 +1,11 @@
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
-import net from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fail } from '../../core/errors.js';
-
-const PACKAGE_ROOT = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
-const CLI = path.join(PACKAGE_ROOT, 'bin/paddock.js');
-
-/** One step of the tour: what it does, and the command a user would type (may depend on the project). */
-interface Step {
-  readonly say: string;
-  readonly cmd: readonly string[] | ((dir: string) => readonly string[]);
-}
+import { DEPLOYMENT, runDeployTour } from './deploy-tour.js';
+import { CLI, exec, freePort, PACKAGE_ROOT, runStep, type Step } from './tour-steps.js';
 
 const STEPS: readonly Step[] = [
   { say: 'Create the project (paddock.yaml, .paddock/ with the cache)', cmd: ['paddock', 'init'] },
@@ -33,14 +24,10 @@ const STEPS: readonly Step[] = [
   { say: 'Rebuild the champion from its lineage alone and compare the model file byte for byte', cmd: ['paddock', 'models', 'reproduce', 'models:/flights-late@champion'] },
 ];
 
-/** A word as a user would type it in a shell. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
-
 /**
  * The main job of `npm start`: copies examples/quickstart to a fresh folder, versions a real
- * data set (vega-datasets' flights-3m.parquet), runs its pipeline with the real CLI, and says
+ * data set (vega-datasets' flights-3m.parquet), runs its pipeline with the real CLI, deploys the
+ * model and takes a second version through a canary to promotion (deploy-tour.ts), and says
  * where to look. Each step prints the command a user would type.
  */
 export async function runQuickstart(options: { dir?: string; serve?: boolean; log: (line: string) => void }): Promise<string> {
@@ -52,13 +39,8 @@ export async function runQuickstart(options: { dir?: string; serve?: boolean; lo
   cpSync(flightsParquet(), path.join(dir, 'data/flights-3m.parquet'));
   options.log(`Quickstart project in ${dir}\n`);
   await exec('git', ['init', '-q'], dir, options.log, true);
-  for (const step of STEPS) {
-    const cmd = typeof step.cmd === 'function' ? step.cmd(dir) : step.cmd;
-    options.log(`# ${step.say}\n$ ${cmd.map(shellWord).join(' ')}`);
-    if (cmd[0] === 'git') await exec('git', ['add', '-A'], dir, options.log, false);
-    await (cmd[0] === 'git' ? exec('git', cmd.slice(1), dir, options.log, false) : exec(process.execPath, [CLI, ...cmd.slice(1)], dir, options.log, false));
-    options.log('');
-  }
+  for (const step of STEPS) await runStep(dir, options.log, step);
+  await runDeployTour(dir, options.log);
   options.log([
     'Where to look:',
     `  ${path.join(dir, 'dvc.yaml')}        the pipeline; edit params.yaml and run \`paddock repro\` again`,
@@ -68,7 +50,8 @@ export async function runQuickstart(options: { dir?: string; serve?: boolean; lo
     `  ${path.join(dir, 'reports')}         the validation and evaluation reports (HTML)`,
     `  ${path.join(dir, 'metrics.json')}    the evaluation; plots in ${path.join(dir, 'plots.html')}`,
     `  ${path.join(dir, '.paddock/logs')}   each stage's log`,
-    `  ${path.join(dir, '.paddock/paddock.db')}  runs, metrics and the model registry (SQLite)`,
+    `  ${path.join(dir, '.paddock/paddock.db')}  runs, metrics, the model registry and deployments (SQLite)`,
+    `  ${path.join(dir, 'data/features/replay.parquet')}  the May–June flights replayed as traffic`,
   ].join('\n'));
   if (options.serve ?? true) await serve(dir, options.log);
   return dir;
@@ -89,23 +72,33 @@ function linkModules(dir: string): void {
   symlinkSync(PACKAGE_ROOT, path.join(modules, 'paddock'), 'dir');
 }
 
-/** Leaves `paddock server` running in the foreground (Ctrl-C stops it), with lines to try. */
+/**
+ * Leaves `paddock server` running in the foreground (Ctrl-C stops it), with lines to try. It also
+ * serves the champion (the version the deployment promoted) under the deployment's name; the
+ * deployment itself, with its canary routing and analysis, is what `paddock serve --deployment` serves.
+ */
 async function serve(dir: string, log: (line: string) => void): Promise<void> {
   const port = await freePort(5000);
   const url = `http://127.0.0.1:${port}`;
+  const served = `${DEPLOYMENT}=models:/flights-late@champion`;
+  const flight = `{"inputs":[{"name":"hour","shape":[1],"datatype":"INT64","data":[18]},{"name":"weekday","shape":[1],"datatype":"INT64","data":[5]},{"name":"distance","shape":[1],"datatype":"INT64","data":[2400]},{"name":"origin","shape":[1],"datatype":"BYTES","data":["ORD"]}]}`;
   log([
     '',
-    `# The tracking server and registry, over Paddock's API and MLflow's REST API`,
-    `$ paddock server --port ${port}`,
+    `# The tracking server and registry, over Paddock's API and MLflow's REST API, also serving the champion as \`${DEPLOYMENT}\``,
+    `$ paddock server --port ${port} --serve ${served}`,
     'Try, in another terminal:',
     `  curl -s ${url}/api/2.0/mlflow/experiments/get-by-name?experiment_name=quickstart`,
     `  curl -s -X POST ${url}/api/2.0/mlflow/runs/search -H 'content-type: application/json' -d '{"experiment_ids":["1"],"order_by":["metrics.auc DESC"]}'`,
     `  curl -s "${url}/api/2.0/mlflow/registered-models/alias?name=flights-late&alias=champion"`,
     `  curl -s ${url}/api/v1/openapi.json`,
+    `  curl -s ${url}/v2/models/${DEPLOYMENT}`,
+    `  curl -s -X POST ${url}/v2/models/${DEPLOYMENT}/infer -H 'content-type: application/json' -d '${flight}'`,
+    `  cd ${dir} && paddock replay data/features/replay.parquet --url ${url}/v2/models/${DEPLOYMENT}/infer --limit 1000`,
     `  MLFLOW_TRACKING_URI=${url} python -c "import mlflow; print(mlflow.search_runs(experiment_names=['quickstart']))"`,
+    `The deployment with its canary routing and analysis: paddock serve --deployment ${DEPLOYMENT} (see \`paddock deploy --help\`).`,
     'Ctrl-C stops the server.',
   ].join('\n'));
-  const server = spawn(process.execPath, [CLI, 'server', '--port', String(port)], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  const server = spawn(process.execPath, [CLI, 'server', '--port', String(port), '--serve', served], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
   // Ctrl-C reaches the whole process group; a plain kill of this process must not orphan it.
   const stop = () => server.kill('SIGTERM');
   process.once('SIGTERM', stop);
@@ -116,28 +109,6 @@ async function serve(dir: string, log: (line: string) => void): Promise<void> {
   });
 }
 
-/** `preferred` when nothing listens there, else any free port. */
-function freePort(preferred: number): Promise<number> {
-  const tryListen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      const probe = net.createServer();
-      probe.once('error', reject);
-      probe.listen(port, '127.0.0.1', () => {
-        const actual = (probe.address() as net.AddressInfo).port;
-        probe.close(() => resolve(actual));
-      });
-    });
-  return tryListen(preferred).catch(() => tryListen(0));
-}
-
-/** The folder of Paddock's package.json, found upwards (this file may be bundled or not). */
-function packageRoot(from: string): string {
-  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'examples/quickstart'))) return dir;
-  }
-  fail('INTERNAL', `cannot find Paddock's package folder above ${from}`);
-}
-
 /** vega-datasets' flights file, found through Node's resolution (the package has no main). */
 function flightsParquet(): string {
   const require = createRequire(import.meta.url);
@@ -146,20 +117,4 @@ function flightsParquet(): string {
     if (existsSync(file)) return file;
   }
   fail('PATH_NOT_FOUND', 'vega-datasets/data/flights-3m.parquet not found: run `npm install` in the Paddock folder');
-}
-
-function exec(cmd: string, args: readonly string[], cwd: string, log: (line: string) => void, optional: boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PADDOCK_QUICKSTART: '1' } });
-    const forward = (chunk: Buffer) => {
-      for (const line of chunk.toString().replace(/\n$/, '').split('\n')) log(`  ${line}`);
-    };
-    child.stdout.on('data', forward);
-    child.stderr.on('data', forward);
-    child.on('error', (err) => (optional ? resolve() : reject(err)));
-    child.on('close', (code) => {
-      if (code === 0 || optional) resolve();
-      else reject(new Error(`\`${[cmd === process.execPath ? 'paddock' : cmd, ...args.slice(cmd === process.execPath ? 1 : 0)].join(' ')}\` exited with ${code}`));
-    });
-  });
 }

@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { CLI } from './cli.js';
+
+/** A `paddock serve` process started by a test. */
+export interface ServeProcess {
+  /** The URL it printed (`… listening on http://…`). */
+  readonly url: string;
+  /** Everything it printed on stdout so far. */
+  output(): string;
+  /** Sends `signal` and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** Spawns the real `paddock serve …` in `cwd`; resolves once it prints the URL it listens on. */
+export function startServe(cwd: string, args: readonly string[]): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const m = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (m) {
+        resolve({
+          url: m[1]!,
+          output: () => stdout,
+          stop: async (signal = 'SIGTERM') => {
+            if (child.exitCode === null) child.kill(signal);
+            return { code: await exited, stdout, stderr };
+          },
+        });
+      }
+    });
+    void exited.then((code) => reject(new Error(`paddock serve exited (${code}) before listening:\n${stdout}\n${stderr}`)));
+  });
+}

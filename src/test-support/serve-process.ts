@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { CLI } from './cli.js';
 
-/** A `paddock serve` process started by a test. */
+/** A `paddock serve` or `paddock server` process started by a test. */
 export interface ServeProcess {
   /** The URL it printed (`… listening on http://…`). */
   readonly url: string;
@@ -13,7 +13,12 @@ export interface ServeProcess {
 
 /** Spawns the real `paddock serve …` in `cwd`; resolves once it prints the URL it listens on. */
 export function startServe(cwd: string, args: readonly string[]): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+  return startListening(cwd, ['serve', ...args]);
+}
+
+/** Spawns `paddock <args>` (a command that prints `… listening on <url>`) in `cwd`; resolves once it has. */
+export function startListening(cwd: string, args: readonly string[]): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -33,6 +38,6 @@ export function startServe(cwd: string, args: readonly string[]): Promise<ServeP
         });
       }
     });
-    void exited.then((code) => reject(new Error(`paddock serve exited (${code}) before listening:\n${stdout}\n${stderr}`)));
+    void exited.then((code) => reject(new Error(`paddock ${args[0]} exited (${code}) before listening:\n${stdout}\n${stderr}`)));
   });
 }

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { startServe } from '../../test-support/serve-process.js';
 
 /**
  * The canary analysis judging shadow agreement, end to end through the real CLI (dist/, built by
@@ -24,30 +24,6 @@ function csv(flip: boolean): string {
   return `hour,distance,late\n${lines.join('\n')}\n`;
 }
 
-/** `paddock serve …` until stopped; resolves once it prints its URL. */
-function startServe(cwd: string, args: readonly string[]): Promise<{ url: string; output: () => string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (m) {
-        resolve({
-          url: m[1]!, output: () => stdout,
-          stop: async () => {
-            if (child.exitCode === null) child.kill('SIGTERM');
-            return exited;
-          },
-        });
-      }
-    });
-    void exited.then((code) => reject(new Error(`paddock serve exited (${code}) before listening:\n${stdout}\n${stderr}`)));
-  });
-}
 
 describe('paddock serve --deployment: shadow agreement in the canary analysis', () => {
   let project: { dir: string; cleanup: () => void };
@@ -90,7 +66,7 @@ describe('paddock serve --deployment: shadow agreement in the canary analysis', 
       expect(server.output()).toMatch(/Deployment api: canary failed 2 of 2 checks: .*; rolled back to version 1/);
       expect(answered.canary).toBeGreaterThan(0);
     } finally {
-      expect(await server.stop()).toBe(0);
+      expect((await server.stop()).code).toBe(0);
     }
 
     const history = JSON.parse((await cli('deploy', 'history', 'api', '--json')).stdout) as { events: { kind: string; actor: string; reason?: string; to: { stable: string; candidates: unknown[] } }[] };

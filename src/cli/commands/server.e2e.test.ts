@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CLI, runCli, tempDir } from '../../test-support/cli.js';
+import { runCli, tempDir } from '../../test-support/cli.js';
+import { startListening } from '../../test-support/serve-process.js';
 
 // `paddock tokens …` and `paddock server --auth` through the real CLI, in a fresh project.
 let dir: string;
@@ -11,22 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-/** Starts `paddock server` on a free port; resolves with its URL and a stopper. */
-function startServer(args: string[]): Promise<{ url: string; stop: (signal: NodeJS.Signals) => Promise<{ code: number | null; stdout: string }> }> {
-  const child = spawn(process.execPath, [CLI, 'server', '--port', '0', ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (m) resolve({ url: m[1]!, stop: async (signal) => { child.kill(signal); return { code: await exited, stdout }; } });
-    });
-    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${stdout}\n${stderr}`)));
-  });
-}
+/** Starts `paddock server` on a free port. */
+const startServer = (args: string[]) => startListening(dir, ['server', '--port', '0', ...args]);
 
 describe('paddock server and tokens', () => {
   test('tokens create prints the token once; list shows it without the secret; revoke', async () => {

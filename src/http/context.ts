@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Logger } from '../core/logging.js';
 import type { ObjectStore } from '../core/object-store.js';
 import type { Actor, RegistryStore } from '../registry/index.js';
+import type { DeploymentService } from '../serving/index.js';
 import type { TrackingStore } from '../tracking/index.js';
 import type { Principal } from './auth/roles.js';
 
@@ -17,6 +18,8 @@ export const DEFAULT_LIMITS: Limits = { bodyLimitBytes: 64 * 2 ** 20, maxBatchMe
 export interface ServerContext {
   readonly tracking: TrackingStore;
   readonly registry: RegistryStore;
+  /** The deployment use-cases, over the server's deployment store and registry. */
+  readonly deployments: DeploymentService;
   /** The object store holding everything under an artifact URI (a run's root, or the artifact root). */
   readonly artifacts: (uri: string) => ObjectStore;
   /** The artifact root URI runs live under (served as `mlflow-artifacts:/…` to MLflow clients). */

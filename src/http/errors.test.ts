@@ -67,7 +67,7 @@ describe('error mapping', () => {
   test('an unexpected exception is answered INTERNAL without its message, and logged with the cause', async () => {
     const logged: unknown[] = [];
     const logger = { error: (obj: unknown) => logged.push(obj) } as never;
-    const app = await buildServer({ tracking: s.tracking, registry: s.registry, artifacts: (u) => new FsObjectStore(u), artifactRoot: s.artifactRoot, logger });
+    const app = await buildServer({ tracking: s.tracking, registry: s.registry, deployments: s.deployments, artifacts: (u) => new FsObjectStore(u), artifactRoot: s.artifactRoot, logger });
     app.get('/api/2.0/mlflow/boom', async () => { throw new Error('password=hunter2 at db.internal'); });
     app.get('/api/v1/boom', async () => { throw new TypeError('secret detail'); });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -14,7 +14,7 @@ import { installCsvParser, installJsonParser } from './json-body.js';
 import { mlflowApi } from './mlflow/routes.js';
 import { ServingMetrics } from './serving/serving-metrics.js';
 import { servingRoutes } from './serving/serving-routes.js';
-import type { ModelPool } from '../serving/index.js';
+import { DeploymentService, type DeploymentStore, type ModelPool } from '../serving/index.js';
 
 /** One registered route (the OpenAPI test checks /api/v1 against them). */
 export interface RouteEntry {
@@ -33,6 +33,8 @@ declare module 'fastify' {
 export interface ServerOptions {
   readonly tracking: TrackingStore;
   readonly registry: RegistryStore;
+  /** Where deployments live (/api/v1/deployments); their versions are checked against `registry`. */
+  readonly deployments: DeploymentStore;
   /** Opens the object store under an artifact URI (a run's artifact root, or `artifactRoot`). */
   readonly artifacts: (uri: string) => ObjectStore;
   /** The root all run artifacts live under (experiments' default artifact locations). */
@@ -60,7 +62,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
-  const ctx: ServerContext = { tracking: options.tracking, registry: options.registry, artifacts: options.artifacts, artifactRoot: options.artifactRoot, limits, logger };
+  const deployments = new DeploymentService({ deployments: options.deployments, registry: options.registry });
+  const ctx: ServerContext = { tracking: options.tracking, registry: options.registry, deployments, artifacts: options.artifacts, artifactRoot: options.artifactRoot, limits, logger };
 
   installJsonParser(app);
   closeConnectionsOnClose(app);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { openMetadataStore } from '../storage/sql/open-metadata-store.js';
 import { SqlRegistryStore } from '../storage/sql/registry/sql-registry-store.js';
+import { SqlDeploymentStore } from '../storage/sql/deployments/sql-deployment-store.js';
 import { FsObjectStore } from '../storage/artifacts/fs-object-store.js';
 import type { TrackingStore } from '../tracking/index.js';
 import type { RegistryStore } from '../registry/index.js';
@@ -21,6 +22,7 @@ export interface TestServer {
   readonly artifactRoot: string;
   readonly tracking: TrackingStore;
   readonly registry: RegistryStore;
+  readonly deployments: SqlDeploymentStore;
   readonly tokens: SqlTokenStore;
   close(): Promise<void>;
 }
@@ -47,9 +49,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const open = options.artifacts ?? ((uri: string) => new FsObjectStore(uri));
   const registry = new SqlRegistryStore({ db: meta.db as never, dialect: meta.dialect, close: async () => undefined });
   const tokens = new SqlTokenStore(meta.db);
+  const deployments = new SqlDeploymentStore({ db: meta.db, dialect: meta.dialect });
   const app = await buildServer({
     tracking: meta.tracking,
     registry,
+    deployments,
     artifacts: cachedArtifactStores((uri) => {
       const store = open(uri);
       opened.push(store);
@@ -67,6 +71,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     artifactRoot,
     tracking: meta.tracking,
     registry,
+    deployments,
     tokens,
     async close() {
       await app.close();

@@ -3,10 +3,13 @@ import path from 'node:path';
 import { openMetadata, openProject } from '../app.js';
 // The project-level package ports (artifact-root uploader) live beside the CLI command that uses them.
 import { packageUploader } from '../app-model-packages.js';
+import { HttpDeployments, type CreateDeploymentInput, type DeploymentsApi, type DeploymentWriteOptions } from '../client/http-deployments.js';
+import { JsonHttp } from '../client/http-json.js';
 import { fail, isPaddockError } from '../core/errors.js';
 import { headState } from '../core/git.js';
 import { registerPackage } from '../models/index.js';
 import type { ModelVersion } from '../registry/index.js';
+import type { Deployment, DeploymentChange, DeploymentEvent } from '../serving/index.js';
 import { SqlRegistryStore } from '../storage/sql/registry/sql-registry-store.js';
 import {
   readRunContext, runContextInputs, runContextParams, runContextTags, type ReproStageContext, type Tags, type TrackingStore,
@@ -14,6 +17,7 @@ import {
 import { ActiveRun } from './active-run.js';
 import { artifactSinkFor, type ArtifactSink } from './artifact-sink.js';
 import { trackOpenRun } from './exit-hooks.js';
+import { LocalDeployments } from './local-deployments.js';
 import { openTracking, type OpenedTracking } from './open-tracking.js';
 
 /** How a client finds its store. */
@@ -73,6 +77,7 @@ export class PaddockClient {
   private readonly experimentIds = new Map<string, string>();
   private readonly stack: ActiveRun[] = [];
   private readonly env: NodeJS.ProcessEnv;
+  private deploymentsApi: DeploymentsApi | undefined;
 
   constructor(private readonly options: ClientOptions = {}) {
     this.env = options.env ?? process.env;
@@ -167,12 +172,70 @@ export class PaddockClient {
     }
   }
 
+  /** Every deployment, by name (`paddock deploy list`). */
+  listDeployments(): Promise<Deployment[]> {
+    return this.deployments().list();
+  }
+
+  /** A deployment: its policy, analysis, revision and timestamps. */
+  getDeployment(name: string): Promise<Deployment> {
+    return this.deployments().get(name);
+  }
+
+  /** A new deployment of a registered model (`paddock deploy create`); the analysis fields left out take the defaults. */
+  createDeployment(input: CreateDeploymentInput, options?: Pick<DeploymentWriteOptions, 'reason' | 'actor'>): Promise<Deployment> {
+    return this.deployments().create(input, options);
+  }
+
+  /** Changes the stable version, candidates, mirror, sticky key or analysis; `null` removes one (`paddock deploy set`). */
+  updateDeployment(name: string, change: DeploymentChange, options?: DeploymentWriteOptions): Promise<Deployment> {
+    return this.deployments().update(name, change, options);
+  }
+
+  /** The first candidate becomes stable. */
+  promoteDeployment(name: string, options?: DeploymentWriteOptions): Promise<Deployment> {
+    return this.deployments().promote(name, options);
+  }
+
+  /** All traffic back to the previous stable version. */
+  rollbackDeployment(name: string, options?: DeploymentWriteOptions): Promise<Deployment> {
+    return this.deployments().rollback(name, options);
+  }
+
+  /** Every change to a deployment, oldest first: who, when, what and why. */
+  deploymentHistory(name: string): Promise<DeploymentEvent[]> {
+    return this.deployments().history(name);
+  }
+
+  /** Deletes a deployment (its history is kept). */
+  deleteDeployment(name: string, options?: Pick<DeploymentWriteOptions, 'reason' | 'actor'>): Promise<void> {
+    return this.deployments().delete(name, options);
+  }
+
   /** Ends open runs (FINISHED) and closes the store. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.stack].map((r) => r.end()));
     const opened = this.opened;
     this.opened = undefined;
     if (opened) await (await opened).close();
+  }
+
+  /**
+   * A server by URL: its /api/v1/deployments (an MLflow server has none). Otherwise the project's
+   * database (or the sqlite:/postgres:// tracking URI), opened per call.
+   */
+  private deployments(): DeploymentsApi {
+    if (this.deploymentsApi) return this.deploymentsApi;
+    const uri = this.options.trackingUri ?? (this.env.PADDOCK_TRACKING_URI || this.env.MLFLOW_TRACKING_URI || undefined);
+    if (uri && /^https?:\/\//i.test(uri)) {
+      const token = this.options.token ?? (this.env.PADDOCK_TRACKING_TOKEN || this.env.MLFLOW_TRACKING_TOKEN || undefined);
+      this.deploymentsApi = new HttpDeployments(new JsonHttp({ baseUrl: uri, ...(token ? { token } : {}) }));
+    } else {
+      const cwd = this.options.cwd ?? (this.env.PADDOCK_ROOT || process.cwd());
+      const open = () => openMetadata(openProject({ cwd, logLevel: 'silent', env: this.env, ...(uri ? { flags: { 'metadata.uri': uri } } : {}) }));
+      this.deploymentsApi = new LocalDeployments(open, () => this.env.PADDOCK_ACTOR || safeUser());
+    }
+    return this.deploymentsApi;
   }
 
   private open(): Promise<OpenedTracking> {

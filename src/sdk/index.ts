@@ -15,6 +15,8 @@ import type { ActiveRun } from './active-run.js';
 export { createClient, PaddockClient, type ClientOptions, type StartRunOptions, type RegisterModelOptions } from './client.js';
 export { ActiveRun, type InputSpec, type ParamValue } from './active-run.js';
 export { HttpTrackingStore } from '../client/http-tracking-store.js';
+export { HttpDeployments, type DeploymentsApi, type CreateDeploymentInput, type DeploymentWriteOptions } from '../client/http-deployments.js';
+export type { Deployment, DeploymentChange, DeploymentEvent, TrafficPolicy, CandidateWeight, AnalysisConfig } from '../serving/index.js';
 export type * from '../tracking/model.js';
 export type { TrackingStore } from '../tracking/tracking-store.js';
 

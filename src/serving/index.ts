@@ -4,7 +4,7 @@ export { ModelPool, type ModelPoolOptions, type PoolEvent, type PoolChange, type
 export * from './protocols/index.js';
 export type { CandidateWeight, TrafficPolicy, AnalysisConfig, Deployment, DeploymentEventKind, DeploymentEvent, DeploymentStore } from './deployment/deployment.js';
 export { validatePolicy, promote, rollback, stableWeight, checkDeploymentName, MAX_DEPLOYMENT_NAME_LENGTH, policyFieldNames, type PolicyFieldNames } from './deployment/policy.js';
-export { DeploymentService, type DeploymentServiceDeps, type PolicyChange, type DeploymentStatus, type ServedVersionInfo } from './deployment/deployment-service.js';
+export { DeploymentService, type DeploymentServiceDeps, type PolicyChange, type DeploymentChange, type DeploymentStatus, type ServedVersionInfo } from './deployment/deployment-service.js';
 export { DeploymentRouter, internalName, type DeploymentRouterOptions, type RoutedDeployment, type RouteResult, type PrimaryAnswer } from './deployment/router.js';
 export { fnv1a, hashKey, stickyBucket, stickyKey, chooseVariant, policyVersions, type RoutableRequest, type VariantChoice } from './deployment/router-buckets.js';
 export { comparePredictions, comparedOutput, type ShadowRecord, type ShadowComparison } from './deployment/shadow.js';

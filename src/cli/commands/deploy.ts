@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { fail } from '../../core/errors.js';
-import { DeploymentService, DEFAULT_ANALYSIS, resolveAnalysisConfig, type AnalysisConfig, type AnalysisFieldNames, type CandidateWeight, type Deployment, type DeploymentEvent, type DeploymentStatus, type PolicyChange, type PolicyFieldNames, type TrafficPolicy } from '../../serving/index.js';
+import { DeploymentService, DEFAULT_ANALYSIS, type AnalysisConfig, type AnalysisFieldNames, type CandidateWeight, type Deployment, type DeploymentEvent, type DeploymentStatus, type PolicyChange, type PolicyFieldNames, type TrafficPolicy } from '../../serving/index.js';
 import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { commandOutput } from '../context.js';
@@ -58,9 +58,8 @@ export function registerDeploy(program: Command): void {
     .requiredOption('--stable <version>', 'the version that answers every request no canary takes')
     .action(async (name: string, flags: PolicyFlags & AnalysisFlags & { model: string }, cmd: Command) => {
       const policy = { stable: flags.stable!, candidates: [], ...changeOf(flags, false) } as TrafficPolicy;
-      const given = analysisOf(flags);
-      const analysis = given ? resolveAnalysisConfig(given, DEFAULT_ANALYSIS, ANALYSIS_FLAGS) : undefined;
-      const d = await withDeployments(cmd, (s) => s.create({ name, model: flags.model, policy, ...(analysis ? { analysis } : {}) }, actorOf(cmd), { where: FLAGS }));
+      const analysis = analysisOf(flags);
+      const d = await withDeployments(cmd, (s) => s.create({ name, model: flags.model, policy, ...(analysis ? { analysis } : {}) }, actorOf(cmd), { where: FLAGS, analysisFields: ANALYSIS_FLAGS }));
       done(cmd, d, `Created deployment ${d.name} of ${d.model}`);
     });
 
@@ -76,14 +75,8 @@ export function registerDeploy(program: Command): void {
       const given = analysisOf(flags);
       if (given && flags.analysis === false) fail('INVALID_ARGUMENT', '--no-analysis with analysis flags: give one or the other', { field: '--no-analysis' });
       if (Object.keys(change).length === 0 && !given && flags.analysis !== false) fail('INVALID_ARGUMENT', 'nothing to set: give --stable, --canary, --mirror, --sticky-header/--sticky-column, analysis flags (--step-weights, --interval, …) or a --no-… flag', { field: 'set' });
-      const d = await withDeployments(cmd, async (s, store) => {
-        // The analysis is checked (over the current one) before anything is written.
-        const analysis = given ? resolveAnalysisConfig(given, (await store.get(name)).analysis ?? DEFAULT_ANALYSIS, ANALYSIS_FLAGS) : flags.analysis === false ? null : undefined;
-        let out = Object.keys(change).length > 0 ? await s.set(name, change, actorOf(cmd), options(flags)) : await store.get(name);
-        const expectedRevision = Object.keys(change).length > 0 ? out.revision : (flags.revision ?? out.revision);
-        if (analysis !== undefined) out = await store.update(name, { policy: out.policy, analysis, kind: 'analysis', expectedRevision }, actorOf(cmd));
-        return out;
-      });
+      const analysis = given ?? (flags.analysis === false ? null : undefined);
+      const d = await withDeployments(cmd, (s) => s.update(name, { ...change, ...(analysis !== undefined ? { analysis } : {}) }, actorOf(cmd), options(flags)));
       done(cmd, d, `Updated deployment ${d.name}`);
     });
 
@@ -168,7 +161,7 @@ function writer(cmd: Command): Command {
     .option('--max-label-shift <fraction>', "analysis: maximum total variation distance between the canary's and stable's predicted-label shares (default: not judged)");
 }
 
-/** The analysis fields the flags give (undefined when none is); numbers are checked here, ranges by resolveAnalysisConfig. */
+/** The analysis fields the flags give (undefined when none is); numbers are checked here, ranges by the service. */
 function analysisOf(flags: AnalysisFlags): Partial<AnalysisConfig> | undefined {
   const num = (text: string | undefined, flag: string): number | undefined => {
     if (text === undefined) return undefined;
@@ -228,18 +221,15 @@ function parseRevision(value: string): number {
 }
 
 function options(flags: PolicyFlags) {
-  return { where: FLAGS, ...(flags.revision !== undefined ? { expectedRevision: flags.revision } : {}) };
+  return { where: FLAGS, analysisFields: ANALYSIS_FLAGS, ...(flags.revision !== undefined ? { expectedRevision: flags.revision } : {}) };
 }
 
 /**
  * Opens the project's metadata database (or --tracking-uri's), builds the deployment use-cases
  * over it and the registry beside it, runs `fn`, and closes the database.
  */
-async function withDeployments<T>(cmd: Command, fn: (service: DeploymentService, store: SqlDeploymentStore) => Promise<T>): Promise<T> {
-  return withMetadata(cmd, 'deploy', (metadata) => {
-    const store = new SqlDeploymentStore(metadata);
-    return fn(new DeploymentService({ deployments: store, registry: new SqlRegistryStore(metadata) }), store);
-  });
+async function withDeployments<T>(cmd: Command, fn: (service: DeploymentService) => Promise<T>): Promise<T> {
+  return withMetadata(cmd, 'deploy', (metadata) => fn(new DeploymentService({ deployments: new SqlDeploymentStore(metadata), registry: new SqlRegistryStore(metadata) })));
 }
 
 function done(cmd: Command, d: Deployment, text: string): void {

@@ -7,6 +7,7 @@ import { buildServer } from '../../http/server.js';
 import { openObjectStore } from '../../storage/artifacts/open-object-store.js';
 import { WebhookDispatcher, withWebhooks } from '../../registry/index.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
+import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import { SqlWebhookStore } from '../../storage/sql/registry/sql-webhook-store.js';
 import { packageResolver } from '../../app-model-packages.js';
 import type { RegistryStore } from '../../registry/index.js';
@@ -55,6 +56,7 @@ export function registerServer(program: Command): void {
       const app = await buildServer({
         tracking: meta.tracking,
         registry,
+        deployments: new SqlDeploymentStore(database),
         artifacts,
         artifactRoot: artifactsRootOf(project),
         auth: settings.auth ? { tokens } : false,

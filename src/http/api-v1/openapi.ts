@@ -10,6 +10,8 @@ const str: Schema = { type: 'string' };
 const int: Schema = { type: 'integer', format: 'int64' };
 const tags: Schema = { type: 'object', additionalProperties: str };
 const double: Schema = { oneOf: [{ type: 'number' }, { type: 'string', enum: ['NaN', 'Infinity', '-Infinity'] }] };
+const percent: Schema = { type: 'number', minimum: 0, maximum: 100 };
+const fraction: Schema = { type: 'number', minimum: 0, maximum: 1 };
 const page = (item: string): Schema => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref(item) }, nextPageToken: str } });
 
 function json(schema: Schema, description = 'OK') {
@@ -31,6 +33,9 @@ const errors = {
   '404': { $ref: '#/components/responses/Error' },
 };
 const noContent = { '204': { description: 'Done' }, ...errors };
+/** Deployment writes: 409 on a duplicate name or a stale `expectedRevision`. */
+const deploymentWrite = (status: '200' | '201' = '200') => ({ [status]: json(ref('Deployment'), status === '201' ? 'Created' : 'OK'), ...errors, '409': { $ref: '#/components/responses/Error' } });
+const reasonAndRevision = { reason: { type: 'string', description: 'Recorded in the history (also accepted as the X-Paddock-Reason header)' }, expectedRevision: { type: 'integer', minimum: 1, description: 'Fail with 409 CONFLICT unless the deployment is still at this revision' } };
 const searchParams = [queryParam('filter', str, 'MLflow filter syntax, plus `or` and parentheses'), queryParam('max_results', int), queryParam('order_by', { type: 'array', items: str }), queryParam('page_token', str)];
 
 const schemas: Record<string, Schema> = {
@@ -43,6 +48,29 @@ const schemas: Record<string, Schema> = {
   ModelVersion: { type: 'object', properties: { name: str, version: { type: 'integer' }, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, source: str, runId: str, status: { enum: ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'] }, tags, aliases: { type: 'array', items: str }, signature: str } },
   RegisteredModel: { type: 'object', properties: { name: str, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, tags, aliases: { type: 'object', additionalProperties: { type: 'integer' } }, latestVersion: ref('ModelVersion') } },
   AuditEvent: { type: 'object', properties: { id: { type: 'integer' }, model: str, action: str, version: { type: 'integer' }, alias: str, from: str, to: str, deployment: str, actor: str, reason: str, timestamp: int } },
+  TrafficPolicy: {
+    type: 'object', required: ['stable', 'candidates'],
+    properties: {
+      stable: { type: 'string', description: 'The registry version that answers every request no candidate takes' },
+      candidates: { type: 'array', items: { type: 'object', required: ['version', 'weight'], properties: { version: str, weight: percent } }, description: 'Weighted canaries; the weights sum to at most 100' },
+      mirror: { type: 'object', required: ['version', 'percent'], properties: { version: str, percent }, description: 'A percent of requests copied to this version; its answers are logged, never returned' },
+      sticky: { oneOf: [{ type: 'object', required: ['header'], properties: { header: str } }, { type: 'object', required: ['column'], properties: { column: str } }], description: 'Keep one caller on one version by a header or an input column' },
+    },
+  },
+  AnalysisConfig: {
+    type: 'object', additionalProperties: false,
+    description: 'Automatic canary analysis; fields left out take the defaults (on PATCH: the current values)',
+    properties: {
+      intervalSeconds: { type: 'number', exclusiveMinimum: 0 }, stepWeights: { type: 'array', items: percent }, threshold: { type: 'integer', minimum: 1 }, minSamples: { type: 'integer', minimum: 0 },
+      successRate: fraction, p99LatencyMs: { type: 'number', exclusiveMinimum: 0 }, noData: { enum: ['hold', 'fail', 'pass'] },
+      minAgreement: fraction, maxMeanAbsDelta: { type: 'number', minimum: 0 }, maxLabelShift: fraction,
+    },
+  },
+  Deployment: { type: 'object', required: ['name', 'model', 'policy', 'revision', 'createdAt', 'updatedAt'], properties: { name: str, model: str, policy: ref('TrafficPolicy'), analysis: ref('AnalysisConfig'), revision: { type: 'integer' }, createdAt: int, updatedAt: int } },
+  DeploymentEvent: {
+    type: 'object', required: ['deployment', 'revision', 'at', 'kind', 'actor', 'to'],
+    properties: { deployment: str, revision: { type: 'integer' }, at: int, kind: { enum: ['created', 'set', 'step', 'promoted', 'rolled-back', 'analysis', 'deleted'] }, actor: str, reason: str, from: ref('TrafficPolicy'), to: ref('TrafficPolicy') },
+  },
   LogBatch: { type: 'object', properties: { metrics: { type: 'array', items: ref('Metric') }, params: { type: 'array', items: { type: 'object', required: ['key', 'value'], properties: { key: str, value: str } } }, tags: { type: 'array', items: { type: 'object', required: ['key', 'value'], properties: { key: str, value: str } } } } },
 };
 
@@ -102,6 +130,43 @@ const paths: Record<string, Record<string, unknown>> = {
     get: { summary: 'The version an alias points to', parameters: [pathParam('name'), pathParam('alias')], responses: { '200': json(ref('ModelVersion')), ...errors } },
     put: { summary: 'Point an alias at a version (admin)', parameters: [pathParam('name'), pathParam('alias')], requestBody: body({ type: 'object', required: ['version'], properties: { version: { type: 'integer' } } }), responses: { '200': json(ref('ModelVersion')), ...errors } },
     delete: { summary: 'Remove an alias (admin)', parameters: [pathParam('name'), pathParam('alias')], responses: noContent },
+  },
+  '/api/v1/deployments': {
+    get: { summary: 'Every deployment, by name', responses: { '200': json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Deployment') } } }), ...errors } },
+    post: {
+      summary: 'Create a deployment of a registered model (`paddock deploy create`)',
+      requestBody: body({ type: 'object', required: ['name', 'model', 'policy'], additionalProperties: false, properties: { name: str, model: str, policy: ref('TrafficPolicy'), analysis: ref('AnalysisConfig'), reason: reasonAndRevision.reason } }),
+      responses: deploymentWrite('201'),
+    },
+  },
+  '/api/v1/deployments/{name}': {
+    get: { summary: 'Get a deployment: policy, analysis, revision, timestamps', parameters: [pathParam('name')], responses: { '200': json(ref('Deployment')), ...errors } },
+    patch: {
+      summary: 'Change the stable version, candidates, mirror, sticky key or analysis; what is left out is kept (`paddock deploy set`)',
+      parameters: [pathParam('name')],
+      requestBody: body({
+        type: 'object', additionalProperties: false,
+        properties: {
+          stable: str,
+          candidates: { type: 'array', items: { type: 'object', required: ['version', 'weight'], properties: { version: str, weight: percent } } },
+          mirror: { oneOf: [{ type: 'object', required: ['version', 'percent'], properties: { version: str, percent } }, { type: 'null' }], description: 'null stops mirroring' },
+          sticky: { oneOf: [{ type: 'object', properties: { header: str, column: str } }, { type: 'null' }], description: 'null stops sticky routing' },
+          analysis: { oneOf: [ref('AnalysisConfig'), { type: 'null' }], description: 'The fields given over the current analysis; null stops it' },
+          ...reasonAndRevision,
+        },
+      }),
+      responses: deploymentWrite(),
+    },
+    delete: { summary: 'Delete a deployment; its history is kept (admin)', parameters: [pathParam('name')], requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { reason: reasonAndRevision.reason } } } } }, responses: noContent },
+  },
+  '/api/v1/deployments/{name}/promote': {
+    post: { summary: 'The first candidate becomes stable and takes all traffic', parameters: [pathParam('name')], requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: reasonAndRevision } } } }, responses: deploymentWrite() },
+  },
+  '/api/v1/deployments/{name}/rollback': {
+    post: { summary: 'All traffic back to the previous stable version (or drop the candidates if stable never changed)', parameters: [pathParam('name')], requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: reasonAndRevision } } } }, responses: deploymentWrite() },
+  },
+  '/api/v1/deployments/{name}/history': {
+    get: { summary: "Every change to the deployment, oldest first: who, when, what and why", parameters: [pathParam('name')], responses: { '200': json({ type: 'object', required: ['events'], properties: { events: { type: 'array', items: ref('DeploymentEvent') } } }), ...errors } },
   },
 };
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
+import { deploymentsV1 } from './deployments.js';
 import { experimentsV1 } from './experiments.js';
 import { metricsV1 } from './metrics.js';
 import { OPENAPI } from './openapi.js';
@@ -13,4 +14,5 @@ export function paddockApi(app: FastifyInstance, ctx: ServerContext): void {
   runsV1(app, ctx);
   metricsV1(app, ctx);
   registryV1(app, ctx);
+  deploymentsV1(app, ctx);
 }

@@ -10,7 +10,9 @@ export function validate<T extends z.ZodType>(value: unknown, schema: T, where: 
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = issue.path.map(String).join('.') || where;
+  // An unknown key is named itself, so a typo points at the key to fix.
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = path.map(String).join('.') || where;
   fail('INVALID_ARGUMENT', `${where} field '${field}': ${issue.message}`, { field, in: where });
 }
 

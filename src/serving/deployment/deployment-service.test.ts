@@ -79,6 +79,19 @@ describe('DeploymentService', () => {
     expect((await service.set('api', { mirror: null }, by)).policy).toEqual({ stable: '1', candidates: [] });
   });
 
+  it('update changes the policy and the analysis (over the current one), checking both before writing', async () => {
+    await service.create({ name: 'api', model: 'churn', policy: { stable: '1', candidates: [] }, analysis: { intervalSeconds: 30 } }, by);
+    const bad = await caught(service.update('api', { candidates: [{ version: '2', weight: 10 }], analysis: { noData: 'maybe' as never } }, by));
+    expect(bad).toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'analysis.noData' } });
+    expect((await service.get('api')).revision).toBe(1);
+    const out = await service.update('api', { candidates: [{ version: '2', weight: 10 }], analysis: { threshold: 4 } }, by);
+    expect(out).toMatchObject({ revision: 3, policy: { candidates: [{ version: '2', weight: 10 }] }, analysis: { intervalSeconds: 30, threshold: 4 } });
+    expect((await service.history('api')).map((e) => e.kind)).toEqual(['created', 'set', 'analysis']);
+    expect((await service.update('api', { analysis: null }, by)).analysis).toBeUndefined();
+    expect((await caught(service.update('api', {}, by))).code).toBe('INVALID_ARGUMENT');
+    expect((await caught(service.update('api', { analysis: { threshold: 2 } }, by, { expectedRevision: 1 }))).code).toBe('CONFLICT');
+  });
+
   it('status marks versions deleted from the registry as missing', async () => {
     await service.create({ name: 'api', model: 'churn', policy: { stable: '1', candidates: [{ version: '2', weight: 50 }] } }, by);
     await registry.deleteVersion('churn', 2, by);

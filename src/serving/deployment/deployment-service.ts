@@ -1,5 +1,6 @@
 import { fail, isPaddockError } from '../../core/errors.js';
 import type { Actor, ModelVersionStatus, RegistryStore } from '../../registry/index.js';
+import { DEFAULT_ANALYSIS, resolveAnalysisConfig, type AnalysisFieldNames } from './canary-analysis.js';
 import type { AnalysisConfig, CandidateWeight, Deployment, DeploymentEvent, DeploymentStore, TrafficPolicy } from './deployment.js';
 import { checkDeploymentName, policyFieldNames, promote, rollback, stableWeight, validatePolicy, type PolicyFieldNames } from './policy.js';
 
@@ -15,6 +16,14 @@ export interface PolicyChange {
   readonly candidates?: readonly CandidateWeight[];
   readonly mirror?: TrafficPolicy['mirror'] | null;
   readonly sticky?: TrafficPolicy['sticky'] | null;
+}
+
+/**
+ * What `update` changes: the policy parts as in `set`, and the canary analysis: the fields given
+ * over the current config (or the defaults when there is none), `null` removes it.
+ */
+export interface DeploymentChange extends PolicyChange {
+  readonly analysis?: Partial<AnalysisConfig> | null;
 }
 
 /** One version a deployment serves, with its share and what the registry knows of it. */
@@ -41,10 +50,13 @@ export interface WriteOptions {
   readonly expectedRevision?: number;
   /** What to call each part of the policy in errors (the CLI passes its flags). */
   readonly where?: string | PolicyFieldNames;
+  /** What to call each analysis field in errors (default `analysis.<field>`; the CLI passes its flags). */
+  readonly analysisFields?: Partial<AnalysisFieldNames>;
 }
 
 /**
- * The deployment use-cases: create, set, promote, rollback, status, history, list, delete.
+ * The deployment use-cases: create, set (and update: set plus the analysis), promote, rollback,
+ * status, history, list, delete.
  * Every version a policy names must exist in the registry under the deployment's model. Each
  * write is one store update guarded by the revision the decision was made on, so a concurrent
  * change makes it fail (CONFLICT) instead of being overwritten.
@@ -54,14 +66,35 @@ export interface WriteOptions {
 export class DeploymentService {
   constructor(private readonly deps: DeploymentServiceDeps) {}
 
-  /** A new deployment of `model`; NOT_FOUND naming the model or a version the registry lacks. */
-  async create(input: { name: string; model: string; policy: TrafficPolicy; analysis?: AnalysisConfig }, by: Actor, options: WriteOptions = {}): Promise<Deployment> {
+  /**
+   * A new deployment of `model`; NOT_FOUND naming the model or a version the registry lacks. The
+   * analysis fields given are filled from DEFAULT_ANALYSIS and checked.
+   */
+  async create(input: { name: string; model: string; policy: TrafficPolicy; analysis?: Partial<AnalysisConfig> }, by: Actor, options: WriteOptions = {}): Promise<Deployment> {
     checkDeploymentName(input.name);
     const where = options.where ?? 'policy';
     const policy = validatePolicy(input.policy, where);
+    const analysis = input.analysis ? resolveAnalysisConfig(input.analysis, DEFAULT_ANALYSIS, options.analysisFields) : undefined;
     await this.deps.registry.getModel(input.model);
     await this.checkVersions(input.model, policy, where);
-    return this.deps.deployments.create({ name: input.name, model: input.model, policy, ...(input.analysis ? { analysis: input.analysis } : {}) }, by);
+    return this.deps.deployments.create({ name: input.name, model: input.model, policy, ...(analysis ? { analysis } : {}) }, by);
+  }
+
+  /**
+   * `set`, and a change of the analysis recorded as its own 'analysis' event after it: each part
+   * given is changed, the rest kept. Everything is checked before anything is written; the analysis
+   * write is guarded by the revision the policy write produced.
+   */
+  async update(name: string, change: DeploymentChange, by: Actor, options: WriteOptions = {}): Promise<Deployment> {
+    const { analysis, ...policyChange } = change;
+    const changesPolicy = Object.values(policyChange).some((v) => v !== undefined);
+    if (!changesPolicy && analysis === undefined) fail('INVALID_ARGUMENT', 'nothing to change: give stable, candidates, mirror, sticky or analysis', { field: 'change' });
+    const current = await this.deps.deployments.get(name);
+    const resolved = analysis ? resolveAnalysisConfig(analysis, current.analysis ?? DEFAULT_ANALYSIS, options.analysisFields) : analysis;
+    const out = changesPolicy ? await this.set(name, policyChange, by, options) : current;
+    if (resolved === undefined) return out;
+    const expectedRevision = changesPolicy ? out.revision : (options.expectedRevision ?? out.revision);
+    return this.deps.deployments.update(name, { policy: out.policy, analysis: resolved, kind: 'analysis', expectedRevision }, by);
   }
 
   /** Changes the stable version, candidate weights, mirror or sticky key (kept when left out). */
@@ -118,6 +151,10 @@ export class DeploymentService {
       }
     }));
     return { deployment, versions };
+  }
+
+  get(name: string): Promise<Deployment> {
+    return this.deps.deployments.get(name);
   }
 
   /** Every change, oldest first. */

@@ -25,7 +25,7 @@ describe('validatePolicy', () => {
   });
 
   it('rejects weights outside 0..100 or summing over 100, naming the field', () => {
-    expect(failure(() => validatePolicy({ stable: '1', candidates: [{ version: '2', weight: 101 }] }))).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'policy.candidates' });
+    expect(failure(() => validatePolicy({ stable: '1', candidates: [{ version: '2', weight: 101 }] }))).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'policy.candidates[0].weight' });
     expect(failure(() => validatePolicy({ stable: '1', candidates: [{ version: '2', weight: -1 }] })).code).toBe('INVALID_ARGUMENT');
     expect(failure(() => validatePolicy({ stable: '1', candidates: [{ version: '2', weight: Number.NaN }] })).code).toBe('INVALID_ARGUMENT');
     expect(failure(() => validatePolicy({ stable: '1', candidates: [{ version: '2', weight: '10' }] })).code).toBe('INVALID_ARGUMENT');

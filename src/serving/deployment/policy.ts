@@ -10,6 +10,8 @@ export interface PolicyFieldNames {
   readonly candidates: string;
   readonly mirror: string;
   readonly sticky: string;
+  /** The field of one candidate's weight; absent: `candidates` itself (a flag names them all). */
+  readonly candidateWeight?: (index: number) => string;
 }
 
 /** Longest deployment name: it appears in URLs and metric labels. */
@@ -25,10 +27,14 @@ export function checkDeploymentName(name: unknown, field = 'name'): string {
   return name;
 }
 
-/** The name of each part of a policy: `where`'s own names, or JSON paths under the string `where`. */
+/**
+ * The name of each part of a policy: `where`'s own names, or JSON paths under the string `where`
+ * (`policy.candidates[0].weight`; the empty string: paths at the top level, `candidates[0].weight`).
+ */
 export function policyFieldNames(where: string | PolicyFieldNames): PolicyFieldNames {
   if (typeof where !== 'string') return where;
-  return { stable: `${where}.stable`, candidates: `${where}.candidates`, mirror: `${where}.mirror`, sticky: `${where}.sticky` };
+  const at = (key: string) => (where === '' ? key : `${where}.${key}`);
+  return { stable: at('stable'), candidates: at('candidates'), mirror: at('mirror'), sticky: at('sticky'), candidateWeight: (i) => `${at('candidates')}[${i}].weight` };
 }
 
 function checkVersionText(value: unknown, field: string): string {
@@ -43,7 +49,8 @@ function checkPercent(value: unknown, field: string, what: string): number {
   return value;
 }
 
-function checkCandidates(policy: Record<string, unknown>, stable: string, field: string): CandidateWeight[] {
+function checkCandidates(policy: Record<string, unknown>, stable: string, names: PolicyFieldNames): CandidateWeight[] {
+  const field = names.candidates;
   const raw = policy.candidates ?? [];
   if (!Array.isArray(raw)) fail('INVALID_ARGUMENT', `${field}: must be a list of { version, weight }`, { field });
   const seen = new Set<string>();
@@ -51,7 +58,7 @@ function checkCandidates(policy: Record<string, unknown>, stable: string, field:
   const out = raw.map((c: unknown, i) => {
     const entry = (c ?? {}) as Record<string, unknown>;
     const version = checkVersionText(entry.version, `${field}[${i}].version`);
-    const weight = checkPercent(entry.weight, field, `the weight of version ${version}`);
+    const weight = checkPercent(entry.weight, names.candidateWeight?.(i) ?? field, `the weight of version ${version}`);
     if (version === stable) fail('INVALID_ARGUMENT', `${field}: version ${version} is the stable version; a candidate must be another version`, { field, version });
     if (seen.has(version)) fail('INVALID_ARGUMENT', `${field}: version ${version} is listed twice; give each candidate once`, { field, version });
     seen.add(version);
@@ -94,7 +101,7 @@ export function validatePolicy(policy: unknown, where: string | PolicyFieldNames
   if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) fail('INVALID_ARGUMENT', `${typeof where === 'string' ? where : 'policy'}: must be an object with stable, candidates, mirror and sticky`, { field: typeof where === 'string' ? where : 'policy' });
   const p = policy as Record<string, unknown>;
   const stable = checkVersionText(p.stable, names.stable);
-  const candidates = checkCandidates(p, stable, names.candidates);
+  const candidates = checkCandidates(p, stable, names);
   const mirror = checkMirror(p.mirror, stable, names.mirror);
   const sticky = checkSticky(p.sticky, names.sticky);
   return { stable, candidates, ...(mirror ? { mirror } : {}), ...(sticky ? { sticky } : {}) };

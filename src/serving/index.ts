@@ -9,6 +9,7 @@ export { DeploymentRouter, internalName, type DeploymentRouterOptions, type Rout
 export { fnv1a, hashKey, stickyBucket, stickyKey, chooseVariant, policyVersions, type RoutableRequest, type VariantChoice } from './deployment/router-buckets.js';
 export { comparePredictions, comparedOutput, type ShadowRecord, type ShadowComparison } from './deployment/shadow.js';
 export { followDeployments, type FollowOptions } from './deployment/follow-deployments.js';
+export { ForwardingVariantStats, applyVariantBatch, type VariantBatch, type ForwardingOptions } from './deployment/forwarded-variant-stats.js';
 export { VariantStats, percentile, labelShift, type VariantOutcome, type VariantSummary, type VariantStatsOptions, type LabelCounts } from './deployment/variant-stats.js';
 export type { ShadowSummary } from './deployment/shadow-stats.js';
 export { CanaryAnalysis, judge, judgeShadow, resolveAnalysisConfig, ANALYSIS_ACTOR, DEFAULT_ANALYSIS, type AnalysisDecision, type CanaryAnalysisOptions, type AnalysisFieldNames } from './deployment/canary-analysis.js';

@@ -266,6 +266,61 @@ describe('ModelPool', () => {
     await p.close();
   });
 
+  it('remove: a request holding a lease finishes on it, new leases are NOT_FOUND, the version closes after the last release', async () => {
+    const reg = registry();
+    reg.refs.set(ALIAS, { dir: dirs.v1, version: '1' });
+    reg.refs.set(dirs.v2, { dir: dirs.v2 });
+    const { pool: p, events } = pool(reg.resolver);
+    await p.add('mlp', ALIAS);
+    await p.add('other', dirs.v2);
+    const held = [p.lease('mlp'), p.lease('mlp')];
+    let removed = false;
+    const removing = p.remove('mlp').then(() => (removed = true));
+    // Gone for new requests at once, still computing for the ones holding a lease.
+    const refused = await caught(async () => p.lease('mlp'));
+    expect(refused.code).toBe('NOT_FOUND');
+    expect(refused.message).toContain('served: other');
+    expect(p.list().map((m) => m.name)).toEqual(['other']);
+    expect(out((await held[0]!.predict([Z[2]!]))[0])).toBeCloseTo(torch(2), 5);
+    held[0]!.release();
+    await sleep(20);
+    expect(removed).toBe(false);
+    expect(events.some((e) => e.type === 'unloaded')).toBe(false);
+    expect(out((await held[1]!.predict([Z[3]!]))[0])).toBeCloseTo(torch(3), 5);
+    held[1]!.release();
+    await removing;
+    expect(events.filter((e) => e.type === 'unloaded')).toEqual([expect.objectContaining({ name: 'mlp', version: '1' })]);
+    // The other model is untouched, the name can be served again, and an unknown name is NOT_FOUND.
+    const other = p.lease('other');
+    expect(out((await other.predict([X[0]!]))[0])).toBeCloseTo(torch(0), 5);
+    other.release();
+    expect((await caught(() => p.remove('mlp'))).code).toBe('NOT_FOUND');
+    expect(await p.add('mlp', ALIAS)).toMatchObject({ version: '1' });
+    const again = p.lease('mlp');
+    expect(out((await again.predict([Z[0]!]))[0])).toBeCloseTo(torch(0), 5);
+    again.release();
+    await p.close();
+  });
+
+  it('remove during a load: the loading version is closed when it arrives and never served', async () => {
+    const reg = registry();
+    reg.refs.set(ALIAS, { dir: dirs.v1, version: '1' });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: PackageResolver = { resolve: async (ref) => { await gate; return reg.resolver.resolve(ref); } };
+    const { pool: p, events } = pool(slow);
+    const adding = p.add('mlp', ALIAS).then(() => 'served', (err: { code?: string }) => err.code);
+    expect(p.status('mlp').state).toBe('loading');
+    const removing = p.remove('mlp');
+    expect(p.list()).toEqual([]);
+    release();
+    await removing;
+    expect(await adding).toBe('MODEL_NOT_READY');
+    expect(events.filter((e) => e.type === 'loaded' || e.type === 'swapped')).toEqual([]);
+    expect((await caught(async () => p.lease('mlp'))).code).toBe('NOT_FOUND');
+    await p.close();
+  });
+
   it('close waits for a request in flight, refuses new ones, then closes every version', async () => {
     const reg = registry();
     reg.refs.set(ALIAS, { dir: dirs.v1, version: '1' });

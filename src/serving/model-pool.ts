@@ -3,7 +3,8 @@
  * `models:/…/3`, a package directory); a refresh re-resolves it and, when the version moved, loads
  * and warms the new version beside the old one, switches new requests to it in one assignment, and
  * closes the old one when its last lease is released. So a hot swap never fails a request, and a
- * new version that does not load leaves the old one serving.
+ * new version that does not load leaves the old one serving. `remove` unloads a name the same way:
+ * new requests are refused at once, requests holding a lease finish, then its versions close.
  */
 import { performance } from 'node:perf_hooks';
 import { fail, PaddockError } from '../core/errors.js';
@@ -75,6 +76,10 @@ interface Slot {
   loading?: Promise<PoolChange | undefined>;
   /** One more load, queued behind `loading`, shared by every refresh asked for meanwhile. */
   queued?: Promise<PoolChange | undefined>;
+  /** Set by `remove`: the name is no longer served, a load that finishes is closed at once. */
+  removed?: boolean;
+  /** Wakes `remove` once the last version of a removed slot has closed. */
+  onEmpty?: () => void;
 }
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
@@ -82,6 +87,8 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 /** Loads, serves, hot-swaps and closes model versions; see the file comment. */
 export class ModelPool {
   readonly #slots = new Map<string, Slot>();
+  /** Removed slots whose versions still drain their leases (closed by `close` too). */
+  readonly #removed = new Set<Slot>();
   readonly #loads = new Set<Promise<unknown>>();
   readonly #watchers = new Set<NodeJS.Timeout>();
   readonly #idleWaiters: (() => void)[] = [];
@@ -173,6 +180,28 @@ export class ModelPool {
   }
 
   /**
+   * Stops serving `name`: from now on leases of it are NOT_FOUND (it is no longer listed, and can be
+   * added again at once), a load in progress is discarded when it ends, and each loaded version
+   * closes once its open leases are released, so requests already holding one finish on it.
+   * Resolves when every version of it has closed; NOT_FOUND for a name not served.
+   */
+  async remove(name: string): Promise<void> {
+    const slot = this.#slot(name);
+    this.#slots.delete(name);
+    slot.removed = true;
+    slot.current = undefined;
+    this.#removed.add(slot);
+    // A load finishing later sees `removed` and closes what it opened; it is never served.
+    await Promise.all([slot.loading, slot.queued]);
+    const drained = new Promise<void>((resolve) => (slot.onEmpty = resolve));
+    const versions = [...slot.versions];
+    for (const v of versions) v.retire();
+    if (slot.versions.size > 0) await drained;
+    this.#removed.delete(slot);
+    this.#logger.info({ model: name, versions: versions.map((v) => v.info.version) }, 'model removed');
+  }
+
+  /**
    * Stops taking requests (leases answer MODEL_NOT_READY "server is shutting down"), waits up to
    * `timeoutMs` for open leases and loads in progress, then closes every predictor.
    */
@@ -185,7 +214,7 @@ export class ModelPool {
     await Promise.race([deadline, Promise.all([this.#idle(), ...this.#loads])]);
     clearTimeout(timer);
     if (this.#openLeases > 0) this.#logger.warn({ leases: this.#openLeases, timeoutMs }, 'closing models with requests still in flight');
-    const versions = [...this.#slots.values()].flatMap((slot) => [...slot.versions]);
+    const versions = [...this.#slots.values(), ...this.#removed].flatMap((slot) => [...slot.versions]);
     await Promise.all(versions.map((v) => v.close()));
   }
 
@@ -228,7 +257,7 @@ export class ModelPool {
     }
     slot.queued ??= slot.loading.then(() => {
       slot.queued = undefined;
-      return this.#closed ? undefined : this.#reload(slot);
+      return this.#closed || slot.removed ? undefined : this.#reload(slot);
     });
     return slot.queued;
   }
@@ -252,7 +281,7 @@ export class ModelPool {
       this.#logger.warn({ err, model: slot.name, ref: slot.ref, version, serving: slot.current?.info.version }, slot.current ? 'new model version failed to load; the old one keeps serving' : 'model failed to load');
       return undefined;
     }
-    if (this.#closed) {
+    if (this.#closed || slot.removed) {
       await next.close();
       return undefined;
     }
@@ -303,6 +332,7 @@ export class ModelPool {
     if (!slot.versions.delete(version)) return;
     if (error !== undefined) this.#logger.error({ err: error, model: slot.name, version: version.info.version }, 'closing a model version failed');
     this.#emit({ type: 'unloaded', name: slot.name, version: version.info.version, ...(error !== undefined && { error }) });
+    if (slot.removed && slot.versions.size === 0) slot.onEmpty?.();
   }
 
   #released(): void {

@@ -2,10 +2,12 @@
  * `paddock serve --workers N`: N processes answering on one port (Node's cluster module hands
  * connections to the workers), for machines with more cores than one process can use. Each
  * worker loads the models itself (the server is stateless); only worker 1 runs the canary
- * analysis and prints, so decisions are made once and the output is not repeated N times.
- * Metrics are per worker: a Prometheus scrape sees the worker that answered it.
+ * analysis and prints, so decisions are made once and the output is not repeated N times. The
+ * primary relays between the workers (serve-cluster.ts): /metrics on any worker answers the sum
+ * over all of them, and the other workers' request outcomes reach worker 1's canary analysis.
  */
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
+import { relayClusterMessages } from './serve-cluster.js';
 
 const WORKER_ENV = 'PADDOCK_SERVE_WORKER';
 
@@ -21,6 +23,10 @@ export function workerIndex(): number | undefined {
  * worker stops the others, since a half-up server is worse than none).
  */
 export function runWorkers(n: number, warn: (text: string) => void): Promise<number> {
+  const numbers = new WeakMap<Worker, number>();
+  // Structured clone keeps what JSON would not (NaN deltas in shadow records) and is cheaper for batches.
+  cluster.setupPrimary({ serialization: 'advanced' });
+  const stopRelay = relayClusterMessages({ numberOf: (w) => numbers.get(w) ?? 0, analyser: 1 });
   return new Promise((resolve) => {
     let alive = n;
     let failed = false;
@@ -39,10 +45,11 @@ export function runWorkers(n: number, warn: (text: string) => void): Promise<num
       if (alive === 0) {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        stopRelay();
         if (failed) warn('a worker failed: see its error above');
         resolve(failed ? 1 : 0);
       }
     });
-    for (let i = 1; i <= n; i++) cluster.fork({ [WORKER_ENV]: String(i) });
+    for (let i = 1; i <= n; i++) numbers.set(cluster.fork({ [WORKER_ENV]: String(i) }), i);
   });
 }

@@ -4,16 +4,18 @@ import { openMetadata, openProject } from '../../app.js';
 import { packageResolver } from '../../app-model-packages.js';
 import { fail, isPaddockError } from '../../core/errors.js';
 import { createLogger } from '../../core/logging.js';
+import { ServingMetrics } from '../../http/serving/serving-metrics.js';
 import { buildServingServer } from '../../http/serving/serving-server.js';
 import { isModelUri, readModelPackage } from '../../models/index.js';
 import { parseModelUri } from '../../registry/index.js';
-import { CanaryAnalysis, DeploymentRouter, DeploymentService, ModelPool, VariantStats, followDeployments } from '../../serving/index.js';
+import { CanaryAnalysis, DeploymentRouter, DeploymentService, ForwardingVariantStats, ModelPool, VariantStats, applyVariantBatch, followDeployments } from '../../serving/index.js';
 import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { commandCwd, commandOutput } from '../context.js';
 import { paddockVersion } from '../paddock-version.js';
 import { createOutput } from '../output.js';
 import { untilSignal } from '../until-signal.js';
+import { WorkerChannel } from './serve-cluster.js';
 import { runWorkers, workerIndex } from './serve-workers.js';
 
 interface ServeFlags {
@@ -68,28 +70,46 @@ export function registerServe(program: Command): void {
       const meta = project ? await openMetadata(project) : undefined;
       const resolver = packageResolver(cwd, project && meta ? { project, registry: new SqlRegistryStore(meta), tracking: meta.tracking } : undefined);
       const pool = new ModelPool({ resolver, logger, onEvent: (e) => { if (e.type === 'swapped') out.line(`${e.name}: now serving version ${e.version} (was ${e.from})`); } });
+      // In a cluster, /metrics answers the sum over the workers, and worker 1's canary analysis
+      // judges every worker's requests: the others forward their outcomes to it (serve-cluster.ts).
+      const channel = worker !== undefined ? new WorkerChannel({ worker, logger }) : undefined;
+      const metrics = new ServingMetrics({ processMetrics: true, ...(channel && { render: () => channel.clusterMetrics() }) });
+      channel?.answerMetrics(metrics.registry);
+      const analyses = flags.deployment.length > 0 && (worker ?? 1) === 1;
+      const variantStats = channel && !analyses && flags.deployment.length > 0
+        ? new ForwardingVariantStats({ send: (batch) => channel.sendBatch(batch), logger })
+        : new VariantStats();
+      channel?.onBatch((from, batch) => {
+        if (batch.dropped > 0) logger.warn({ worker: from, dropped: batch.dropped }, 'a worker dropped request outcomes meant for the canary analysis (its queue was full)');
+        if (analyses) applyVariantBatch(variantStats, batch);
+      });
       try {
         for (const w of wanted) {
           const info = await pool.add(w.name ?? (await defaultServeName(w.ref, cwd)), w.ref, batching ? { batching } : {});
           out.line(`Loaded ${info.name} version ${info.version} from ${info.ref}`);
         }
-        const router = new DeploymentRouter({ pool, refFor: (model, version) => `models:/${model}/${version}`, logger });
+        const router = new DeploymentRouter({
+          pool, refFor: (model, version) => `models:/${model}/${version}`, logger,
+          onUnloaded: (deployment, version) => out.line(`Deployment ${deployment}: unloaded version ${version} (no policy names it)`),
+        });
         const stopFollowing = flags.deployment.length > 0
           ? await followDeployments({
             store: new SqlDeploymentStore(meta!), router, names: flags.deployment, logger,
+            onRemoved: (name) => out.line(`Deployment ${name} was deleted: no longer served`),
             onApplied: (d) => out.line(`Deployment ${d.name} (revision ${d.revision}): stable ${d.policy.stable}${d.policy.candidates.map((c) => `, canary ${c.version} at ${c.weight}%`).join('')}${d.policy.mirror ? `, mirror ${d.policy.mirror.version} at ${d.policy.mirror.percent}%` : ''}`),
           })
           : () => undefined;
         // Deployments with an analysis config step, promote or roll back their canary from this server's requests.
-        const variantStats = new VariantStats();
-        const analysis = flags.deployment.length > 0 && (worker ?? 1) === 1
+        const analysis = analyses
           ? new CanaryAnalysis({
             service: new DeploymentService({ deployments: new SqlDeploymentStore(meta!), registry: new SqlRegistryStore(meta!) }), store: new SqlDeploymentStore(meta!),
             stats: variantStats, names: flags.deployment, logger, onDecision: (d) => { if (d.kind !== 'hold') out.line(`Deployment ${d.deployment}: ${d.reason}`); },
           })
           : undefined;
         analysis?.start();
-        const app = await buildServingServer({ pool, router, version: paddockVersion(), logger, variantStats });
+        const app = await buildServingServer({ pool, router, version: paddockVersion(), logger, metrics, variantStats });
+        // Which worker answered (tests and debugging a cluster); one header, set only in a cluster.
+        if (worker !== undefined) app.addHook('onRequest', (_req, reply, done) => { void reply.header('x-paddock-worker', String(worker)); done(); });
         const url = await app.listen({ host: flags.host, port });
         const stopWatching = pollSeconds > 0 && needsRegistry ? pool.watch(pollSeconds * 1000) : () => undefined;
         out.result({ url, models: pool.list().map((m) => ({ name: m.name, version: m.version, ref: m.ref })) });
@@ -103,7 +123,10 @@ export function registerServe(program: Command): void {
         await analysis?.stop();
         out.line('Shutting down: finishing requests in flight…');
         await app.close();
+        // The outcomes of the last requests still go to the analysis.
+        if (variantStats instanceof ForwardingVariantStats) await variantStats.stop();
       } finally {
+        channel?.close();
         await pool.close();
         await meta?.close();
         // A cluster worker's channel to the primary would keep it alive after shutdown.

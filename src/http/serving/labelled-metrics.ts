@@ -56,8 +56,18 @@ abstract class Labelled<T> {
 
   abstract values(): MetricValue[];
 
-  get(): Promise<{ name: string; help: string; type: string; values: MetricValue[]; aggregator: string }> {
+  /** What the registry renders: histogram series keep their labels apart (`sharedLabels`), as prom-client's do. */
+  getForPromString(): Promise<{ name: string; help: string; type: string; values: MetricValue[]; aggregator: string }> {
     return Promise.resolve({ name: this.name, help: this.help, type: this.type, values: this.values(), aggregator: this.aggregator });
+  }
+
+  /**
+   * The values with every label in `labels` (prom-client's `get()` contract, read by
+   * `getMetricsAsJSON` and the cluster aggregator, which groups by `labels` and drops `sharedLabels`).
+   */
+  get(): Promise<{ name: string; help: string; type: string; values: MetricValue[]; aggregator: string }> {
+    const values = this.values().map(({ sharedLabels, ...v }) => (sharedLabels ? { ...v, labels: { ...sharedLabels, ...v.labels } } : v));
+    return Promise.resolve({ name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator });
   }
 }
 

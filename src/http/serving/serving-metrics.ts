@@ -26,7 +26,12 @@ export class ServingMetrics {
   private readonly shadowRequests: Counter<'deployment' | 'outcome'>;
   private readonly shadowDelta: Histogram<'deployment'>;
 
-  constructor(options: { readonly processMetrics?: boolean } = {}) {
+  /**
+   * `processMetrics`: add prom-client's process and Node.js metrics (prefix `paddock_`).
+   * `render`: how /metrics is rendered from this registry, when not by itself (`paddock serve
+   * --workers N` renders the sum over the workers; its rejection is the scrape's error).
+   */
+  constructor(private readonly options: { readonly processMetrics?: boolean; readonly render?: (local: Registry) => Promise<string> } = {}) {
     const registers = [this.registry];
     const registry = this.registry;
     this.requests = new LabelledCounter('paddock_inference_requests_total', 'Inference requests by model, version, variant, protocol and HTTP status code', ['model', 'version', 'variant', 'protocol', 'code'], registry);
@@ -65,7 +70,7 @@ export class ServingMetrics {
 
   /** The Prometheus text exposition. */
   render(): Promise<string> {
-    return this.registry.metrics();
+    return this.options.render ? this.options.render(this.registry) : this.registry.metrics();
   }
 
   get contentType(): string {

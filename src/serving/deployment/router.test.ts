@@ -9,6 +9,7 @@ import type { TrafficPolicy } from './deployment.js';
 import { DeploymentRouter, internalName } from './router.js';
 import type { ShadowRecord } from './shadow.js';
 import { prng } from '../../test-support/prng.js';
+import { caught } from '../../test-support/caught.js';
 
 /**
  * The router over a real ModelPool serving real packages (trainPackage on generated data):
@@ -161,6 +162,91 @@ describe('weighted routing', () => {
     expect(await inFlight.predict(ROWS)).toEqual(await predict(pkgs.get('models:/m/1')!, ROWS));
     inFlight.release();
     expect(() => router.pin('dep', '1')).toThrow(/does not route to version 1: it routes to 2/);
+  });
+});
+
+describe('unloading versions no policy names', () => {
+  /** A router whose grace periods the test ends by hand: `fire()` runs the unloads that are due. */
+  function withManualGrace() {
+    const timers: { run: () => void; ms: number; cancelled: boolean }[] = [];
+    const unloaded: string[] = [];
+    const pool = new ModelPool({ resolver });
+    pools.push(pool);
+    const router = new DeploymentRouter({
+      pool, refFor, unloadGraceMs: 1234, onUnloaded: (d, v) => unloaded.push(`${d}@v${v}`),
+      schedule: (run, ms) => {
+        const t = { run, ms, cancelled: false };
+        timers.push(t);
+        return () => (t.cancelled = true);
+      },
+    });
+    /** Ends the grace periods; `drain`: also waits for the unloads (their leases released). */
+    const fire = async (drain = true) => {
+      for (const t of timers.splice(0)) if (!t.cancelled) t.run();
+      await new Promise((resolve) => setImmediate(resolve));
+      if (drain) await router.idle();
+    };
+    return { pool, router, timers, unloaded, fire };
+  }
+  const loaded = (pool: ModelPool) => pool.list().map((m) => m.name).sort();
+
+  it('a rolled-back canary is unloaded after the grace period; versions still named stay loaded', async () => {
+    const { pool, router, timers, unloaded, fire } = withManualGrace();
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [{ version: '2', weight: 20 }] } });
+    expect(timers).toEqual([]);
+    // A request on the canary holds a lease across the rollback and the unload.
+    const inFlight = router.pin('dep', '2').lease;
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [] } });
+    expect(timers.map((t) => t.ms)).toEqual([1234]);
+    expect(loaded(pool)).toEqual(['dep@v1', 'dep@v2']);
+    await fire(false);
+    expect(loaded(pool)).toEqual(['dep@v1']);
+    expect(unloaded).toEqual([]);
+    expect(await inFlight.predict(ROWS)).toEqual(await predict(pkgs.get('models:/m/2')!, ROWS));
+    inFlight.release();
+    await router.idle();
+    expect(unloaded).toEqual(['dep@v2']);
+    // Stable, still named, keeps serving.
+    const after = router.route('dep', noHeaders);
+    expect(after.version).toBe('1');
+    after.lease.release();
+    await fire();
+    expect(loaded(pool)).toEqual(['dep@v1']);
+  });
+
+  it('a version named again within its grace period is not unloaded, and one named after it is loaded again', async () => {
+    const { pool, router, unloaded, fire } = withManualGrace();
+    const canary = { stable: '1', candidates: [{ version: '2', weight: 50 }] };
+    await router.apply({ name: 'dep', model: 'm', policy: canary });
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [] } });
+    await router.apply({ name: 'dep', model: 'm', policy: canary });
+    await fire();
+    expect(loaded(pool)).toEqual(['dep@v1', 'dep@v2']);
+    expect(unloaded).toEqual([]);
+    // Promotion: 2 becomes stable, the old stable is unloaded; rolling back to it reloads it.
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '2', candidates: [] } });
+    await fire();
+    expect(loaded(pool)).toEqual(['dep@v2']);
+    expect(unloaded).toEqual(['dep@v1']);
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [] } });
+    const back = router.route('dep', noHeaders);
+    expect(back.version).toBe('1');
+    expect(await back.lease.predict(ROWS)).toEqual(await predict(pkgs.get('models:/m/1')!, ROWS));
+    back.lease.release();
+  });
+
+  it('a mirror still names its version; a removed deployment has all its versions unloaded', async () => {
+    const { pool, router, fire } = withManualGrace();
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [{ version: '2', weight: 10 }] } });
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [], mirror: { version: '2', percent: 100 } } });
+    await fire();
+    expect(loaded(pool)).toEqual(['dep@v1', 'dep@v2']);
+    expect(router.remove('dep')).toBe(true);
+    // Its versions are not listed as plain models while they wait for the grace period.
+    expect(pool.list().filter((m) => !router.isInternal(m.name))).toEqual([]);
+    await fire();
+    expect(loaded(pool)).toEqual([]);
+    expect((await caught(async () => router.route('dep', noHeaders))).code).toBe('NOT_FOUND');
   });
 });
 

@@ -2,8 +2,10 @@
  * The traffic router of deployments. A deployment's versions are served by the model pool under
  * internal names (`${deployment}@v${version}`, pinned refs such as `models:/m/3`); applying a
  * policy loads and warms every version it names first, then switches the policy in one
- * assignment, so a request never meets a version still loading. Versions a new policy no longer
- * names stay loaded: leases in flight finish on them, and the pool has no way to unload a name.
+ * assignment, so a request never meets a version still loading. A version no policy names any
+ * more (rolled back, replaced by a promotion, its deployment removed) is unloaded from the pool
+ * after a grace period (30 s by default), so a policy flapping back and forth does not reload it
+ * each time; requests holding a lease on it finish first (ModelPool.remove).
  */
 import { performance } from 'node:perf_hooks';
 import { fail, PaddockError } from '../../core/errors.js';
@@ -29,6 +31,12 @@ export interface DeploymentRouterOptions {
   readonly regressionTolerance?: number;
   /** Shadow predictions running at once beyond which new ones are skipped, so shadows never pile up (default 256). */
   readonly maxPendingShadows?: number;
+  /** How long a version no policy names stays loaded before it is unloaded (default 30 000 ms). */
+  readonly unloadGraceMs?: number;
+  /** Runs `run` after `ms` milliseconds and returns its cancel function (default an unref'd setTimeout; tests fire it themselves). */
+  readonly schedule?: (run: () => void, ms: number) => () => void;
+  /** Called when a version no policy names was unloaded (the server prints it). */
+  readonly onUnloaded?: (deployment: string, version: string) => void;
 }
 
 /** What `apply` takes: the parts of a Deployment the router needs. */
@@ -59,6 +67,14 @@ interface Route {
   readonly policy: TrafficPolicy;
 }
 
+const DEFAULT_UNLOAD_GRACE_MS = 30_000;
+
+function scheduleTimeout(run: () => void, ms: number): () => void {
+  const timer = setTimeout(run, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+}
+
 /** The pool name a deployment's version is served under. */
 export function internalName(deployment: string, version: string): string {
   return `${deployment}@v${version}`;
@@ -69,6 +85,12 @@ export class DeploymentRouter {
   readonly #routes = new Map<string, Route>();
   readonly #applying = new Map<string, Promise<void>>();
   readonly #pending = new Set<Promise<void>>();
+  /** Per deployment, the versions this router loaded into the pool and has not unloaded. */
+  readonly #loaded = new Map<string, Set<string>>();
+  /** Unloads waiting for their grace period, by pool name: their cancel functions. */
+  readonly #unloadTimers = new Map<string, () => void>();
+  /** Pool removals running (each waits for the leases on its version). */
+  readonly #unloading = new Set<Promise<void>>();
   readonly #listeners = new Set<(record: ShadowRecord) => void>();
   readonly #logger: Logger;
   readonly #random: () => number;
@@ -96,9 +118,11 @@ export class DeploymentRouter {
     }
   }
 
-  /** Stops routing `name` (its versions stay loaded in the pool); false when it was not routed. */
+  /** Stops routing `name` (its versions are unloaded after the grace period); false when it was not routed. */
   remove(name: string): boolean {
-    return this.#routes.delete(name);
+    const removed = this.#routes.delete(name);
+    this.#scheduleUnused(name);
+    return removed;
   }
 
   /** Whether `name` is a deployment this router routes. */
@@ -114,7 +138,8 @@ export class DeploymentRouter {
   /** Whether a pool name is one of the router's internal names (hidden from model lists). */
   isInternal(poolName: string): boolean {
     const at = poolName.lastIndexOf('@v');
-    return at > 0 && this.#routes.has(poolName.slice(0, at));
+    const deployment = poolName.slice(0, at);
+    return at > 0 && (this.#routes.has(deployment) || this.#loaded.has(deployment));
   }
 
   /** A routed version's info (default: stable) under the deployment's name (metadata, readiness). */
@@ -181,16 +206,61 @@ export class DeploymentRouter {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Resolves once no shadow prediction is running (tests, graceful shutdown). */
+  /** Resolves once no shadow prediction and no started unload is running (tests, graceful shutdown). */
   async idle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+    while (this.#pending.size > 0 || this.#unloading.size > 0) await Promise.allSettled([...this.#pending, ...this.#unloading]);
   }
 
   async #apply(deployment: RoutedDeployment): Promise<void> {
     const versions = policyVersions(deployment.policy);
-    await Promise.all(versions.map((v) => this.#ensureLoaded(deployment, v)));
-    this.#routes.set(deployment.name, { model: deployment.model, policy: deployment.policy });
-    this.#logger.info({ deployment: deployment.name, policy: deployment.policy }, 'deployment policy applied');
+    try {
+      await Promise.all(versions.map((v) => this.#ensureLoaded(deployment, v)));
+      this.#routes.set(deployment.name, { model: deployment.model, policy: deployment.policy });
+      this.#logger.info({ deployment: deployment.name, policy: deployment.policy }, 'deployment policy applied');
+    } finally {
+      // Also after a failed apply: versions it loaded that the old policy does not name.
+      this.#scheduleUnused(deployment.name);
+    }
+  }
+
+  /** The versions of `name` the routed policy names (none when it is not routed). */
+  #referenced(name: string): string[] {
+    const route = this.#routes.get(name);
+    return route ? policyVersions(route.policy) : [];
+  }
+
+  /** Starts the grace period of each loaded version of `name` no policy names (once per version). */
+  #scheduleUnused(name: string): void {
+    const referenced = this.#referenced(name);
+    for (const version of this.#loaded.get(name) ?? []) {
+      const poolName = internalName(name, version);
+      if (referenced.includes(version) || this.#unloadTimers.has(poolName)) continue;
+      const cancel = (this.options.schedule ?? scheduleTimeout)(() => {
+        this.#unloadTimers.delete(poolName);
+        // Queued behind the deployment's applies, so an apply naming the version again wins.
+        const previous = this.#applying.get(name) ?? Promise.resolve();
+        void previous.catch(() => undefined).then(() => this.#unloadIfUnused(name, version));
+      }, this.options.unloadGraceMs ?? DEFAULT_UNLOAD_GRACE_MS);
+      this.#unloadTimers.set(poolName, cancel);
+    }
+  }
+
+  /** Removes the version from the pool unless a policy names it again; its leases finish first. */
+  #unloadIfUnused(name: string, version: string): void {
+    const loaded = this.#loaded.get(name);
+    if (!loaded?.has(version) || this.#referenced(name).includes(version)) return;
+    loaded.delete(version);
+    if (loaded.size === 0) this.#loaded.delete(name);
+    const poolName = internalName(name, version);
+    // ModelPool.remove stops new leases at once (synchronously), then waits for the open ones.
+    const removal = this.options.pool.remove(poolName).then(
+      () => {
+        this.#logger.info({ deployment: name, version }, 'version unloaded: no policy names it');
+        this.options.onUnloaded?.(name, version);
+      },
+      (err: unknown) => this.#logger.warn({ err, deployment: name, version }, 'unloading a version failed'),
+    ).finally(() => this.#unloading.delete(removal));
+    this.#unloading.add(removal);
   }
 
   /** Adds the version to the pool, or reloads it if an earlier load failed; rejects unless it serves. */
@@ -200,8 +270,12 @@ export class DeploymentRouter {
     const ref = this.options.refFor(deployment.model, version);
     const known = pool.list().find((m) => m.name === poolName);
     const what = `deployment '${deployment.name}': version ${version} (${ref})`;
+    // Named again within its grace period: it stays loaded.
+    this.#unloadTimers.get(poolName)?.();
+    this.#unloadTimers.delete(poolName);
     try {
       if (!known) {
+        this.#markLoaded(deployment.name, version);
         await pool.add(poolName, ref);
         return;
       }
@@ -217,6 +291,12 @@ export class DeploymentRouter {
       const message = err instanceof Error ? err.message : String(err);
       throw new PaddockError('MODEL_NOT_READY', `${what} failed to load, so the policy was not applied: ${message}`, { deployment: deployment.name, version, ref }, { cause: err });
     }
+  }
+
+  #markLoaded(name: string, version: string): void {
+    const loaded = this.#loaded.get(name) ?? new Set<string>();
+    loaded.add(version);
+    this.#loaded.set(name, loaded);
   }
 
   #route(name: string): Route {

@@ -4,3 +4,4 @@ export { validateData, MAX_EXAMPLES, type Anomaly, type AnomalyKind, type Valida
 export { readSchemaFile, parseSchema, formatSchema, dataSchemaSchema, type DataSchema, type ColumnSchema, type UserCheck, type Severity } from './schema-file.js';
 export { renderReportHtml } from './report-html.js';
 export { openSource, ident, VIEW, type Row, type DataSource, type ColumnarResult } from './engine.js';
+export { columnKind, type ColumnKind } from './column-kind.js';

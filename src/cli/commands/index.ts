@@ -30,6 +30,7 @@ import { registerEvaluate } from './evaluate.js';
 import { registerServe } from './serve.js';
 import { registerDeploy } from './deploy.js';
 import { registerReplay } from './replay.js';
+import { registerDrift } from './drift.js';
 
 /** Every CLI command, one file each; each file only parses, calls a use-case and renders. */
 export function registerCommands(program: Command): void {
@@ -64,4 +65,5 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerDeploy(program);
   registerReplay(program);
+  registerDrift(program);
 }

@@ -1,0 +1,22 @@
+/** Drift tests (Evidently's defaults, SciPy's statistics) and the drift report between two samples or two data files. */
+export { ksTwoSample, ksDistances, KS_MAX_EXACT_N, type KsResult } from './ks-two-sample.js';
+export { kolmogorovSf, smirnovSf } from './ks-distribution.js';
+export { wassersteinDistance, normalisedWasserstein, standardDeviation } from './wasserstein.js';
+export { chiSquare, chiSquareTest } from './chi-square-test.js';
+export { twoProportionZ, zTest } from './z-test.js';
+export { ksTest } from './ks-test.js';
+export { wassersteinTest } from './wasserstein-test.js';
+export { psi, psiTest, PSI_BINS } from './psi-test.js';
+export { jensenShannonDistance, jensenShannonTest } from './jensen-shannon-test.js';
+export { klDivergence, klDivergenceTest } from './kl-divergence-test.js';
+export { hellingerTest } from './hellinger-test.js';
+export { gammaQ, chiSquaredSf, erfc, logGamma } from './special-functions.js';
+export { countValues, countSorted, type CategoryCounts } from './frequencies.js';
+export { numericSample, categoricalSample, type DriftSample, type NumericSample, type CategoricalSample } from './sample.js';
+export { defaultStatTest, SMALL_REFERENCE } from './default-stattest.js';
+export { STAT_TESTS, isStatTestName, statTestNamed, type TestSettings } from './stat-tests.js';
+export { driftReport, columnDrift, DRIFT_SHARE, type DriftOptions, type DriftReport, type ColumnDrift } from './drift-report.js';
+export { driftBetweenFiles, type FileDriftReport } from './drift-between-files.js';
+export { renderDriftHtml, formatScore } from './report-html.js';
+export type { StatTestName, TestResult } from './test-result.js';
+export type { ColumnHistogram } from './column-histogram.js';

@@ -14,7 +14,7 @@ import { installCsvParser, installJsonParser } from './json-body.js';
 import { mlflowApi } from './mlflow/routes.js';
 import { ServingMetrics } from './serving/serving-metrics.js';
 import { servingRoutes } from './serving/serving-routes.js';
-import { DeploymentService, type DeploymentStore, type ModelPool } from '../serving/index.js';
+import { DeploymentService, type DeploymentRouter, type DeploymentStore, type ModelPool, type VariantStats } from '../serving/index.js';
 
 /** One registered route (the OpenAPI test checks /api/v1 against them). */
 export interface RouteEntry {
@@ -44,7 +44,13 @@ export interface ServerOptions {
   readonly limits?: Partial<Limits>;
   readonly logger?: Logger;
   /** Models to serve beside the APIs (`paddock server --serve …`): /v2, /v1, /invocations, /metrics. */
-  readonly serving?: { readonly pool: ModelPool; readonly version: string };
+  readonly serving?: {
+    readonly pool: ModelPool;
+    readonly version: string;
+    /** Deployments served beside the models (`--deployment`), and the stats their canary analysis reads. */
+    readonly router?: DeploymentRouter;
+    readonly variantStats?: VariantStats;
+  };
 }
 
 /**
@@ -82,7 +88,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(async (v1) => paddockApi(v1, ctx), { prefix: '/api/v1' });
   if (options.serving) {
     installCsvParser(app);
-    servingRoutes(app, { pool: options.serving.pool, metrics: new ServingMetrics({ processMetrics: true }), logger, version: options.serving.version });
+    const { pool, version, router, variantStats } = options.serving;
+    servingRoutes(app, { pool, metrics: new ServingMetrics({ processMetrics: true }), logger, version, ...(router && { router }), ...(variantStats && { variantStats }) });
   }
   return app;
 }

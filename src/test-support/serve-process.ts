@@ -8,7 +8,7 @@ export interface ServeProcess {
   /** Everything it printed on stdout so far. */
   output(): string;
   /** Sends `signal` and waits for the exit. */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
 /** Spawns the real `paddock serve …` in `cwd`; resolves once it prints the URL it listens on. */
@@ -21,7 +21,7 @@ export function startListening(cwd: string, args: readonly string[]): Promise<Se
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.on('data', (d) => {
@@ -33,11 +33,11 @@ export function startListening(cwd: string, args: readonly string[]): Promise<Se
           output: () => stdout,
           stop: async (signal = 'SIGTERM') => {
             if (child.exitCode === null) child.kill(signal);
-            return { code: await exited, stdout, stderr };
+            return { ...(await exited), stdout, stderr };
           },
         });
       }
     });
-    void exited.then((code) => reject(new Error(`paddock ${args[0]} exited (${code}) before listening:\n${stdout}\n${stderr}`)));
+    void exited.then(({ code, signal }) => reject(new Error(`paddock ${args[0]} exited (${code ?? signal}) before listening:\n${stdout}\n${stderr}`)));
   });
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
-import { startServe } from '../../test-support/serve-process.js';
+import { startListening, startServe } from '../../test-support/serve-process.js';
 
 /**
  * The canary analysis judging shadow agreement, end to end through the real CLI (dist/, built by
@@ -90,5 +90,34 @@ describe('paddock serve --deployment: shadow agreement in the canary analysis', 
     expect(deploymentEvents[2]).toMatchObject({ from: 'stable 1, canary 2@50%, mirror 2@100%', to: 'stable 1', reason: rolledBack.reason });
     const auditText = await cli('models', 'audit', 'churn');
     expect(auditText.stdout).toMatch(/paddock-analysis\s+deployment\.rolled_back\s+churn deployment api/);
+  }, 90_000);
+
+  it('paddock server --deployment serves a deployment beside the API, whose canary analysis promotes an agreeing canary', async () => {
+    // Version 3 answers as version 1 does (same data, same trainer): a canary that passes every check.
+    await cli('models', 'register', 'agrees', '--name', 'churn', '--actor', 'seed');
+    await cli('deploy', 'create', 'web', '--model', 'churn', '--stable', '1', '--canary', '3=0', '--step-weights', '50,100', '--interval', '1', '--min-samples', '5', '--p99-ms', '5000');
+    const server = await startListening(project.dir, ['server', '--port', '0', '--deployment', 'web']);
+    try {
+      const body = JSON.stringify({ inputs: [{ name: 'hour', shape: [1], datatype: 'INT64', data: [15] }, { name: 'distance', shape: [1], datatype: 'INT64', data: [300] }] });
+      const deadline = Date.now() + 30_000;
+      const versions = new Set<string>();
+      while (Date.now() < deadline && !/promoted version 3/.test(server.output())) {
+        const res = await fetch(`${server.url}/v2/models/web/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        expect(res.status).toBe(200);
+        versions.add(((await res.json()) as { model_version: string }).model_version);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(server.output()).toMatch(/Deployment web: canary passed at 100%: .*; promoted version 3/);
+      expect(server.output()).toContain(`Deployment:   ${server.url}/v2/models/web/infer`);
+      expect([...versions].sort()).toEqual(['1', '3']);
+      // The same server's API shows the promotion, and its /metrics counted the deployment's requests.
+      const d = (await (await fetch(`${server.url}/api/v1/deployments/web`)).json()) as { policy: { stable: string; candidates: unknown[] } };
+      expect(d.policy).toMatchObject({ stable: '3', candidates: [] });
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toMatch(/paddock_inference_requests_total\{model="web",version="3",variant="canary",protocol="v2",code="200"\} [1-9]/);
+    } finally {
+      const stopped = await server.stop();
+      expect(stopped, `${stopped.stdout}\n${stopped.stderr}`).toMatchObject({ code: 0, signal: null });
+    }
   }, 90_000);
 });

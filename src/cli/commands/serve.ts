@@ -8,14 +8,14 @@ import { ServingMetrics } from '../../http/serving/serving-metrics.js';
 import { buildServingServer } from '../../http/serving/serving-server.js';
 import { isModelUri, readModelPackage } from '../../models/index.js';
 import { parseModelUri } from '../../registry/index.js';
-import { CanaryAnalysis, DeploymentRouter, DeploymentService, ForwardingVariantStats, ModelPool, VariantStats, applyVariantBatch, followDeployments } from '../../serving/index.js';
-import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
+import { ForwardingVariantStats, ModelPool, VariantStats, applyVariantBatch } from '../../serving/index.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { commandCwd, commandOutput } from '../context.js';
 import { paddockVersion } from '../paddock-version.js';
 import { createOutput } from '../output.js';
 import { untilSignal } from '../until-signal.js';
 import { WorkerChannel } from './serve-cluster.js';
+import { serveDeployments } from './serve-deployments.js';
 import { runWorkers, workerIndex } from './serve-workers.js';
 
 interface ServeFlags {
@@ -88,25 +88,8 @@ export function registerServe(program: Command): void {
           const info = await pool.add(w.name ?? (await defaultServeName(w.ref, cwd)), w.ref, batching ? { batching } : {});
           out.line(`Loaded ${info.name} version ${info.version} from ${info.ref}`);
         }
-        const router = new DeploymentRouter({
-          pool, refFor: (model, version) => `models:/${model}/${version}`, logger,
-          onUnloaded: (deployment, version) => out.line(`Deployment ${deployment}: unloaded version ${version} (no policy names it)`),
-        });
-        const stopFollowing = flags.deployment.length > 0
-          ? await followDeployments({
-            store: new SqlDeploymentStore(meta!), router, names: flags.deployment, logger,
-            onRemoved: (name) => out.line(`Deployment ${name} was deleted: no longer served`),
-            onApplied: (d) => out.line(`Deployment ${d.name} (revision ${d.revision}): stable ${d.policy.stable}${d.policy.candidates.map((c) => `, canary ${c.version} at ${c.weight}%`).join('')}${d.policy.mirror ? `, mirror ${d.policy.mirror.version} at ${d.policy.mirror.percent}%` : ''}`),
-          })
-          : () => undefined;
-        // Deployments with an analysis config step, promote or roll back their canary from this server's requests.
-        const analysis = analyses
-          ? new CanaryAnalysis({
-            service: new DeploymentService({ deployments: new SqlDeploymentStore(meta!), registry: new SqlRegistryStore(meta!) }), store: new SqlDeploymentStore(meta!),
-            stats: variantStats, names: flags.deployment, logger, onDecision: (d) => { if (d.kind !== 'hold') out.line(`Deployment ${d.deployment}: ${d.reason}`); },
-          })
-          : undefined;
-        analysis?.start();
+        const served = await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: analyses, logger, out });
+        const { router } = served;
         const app = await buildServingServer({ pool, router, version: paddockVersion(), logger, metrics, variantStats });
         // Which worker answered (tests and debugging a cluster); one header, set only in a cluster.
         if (worker !== undefined) app.addHook('onRequest', (_req, reply, done) => { void reply.header('x-paddock-worker', String(worker)); done(); });
@@ -119,8 +102,7 @@ export function registerServe(program: Command): void {
         out.line(`  ${url}/metrics`);
         await untilSignal();
         stopWatching();
-        stopFollowing();
-        await analysis?.stop();
+        await served.stop();
         out.line('Shutting down: finishing requests in flight…');
         await app.close();
         // The outcomes of the last requests still go to the analysis.

@@ -11,12 +11,13 @@ import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment
 import { SqlWebhookStore } from '../../storage/sql/registry/sql-webhook-store.js';
 import { packageResolver } from '../../app-model-packages.js';
 import type { RegistryStore } from '../../registry/index.js';
-import { ModelPool } from '../../serving/index.js';
+import { ModelPool, VariantStats } from '../../serving/index.js';
 import type { TrackingStore } from '../../tracking/index.js';
 import { commandOutput, commandProject } from '../context.js';
 import type { Output } from '../output.js';
 import { paddockVersion } from '../paddock-version.js';
 import { defaultServeName, parseServeSpec } from './serve.js';
+import { serveDeployments } from './serve-deployments.js';
 import { untilSignal } from '../until-signal.js';
 
 interface ServerFlags {
@@ -24,6 +25,7 @@ interface ServerFlags {
   readonly port?: string;
   readonly auth?: boolean;
   readonly serve: string[];
+  readonly deployment: string[];
 }
 
 /** Object stores for artifact URIs under the configured root (S3 settings from `artifacts.*`). */
@@ -39,6 +41,7 @@ export function registerServer(program: Command): void {
     .option('--port <port>', 'port to listen on, 0 for any free port (default server.port, 5000)')
     .option('--auth', 'require bearer tokens (create them with `paddock tokens create`)')
     .option('--serve <model>', 'also serve this model (models:/name@alias or a package directory; name=ref to choose the URL name) over /v2, /v1 and /invocations (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option('--deployment <name>', 'also serve this deployment (see `paddock deploy`) under its traffic policy, with its canary analysis (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .action(async (flags: ServerFlags, cmd: Command) => {
       const out = commandOutput(cmd);
       const project = commandProject(cmd, {
@@ -52,7 +55,10 @@ export function registerServer(program: Command): void {
       const artifacts = artifactOpener(project);
       const registry = withWebhooks(new SqlRegistryStore(database), webhooks);
       const tokens = new SqlTokenStore(meta.db);
-      const pool = flags.serve.length > 0 ? await servedModels(flags.serve, project, registry, meta.tracking, out) : undefined;
+      const serving = flags.serve.length > 0 || flags.deployment.length > 0;
+      const pool = serving ? await servedModels(flags.serve, project, registry, meta.tracking, out) : undefined;
+      const variantStats = new VariantStats();
+      const deployments = pool ? await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: true, logger: project.logger, out }) : undefined;
       const app = await buildServer({
         tracking: meta.tracking,
         registry,
@@ -62,7 +68,7 @@ export function registerServer(program: Command): void {
         auth: settings.auth ? { tokens } : false,
         limits: { bodyLimitBytes: Math.round(settings.body_limit_mb * 2 ** 20), maxBatchMetrics: settings.max_batch_metrics },
         logger: project.logger,
-        ...(pool ? { serving: { pool, version: paddockVersion() } } : {}),
+        ...(pool ? { serving: { pool, version: paddockVersion(), router: deployments!.router, variantStats } } : {}),
       });
       if (settings.auth && (await tokens.list()).every((t) => t.revokedAt !== undefined)) {
         out.warn('auth is on but there are no active tokens: create one with `paddock tokens create --role admin`');
@@ -72,9 +78,11 @@ export function registerServer(program: Command): void {
       out.line(`Paddock server listening on ${url}${settings.auth ? ' (bearer tokens required)' : ''}`);
       out.line(`  Paddock API:  ${url}/api/v1/openapi.json`);
       out.line(`  MLflow API:   MLFLOW_TRACKING_URI=${url}`);
-      for (const m of pool?.list() ?? []) out.line(`  Model:        ${url}/v2/models/${m.name}/infer (version ${m.version})`);
+      for (const m of pool?.list().filter((x) => !deployments?.router.isInternal(x.name)) ?? []) out.line(`  Model:        ${url}/v2/models/${m.name}/infer (version ${m.version})`);
+      for (const d of flags.deployment) out.line(`  Deployment:   ${url}/v2/models/${d}/infer`);
       await untilSignal();
       out.line('Shutting down…');
+      await deployments?.stop();
       // In-flight requests finish; idle keep-alive sockets close at once.
       await app.close();
       await pool?.close();

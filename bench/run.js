@@ -13,13 +13,14 @@ import { trackingIngest } from './tracking-ingest.js';
 import { validate } from './validate.js';
 import { train } from './train.js';
 import { serve } from './serve.js';
-import { drift } from './drift.js';
 import { batching } from './batching.js';
 import { pythonBaseline } from './python-baseline.js';
 import { shadow } from './shadow.js';
+import { drift } from './drift.js';
+import { profiles } from './profiles.js';
 import { ROOT, table } from './lib.js';
 
-const BENCHMARKS = { 'add-large': addLarge, 'add-many': addMany, 'repro-noop': reproNoop, 'push-s3': pushS3, 'tracking-ingest': trackingIngest, 'http-log-metric': httpLogMetric, validate, train, serve, batching, 'python-baseline': pythonBaseline, shadow, drift };
+const BENCHMARKS = { 'add-large': addLarge, 'add-many': addMany, 'repro-noop': reproNoop, 'push-s3': pushS3, 'tracking-ingest': trackingIngest, 'http-log-metric': httpLogMetric, validate, train, serve, batching, 'python-baseline': pythonBaseline, shadow, drift, profiles };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : Object.keys(BENCHMARKS);

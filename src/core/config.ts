@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { alertsConfigSchema, monitoringConfigSchema } from './config-monitoring.js';
+import { promotionConfigSchema, retrainingConfigSchema } from './config-automation.js';
 import { fail } from './errors.js';
 import { parseStrict, parseYamlDocument, validKeysAt as keysAt, type YamlDocument } from './yaml-file.js';
 
@@ -47,6 +49,10 @@ export const configSchema = z.strictObject({
     body_limit_mb: z.number().positive().default(64),
     max_batch_metrics: z.number().int().positive().default(200_000).describe('metrics accepted in one log-batch (MLflow: 1000)'),
   }).prefault({}),
+  monitoring: monitoringConfigSchema,
+  alerts: alertsConfigSchema,
+  retraining: retrainingConfigSchema,
+  promotion: promotionConfigSchema,
 });
 
 /** Validated, frozen configuration. */

@@ -9,8 +9,8 @@
  * rows chosen to sit on and beside every split threshold. Anything else runs on onnxruntime.
  */
 import type { OnnxFeed, OnnxModel, OnnxResult } from './onnx-session.js';
-import { readOnnxGraph, type OnnxGraph } from './onnx-reader.js';
-import { constantValue, nextFloat32, standardOp, treeEnsembleRegressor, Unsupported, type RowOp, type RowValue, type SigmoidVariant } from './row-ops.js';
+import { readOnnxGraph, type OnnxGraph, type OnnxNode } from './onnx-reader.js';
+import { constantValue, mlasLogistic, nextFloat32, standardOp, treeEnsembleRegressor, treeEnsembleScorer, Unsupported, type RowOp, type RowValue, type SigmoidVariant } from './row-ops.js';
 
 /** Evaluates one row of the model's single float32 input; returns the fetched outputs. */
 export type RowEvaluator = (row: Float32Array) => Record<string, OnnxResult>;
@@ -89,11 +89,48 @@ export async function verifiedRowEvaluator(bytes: Uint8Array, model: OnnxModel, 
   // by one they would each wait a turn of a busy server's event loop (a hot swap under load).
   const expected = await Promise.all(rows.map((row) => model.run({ [input.name]: { data: row, dims: [1, width] } satisfies OnnxFeed }, fetch)));
   for (const variant of ['fma', 'plain'] as const) {
-    const evaluate = compileRowEvaluator(graph, fetch, variant);
-    if (!evaluate) return undefined;
-    if (rows.every((row, i) => agrees(evaluate, row, expected[i]!, fetch))) return evaluate;
+    // The fused form first (fewer steps per row); the general one where the graph is not that shape.
+    for (const evaluate of [fusedBinaryTrees(graph, fetch, variant), compileRowEvaluator(graph, fetch, variant)]) {
+      if (evaluate && rows.every((row, i) => agrees(evaluate, row, expected[i]!, fetch))) return evaluate;
+    }
   }
   return undefined;
+}
+
+/** The operators of Paddock's binary tree classifier, in the exporter's order (onnx-export/graph-parts.ts binaryHead). */
+const BINARY_TREES = ['TreeEnsembleRegressor', 'Neg', 'Sigmoid', 'Sigmoid', 'Concat', 'Greater', 'Cast', 'Reshape', 'Gather'];
+
+/**
+ * The graph Paddock exports for a binary tree classifier (a score, then [σ(−s), σ(s)] and the
+ * label s > 0 ? classes[1] : classes[0]) as one function of the row, without the general
+ * evaluator's per-operator values. Undefined for any other graph; like the general evaluator,
+ * used only once it has matched onnxruntime row for row.
+ */
+function fusedBinaryTrees(graph: OnnxGraph, fetch: readonly string[], sigmoid: SigmoidVariant): RowEvaluator | undefined {
+  if (graph.nodes.length !== BINARY_TREES.length || graph.nodes.some((n, i) => n.opType !== BINARY_TREES[i])) return undefined;
+  const [trees, , , , concat, greater, , , gather] = graph.nodes as [OnnxNode, OnnxNode, OnnxNode, OnnxNode, OnnxNode, OnnxNode, OnnxNode, OnnxNode, OnnxNode];
+  const zero = graph.initializers.get(greater.inputs[1]!);
+  const labels = graph.initializers.get(gather.inputs[0]!);
+  const probabilities = concat.outputs[0]!;
+  const label = gather.outputs[0]!;
+  if (zero?.dataType !== 1 || zero.values.length !== 1 || !labels || labels.values.length !== 2 || !fetch.every((o) => o === probabilities || o === label)) return undefined;
+  let score: (row: Float32Array) => number;
+  try {
+    score = treeEnsembleScorer(trees);
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
+  const threshold = Math.fround(zero.values[0] as number);
+  const [no, yes] = labels.values as readonly (number | string)[];
+  const labelType = labels.dataType === 8 ? 'string' : 'int64';
+  return (row) => {
+    const s = score(row);
+    const results: Record<string, OnnxResult> = {};
+    results[probabilities] = { data: Float32Array.of(mlasLogistic(-s, sigmoid), mlasLogistic(s, sigmoid)), dims: [1, 2], type: 'float32' };
+    results[label] = { data: [s > threshold ? yes : no] as OnnxResult['data'], dims: [1], type: labelType };
+    return results;
+  };
 }
 
 /** Rows whose features sit on, just below and just above the graph's split thresholds, and in between. */

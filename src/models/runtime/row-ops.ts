@@ -45,6 +45,12 @@ interface FlatEnsemble {
 
 /** TreeEnsembleRegressor, one target, SUM, no post-transform: base + Σ leaves in tree order, in float32. */
 export function treeEnsembleRegressor(node: OnnxNode): RowOp {
+  const score = treeEnsembleScorer(node);
+  return ([x]) => [{ type: 'float32', data: Float32Array.of(score(x!.data as Float32Array)), dims: [1, 1] }];
+}
+
+/** The regressor's one score for a row, as a plain function (the fused binary classifier calls it directly). */
+export function treeEnsembleScorer(node: OnnxNode): (row: Float32Array) => number {
   const check = (name: string, ok: boolean) => {
     if (!ok) throw new Unsupported(`TreeEnsembleRegressor ${name}`);
   };
@@ -55,11 +61,10 @@ export function treeEnsembleRegressor(node: OnnxNode): RowOp {
   check('base_values', base.length <= 1);
   const trees = flatten(node, 'target');
   const origin = f(base[0] ?? 0);
-  return ([x]) => {
-    const row = x!.data as Float32Array;
+  return (row) => {
     let score = 0;
     for (let t = 0; t < trees.roots.length; t++) score = f(score + trees.weight[leafOf(trees, trees.roots[t]!, row)]!);
-    return [{ type: 'float32', data: Float32Array.of(f(score + origin)), dims: [1, 1] }];
+    return f(score + origin);
   };
 }
 

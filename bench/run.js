@@ -18,9 +18,10 @@ import { pythonBaseline } from './python-baseline.js';
 import { shadow } from './shadow.js';
 import { drift } from './drift.js';
 import { profiles } from './profiles.js';
+import { predictionLog } from './prediction-log.js';
 import { ROOT, table } from './lib.js';
 
-const BENCHMARKS = { 'add-large': addLarge, 'add-many': addMany, 'repro-noop': reproNoop, 'push-s3': pushS3, 'tracking-ingest': trackingIngest, 'http-log-metric': httpLogMetric, validate, train, serve, batching, 'python-baseline': pythonBaseline, shadow, drift, profiles };
+const BENCHMARKS = { 'add-large': addLarge, 'add-many': addMany, 'repro-noop': reproNoop, 'push-s3': pushS3, 'tracking-ingest': trackingIngest, 'http-log-metric': httpLogMetric, validate, train, serve, batching, 'python-baseline': pythonBaseline, shadow, drift, profiles, 'prediction-log': predictionLog };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : Object.keys(BENCHMARKS);

@@ -57,6 +57,7 @@ export const ERROR_CATALOGUE = {
   PERMISSION_DENIED: { status: 403, exit: NOPERM, hint: 'Ask an admin for a token with the needed role (reader, writer, admin).' },
   VALIDATION_FAILED: { status: 422, exit: 1, hint: 'The data failed checks marked as errors: read the report, then fix the data or relax the schema file.' },
   GATE_FAILED: { status: 422, exit: 1, hint: 'The candidate model failed an evaluation gate: read each gate with both values, then improve the model or change the gate on purpose.' },
+  POLICY_VIOLATION: { status: 422, exit: 1, hint: 'The version lacks evidence its promotion policy (paddock.yaml `promotion.policies`) requires: produce it (`paddock validate`, `paddock evaluate --gate/--slice`, `paddock approve`), then retry; an admin may override with --override --reason, which is audited.' },
   DRIFT_DETECTED: { status: 422, exit: 1, hint: 'The current data drifted from the reference (the share of drifted columns reached the dataset threshold): read the per-column scores, then retrain on newer data or raise the thresholds on purpose.' },
   NOT_REPRODUCIBLE: { status: 409, exit: 1, hint: 'The rebuilt model differs from the registered one: compare the toolchain versions printed above, check that the trainer is deterministic (seed) and that the data hash and params in the lineage are complete.' },
   MODEL_NOT_READY: { status: 503, exit: TEMPFAIL, hint: 'The model is still loading (or failed to load): retry shortly, and check the server log if it stays unavailable.' },

@@ -1,6 +1,9 @@
 import type { FastifyRequest } from 'fastify';
+import type { PromotionStore } from '../automation/promotion/index.js';
+import { fail } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
 import type { ObjectStore } from '../core/object-store.js';
+import type { PredictionLogStore } from '../monitoring/index.js';
 import type { Actor, RegistryStore } from '../registry/index.js';
 import type { DeploymentService } from '../serving/index.js';
 import type { TrackingStore } from '../tracking/index.js';
@@ -26,11 +29,27 @@ export interface ServerContext {
   readonly artifactRoot: string;
   readonly limits: Limits;
   readonly logger: Logger;
+  /** Approvals for promotion policies, when the server has them. */
+  readonly promotion?: PromotionStore;
+  /** The prediction log ground truth joins to, with monitoring.labels' settings (absent: labels are refused). */
+  readonly labels?: {
+    readonly store: PredictionLogStore;
+    readonly joinWindowMs: number;
+    keyColumnOf(deployment: string): string | undefined;
+  };
 }
 
-/** Who is calling, for the registry's audit log: the token's name, or `anonymous` without auth. */
+/**
+ * Who is calling, for the registry's audit log: the token's name, or `anonymous` without auth.
+ * `x-paddock-override: true` asks to override the promotion policy (audited as policy.override):
+ * with auth on only an admin token may; without auth the server is local and anyone may.
+ */
 export function actorOf(request: FastifyRequest): Actor {
   const principal = (request as FastifyRequest & { principal?: Principal }).principal;
   const reason = request.headers['x-paddock-reason'];
-  return { actor: principal?.name ?? 'anonymous', reason: typeof reason === 'string' ? reason : undefined };
+  const override = String(request.headers['x-paddock-override'] ?? '').toLowerCase() === 'true';
+  if (override && principal && principal.role !== 'admin') {
+    fail('PERMISSION_DENIED', `token '${principal.name}' has role ${principal.role}: only an admin may override the promotion policy (x-paddock-override)`, { role: principal.role, needed: 'admin' });
+  }
+  return { actor: principal?.name ?? 'anonymous', reason: typeof reason === 'string' ? reason : undefined, ...(override ? { override: true } : {}) };
 }

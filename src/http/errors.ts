@@ -23,6 +23,8 @@ const MLFLOW_BY_CODE: Partial<Record<ErrorCode, MlflowErrorSpec>> = {
   PERMISSION_DENIED: { errorCode: 'PERMISSION_DENIED', status: 403 },
   REMOTE_UNREACHABLE: { errorCode: 'TEMPORARILY_UNAVAILABLE', status: 503 },
   LOCKED: { errorCode: 'TEMPORARILY_UNAVAILABLE', status: 503 },
+  // A move a promotion policy refuses: MLflow's code for an operation the resource's state forbids.
+  POLICY_VIOLATION: { errorCode: 'INVALID_STATE', status: 400 },
 };
 
 /** MLflow's `{error_code, message}` body and status for a Paddock error. */

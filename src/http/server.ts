@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { fail } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logging.js';
 import type { ObjectStore } from '../core/object-store.js';
+import type { PredictionLogCounts, PredictionSink } from '../monitoring/index.js';
+import type { PromotionStore } from '../automation/promotion/index.js';
 import type { RegistryStore } from '../registry/index.js';
 import type { TrackingStore } from '../tracking/index.js';
 import { paddockApi } from './api-v1/routes.js';
@@ -43,6 +45,8 @@ export interface ServerOptions {
   readonly auth?: { readonly tokens: TokenStore } | false;
   readonly limits?: Partial<Limits>;
   readonly logger?: Logger;
+  /** Approvals for promotion policies (/api/v1/models/{name}/versions/{v}/approvals); absent: no approval routes. */
+  readonly promotion?: PromotionStore;
   /** Models to serve beside the APIs (`paddock server --serve …`): /v2, /v1, /invocations, /metrics. */
   readonly serving?: {
     readonly pool: ModelPool;
@@ -50,7 +54,11 @@ export interface ServerOptions {
     /** Deployments served beside the models (`--deployment`), and the stats their canary analysis reads. */
     readonly router?: DeploymentRouter;
     readonly variantStats?: VariantStats;
+    /** The prediction log answered rows go to (its counts are on /metrics). */
+    readonly predictionLog?: PredictionSink & { counts(): PredictionLogCounts };
   };
+  /** The prediction log labels join to (`POST /api/v1/deployments/{name}/labels`); absent: labels are refused. */
+  readonly labels?: ServerContext['labels'];
 }
 
 /**
@@ -69,7 +77,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return503OnClosing: true,
   });
   const deployments = new DeploymentService({ deployments: options.deployments, registry: options.registry });
-  const ctx: ServerContext = { tracking: options.tracking, registry: options.registry, deployments, artifacts: options.artifacts, artifactRoot: options.artifactRoot, limits, logger };
+  const ctx: ServerContext = { tracking: options.tracking, registry: options.registry, deployments, artifacts: options.artifacts, artifactRoot: options.artifactRoot, limits, logger, ...(options.labels && { labels: options.labels }), ...(options.promotion && { promotion: options.promotion }) };
 
   installJsonParser(app);
   closeConnectionsOnClose(app);
@@ -88,8 +96,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(async (v1) => paddockApi(v1, ctx), { prefix: '/api/v1' });
   if (options.serving) {
     installCsvParser(app);
-    const { pool, version, router, variantStats } = options.serving;
-    servingRoutes(app, { pool, metrics: new ServingMetrics({ processMetrics: true }), logger, version, ...(router && { router }), ...(variantStats && { variantStats }) });
+    const { pool, version, router, variantStats, predictionLog } = options.serving;
+    const metrics = new ServingMetrics({ processMetrics: true });
+    if (predictionLog) metrics.countPredictionLog(() => predictionLog.counts());
+    servingRoutes(app, { pool, metrics, logger, version, ...(router && { router }), ...(variantStats && { variantStats }), ...(predictionLog && { predictionLog }) });
   }
   return app;
 }

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { withPromotionPolicy, withPromotionPolicyDeployments, type PromotionConfig } from '../automation/promotion/index.js';
+import { SqlPromotionStore } from '../storage/sql/promotion/sql-promotion-store.js';
 import { openMetadataStore } from '../storage/sql/open-metadata-store.js';
 import { SqlRegistryStore } from '../storage/sql/registry/sql-registry-store.js';
 import { SqlDeploymentStore } from '../storage/sql/deployments/sql-deployment-store.js';
@@ -37,6 +39,8 @@ export interface TestServerOptions {
   readonly artifactRoot?: string;
   /** Opens the object store under an artifact URI; default FsObjectStore. Stores are closed with the server. */
   readonly artifacts?: StoreOpener;
+  /** Promotion policies guarding alias and deployment moves (paddock.yaml `promotion`); default none. */
+  readonly promotion?: PromotionConfig;
 }
 
 /** Starts the server on 127.0.0.1, port 0. */
@@ -50,10 +54,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const registry = new SqlRegistryStore({ db: meta.db as never, dialect: meta.dialect, close: async () => undefined });
   const tokens = new SqlTokenStore(meta.db);
   const deployments = new SqlDeploymentStore({ db: meta.db, dialect: meta.dialect });
+  const promotion = new SqlPromotionStore(meta);
+  const guard = { registry, tracking: meta.tracking, store: promotion, config: options.promotion ?? { policies: {} } };
   const app = await buildServer({
     tracking: meta.tracking,
-    registry,
-    deployments,
+    registry: withPromotionPolicy(registry, guard),
+    deployments: withPromotionPolicyDeployments(deployments, guard),
+    promotion,
     artifacts: cachedArtifactStores((uri) => {
       const store = open(uri);
       opened.push(store);

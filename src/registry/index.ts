@@ -5,7 +5,7 @@ export { checkAliasName, checkModelName, checkTag, checkVersion, MAX_ALIAS_LENGT
 export { parseModelUri, resolveModelUri, modelVersionUri, type ModelReference } from './model-uri.js';
 export { lineageOf, LINEAGE_TAGS } from './lineage.js';
 export { WEBHOOK_EVENTS, type WebhookEvent, type WebhookStatus, type Webhook, type WebhookTarget, type WebhookDeliveryAttempt, type CreateWebhookInput, type WebhookStore } from './webhooks/webhook-model.js';
-export { WebhookDispatcher, type WebhookDispatcherOptions } from './webhooks/dispatcher.js';
+export { WebhookDispatcher, type WebhookDispatcherOptions, type WebhookDeliveryStore } from './webhooks/dispatcher.js';
 export { signWebhook, verifyWebhookSignature, WEBHOOK_HEADERS, WEBHOOK_SIGNATURE_VERSION } from './webhooks/signature.js';
 export { withWebhooks, type WebhookEmitter } from './webhooks/notifying-registry.js';
 export { registerVersion, type RegisterVersionInput } from './register-version.js';

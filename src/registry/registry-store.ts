@@ -5,6 +5,11 @@ import type { AuditEvent, ModelVersion, ModelVersionStatus, RegisteredModel } fr
 export interface Actor {
   readonly actor: string;
   readonly reason?: string;
+  /**
+   * An override of the promotion policy (automation/promotion): the move happens even though
+   * checks fail, and the override is audited as `policy.override`. Callers grant it to admins only.
+   */
+  readonly override?: boolean;
 }
 
 /**

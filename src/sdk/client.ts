@@ -19,6 +19,7 @@ import { artifactSinkFor, type ArtifactSink } from './artifact-sink.js';
 import { trackOpenRun } from './exit-hooks.js';
 import { LocalDeployments } from './local-deployments.js';
 import { openTracking, type OpenedTracking } from './open-tracking.js';
+import { promotionGuard } from '../app-promotion.js';
 
 /** How a client finds its store. */
 export interface ClientOptions {
@@ -166,7 +167,7 @@ export class PaddockClient {
     const metadata = await openMetadata(project);
     try {
       const input = { dir: path.resolve(cwd, dir), name: options.name, alias: options.alias, description: options.description, force: options.force };
-      return await registerPackage(input, { registry: new SqlRegistryStore(metadata), upload: packageUploader(project) }, { actor: options.actor || this.env.PADDOCK_ACTOR || safeUser() });
+      return await registerPackage(input, { registry: promotionGuard(project, metadata).registry(new SqlRegistryStore(metadata)), upload: packageUploader(project) }, { actor: options.actor || this.env.PADDOCK_ACTOR || safeUser() });
     } finally {
       await metadata.close();
     }
@@ -232,7 +233,13 @@ export class PaddockClient {
       this.deploymentsApi = new HttpDeployments(new JsonHttp({ baseUrl: uri, ...(token ? { token } : {}) }));
     } else {
       const cwd = this.options.cwd ?? (this.env.PADDOCK_ROOT || process.cwd());
-      const open = () => openMetadata(openProject({ cwd, logLevel: 'silent', env: this.env, ...(uri ? { flags: { 'metadata.uri': uri } } : {}) }));
+      const project = () => openProject({ cwd, logLevel: 'silent', env: this.env, ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
+      const open = async () => {
+        const p = project();
+        const metadata = await openMetadata(p);
+        // Moves of a guarded deployment's stable version pass the promotion policy first.
+        return { ...metadata, db: metadata.db, dialect: metadata.dialect, close: () => metadata.close(), guard: promotionGuard(p, metadata).deployments };
+      };
       this.deploymentsApi = new LocalDeployments(open, () => this.env.PADDOCK_ACTOR || safeUser());
     }
     return this.deploymentsApi;

@@ -1,11 +1,15 @@
 import type { CreateDeploymentInput, DeploymentsApi, DeploymentWriteOptions } from '../client/http-deployments.js';
 import type { Actor } from '../registry/index.js';
-import { DeploymentService, type Deployment, type DeploymentChange, type DeploymentEvent } from '../serving/index.js';
+import { DeploymentService, type Deployment, type DeploymentChange, type DeploymentEvent, type DeploymentStore } from '../serving/index.js';
 import { SqlDeploymentStore } from '../storage/sql/deployments/sql-deployment-store.js';
 import { SqlRegistryStore } from '../storage/sql/registry/sql-registry-store.js';
 
 /** Opens the project's metadata database; the caller closes it. */
-export type OpenDeploymentDatabase = () => Promise<ConstructorParameters<typeof SqlDeploymentStore>[0] & ConstructorParameters<typeof SqlRegistryStore>[0] & { close(): Promise<void> }>;
+export type OpenDeploymentDatabase = () => Promise<ConstructorParameters<typeof SqlDeploymentStore>[0] & ConstructorParameters<typeof SqlRegistryStore>[0] & {
+  close(): Promise<void>;
+  /** Wraps the deployment store with the project's promotion policy (app-promotion.ts). */
+  guard?: (store: DeploymentStore) => DeploymentStore;
+}>;
 
 /**
  * DeploymentsApi over the project's metadata database: the use-cases `paddock deploy` runs, the
@@ -54,7 +58,8 @@ export class LocalDeployments implements DeploymentsApi {
   private async run<T>(fn: (service: DeploymentService) => Promise<T>): Promise<T> {
     const database = await this.open();
     try {
-      return await fn(new DeploymentService({ deployments: new SqlDeploymentStore(database), registry: new SqlRegistryStore(database) }));
+      const store = new SqlDeploymentStore(database);
+      return await fn(new DeploymentService({ deployments: database.guard ? database.guard(store) : store, registry: new SqlRegistryStore(database) }));
     } finally {
       await database.close();
     }

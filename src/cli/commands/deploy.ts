@@ -6,7 +6,8 @@ import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.
 import { commandOutput } from '../context.js';
 import { formatTable, type Output } from '../output.js';
 import { registerDeployK8s } from './deploy-k8s.js';
-import { actorOf, addActorOptions, addRegistryOptions, withMetadata } from './models-store.js';
+import { actorOf, addActorOptions, addOverrideOption, addRegistryOptions, withMetadata } from './models-store.js';
+import { promotionGuard } from '../../app-promotion.js';
 import { formatTime } from './tracking-options.js';
 
 /** Errors about the policy name the flags the user typed. */
@@ -139,7 +140,7 @@ function reader(cmd: Command): Command {
 
 /** Commands that change a deployment: who and why, and an optional revision guard. */
 function guarded(cmd: Command): Command {
-  return addActorOptions(reader(cmd)).option('--revision <n>', 'only if the deployment is still at this revision (fails with a conflict otherwise)', parseRevision);
+  return addOverrideOption(addActorOptions(reader(cmd))).option('--revision <n>', 'only if the deployment is still at this revision (fails with a conflict otherwise)', parseRevision);
 }
 
 /** create and set: the policy flags. */
@@ -229,7 +230,8 @@ function options(flags: PolicyFlags) {
  * over it and the registry beside it, runs `fn`, and closes the database.
  */
 async function withDeployments<T>(cmd: Command, fn: (service: DeploymentService) => Promise<T>): Promise<T> {
-  return withMetadata(cmd, 'deploy', (metadata) => fn(new DeploymentService({ deployments: new SqlDeploymentStore(metadata), registry: new SqlRegistryStore(metadata) })));
+  // A guarded deployment's stable version moves only past the promotion policy's checks.
+  return withMetadata(cmd, 'deploy', (metadata, project) => fn(new DeploymentService({ deployments: promotionGuard(project, metadata).deployments(new SqlDeploymentStore(metadata)), registry: new SqlRegistryStore(metadata) })));
 }
 
 function done(cmd: Command, d: Deployment, text: string): void {

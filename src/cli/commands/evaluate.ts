@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { fail, isPaddockError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs-atomic.js';
-import { evaluatePackage, type EvaluationResult } from '../../models/index.js';
+import { EVALUATION_TAGS } from '../../automation/promotion/index.js';
+import { evaluatePackage, packageContentHash, packageFiles, type EvaluationResult, type MaterializedPackage } from '../../models/index.js';
 import { createClient } from '../../sdk/client.js';
 import { commandCwd, commandOutput } from '../context.js';
 import { decideGates, parseGates, type GateOutcome } from './evaluate-gates.js';
@@ -51,7 +52,7 @@ export function registerEvaluate(program: Command): void {
       const report = { model: modelRef, data, result, gates, ...(champion ? { champion: { model: flags.compare!, result: champion.result } } : {}) };
       if (flags.report) await writeEvaluationReport(path.resolve(cwd, flags.report), report);
       if (flags.metricsFile) await writeFileAtomic(path.resolve(cwd, flags.metricsFile), `${JSON.stringify(roundAll(result.metrics), null, 2)}\n`);
-      const runId = flags.track ? await logRun(cwd, flags, modelRef, data, result, gates, champion?.result) : undefined;
+      const runId = flags.track ? await logRun(cwd, flags, modelRef, data, result, gates, champion?.result, await evaluatedTags(candidate)) : undefined;
       out.result({ model: modelRef, data, rows: result.rows, task: result.task.kind, metrics: result.metrics, slices: result.slices, champion: champion ? { model: flags.compare, metrics: champion.result.metrics, missing: false } : flags.compare ? { model: flags.compare, missing: true } : null, gates, runId: runId ?? null });
       renderEvaluation(out, report, flags.compare);
       const failed = gates.filter((g) => g.status === 'failed');
@@ -71,21 +72,35 @@ async function evaluateChampion(cmd: Command, ref: string, data: string, target:
   return { result: await evaluatePackage({ pkg: champion.pkg, data, ...(target ? { target } : {}) }) };
 }
 
-async function logRun(cwd: string, flags: EvaluateFlags, model: string, data: string, result: EvaluationResult, gates: readonly GateOutcome[], champion?: EvaluationResult): Promise<string> {
+async function logRun(cwd: string, flags: EvaluateFlags, model: string, data: string, result: EvaluationResult, gates: readonly GateOutcome[], champion: EvaluationResult | undefined, evaluated: Record<string, string>): Promise<string> {
   const client = createClient({ cwd, ...(flags.trackingUri ? { trackingUri: flags.trackingUri } : {}) });
   try {
     const run = await client.startRun({ experiment: flags.experiment, runName: `evaluate ${model}` });
     await run.logParams({ model, data, ...(flags.compare ? { compare: flags.compare } : {}) });
+    await run.setTags(evaluated);
     run.logMetrics(result.metrics);
     if (champion) run.logMetrics(Object.fromEntries(Object.entries(champion.metrics).map(([k, v]) => [`champion_${k}`, v])));
     for (const s of result.slices) for (const slice of s.slices) for (const [k, v] of Object.entries(slice.metrics)) run.logMetric(`slice.${s.column}.${slice.value}.${k}`.replace(/[^\w./ -]/g, '_').slice(0, 250), v);
-    if (gates.length > 0) await run.setTag('paddock.gates', gates.map((g) => `${g.status}: ${g.expression}`).join('\n'));
+    if (gates.length > 0) await run.setTag(EVALUATION_TAGS.gates, gates.map((g) => `${g.status}: ${g.expression}`).join('\n'));
     if (flags.report) await run.logArtifact(path.resolve(cwd, flags.report), 'evaluation');
     await run.end();
     return run.runId;
   } finally {
     await client.close();
   }
+}
+
+/**
+ * What the run evaluated, so promotion policies and `paddock audit` find it: the registered model
+ * and version (through a models:/ URI), and the package's content hash, which is also where the
+ * registry stores a registered package (an evaluation before registering still counts).
+ */
+async function evaluatedTags(candidate: MaterializedPackage): Promise<Record<string, string>> {
+  const hash = await packageContentHash(candidate.pkg.dir, await packageFiles(candidate.pkg.dir));
+  return {
+    [EVALUATION_TAGS.packageHash]: hash,
+    ...(candidate.version ? { [EVALUATION_TAGS.model]: candidate.version.name, [EVALUATION_TAGS.version]: String(candidate.version.version) } : {}),
+  };
 }
 
 function roundAll(m: Record<string, number>): Record<string, number> {

@@ -24,6 +24,8 @@ import { registerServer } from './server.js';
 import { registerTokens } from './tokens.js';
 import { registerWebhooks } from './webhooks.js';
 import { registerValidate } from './validate.js';
+import { registerApprove } from './approve.js';
+import { registerAudit } from './audit.js';
 import { registerCi } from './ci.js';
 import { registerTrain } from './train.js';
 import { registerEvaluate } from './evaluate.js';
@@ -31,6 +33,9 @@ import { registerServe } from './serve.js';
 import { registerDeploy } from './deploy.js';
 import { registerReplay } from './replay.js';
 import { registerDrift } from './drift.js';
+import { registerMonitor } from './monitor.js';
+import { registerRetrain } from './retrain.js';
+import { registerWorker } from './worker.js';
 
 /** Every CLI command, one file each; each file only parses, calls a use-case and renders. */
 export function registerCommands(program: Command): void {
@@ -53,6 +58,8 @@ export function registerCommands(program: Command): void {
   registerRemote(program);
   registerQuickstart(program);
   registerModels(program);
+  registerApprove(program);
+  registerAudit(program);
   registerRuns(program);
   registerExperiments(program);
   registerServer(program);
@@ -66,4 +73,7 @@ export function registerCommands(program: Command): void {
   registerDeploy(program);
   registerReplay(program);
   registerDrift(program);
+  registerMonitor(program);
+  registerRetrain(program);
+  registerWorker(program);
 }

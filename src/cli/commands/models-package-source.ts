@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openProject } from '../../app.js';
+import { findJobVersion, RETRAINING_JOB_ENV, RETRAINING_JOB_TAG } from '../../automation/index.js';
 import { artifactStoreOpener, modelsCacheDir, packageUploader } from '../../app-model-packages.js';
 import { isModelUri, materializePackage, readModelPackage, registerPackage, type MaterializedPackage, type RegisterPackageInput } from '../../models/index.js';
 import type { ModelVersion } from '../../registry/index.js';
@@ -25,5 +26,12 @@ export async function packageForCommand(cmd: Command, ref: string): Promise<Mate
 export async function registerPackageForCommand(cmd: Command, input: RegisterPackageInput): Promise<ModelVersion> {
   const project = openProject({ cwd: commandCwd(cmd), logLevel: 'silent' });
   const dir = path.resolve(commandCwd(cmd), input.dir);
-  return withRegistry(cmd, (registry) => registerPackage({ ...input, dir }, { registry, upload: packageUploader(project) }, actorOf(cmd)));
+  // Inside a retraining's pipeline, registration is keyed on the job: a retried job (its worker
+  // killed after this stage registered) gets the version its earlier attempt registered.
+  const jobId = process.env[RETRAINING_JOB_ENV];
+  return withRegistry(cmd, async (registry) => {
+    const earlier = jobId ? await findJobVersion(registry, input.name, jobId) : undefined;
+    if (earlier) return earlier;
+    return registerPackage({ ...input, dir, ...(jobId ? { tags: { [RETRAINING_JOB_TAG]: jobId } } : {}) }, { registry, upload: packageUploader(project) }, actorOf(cmd));
+  });
 }

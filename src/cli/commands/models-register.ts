@@ -3,7 +3,7 @@ import { fail } from '../../core/errors.js';
 import { registerVersion, type ModelVersion } from '../../registry/index.js';
 import { commandOutput } from '../context.js';
 import { registerPackageForCommand } from './models-package-source.js';
-import { actorOf, addActorOptions, addRegistryOptions, withRegistry } from './models-store.js';
+import { actorOf, addActorOptions, addOverrideOption, addRegistryOptions, withRegistry } from './models-store.js';
 
 interface RegisterFlags {
   readonly name?: string;
@@ -20,7 +20,7 @@ interface RegisterFlags {
  * package with its signature; `register <name> <source>` records files that are already stored.
  */
 export function registerModelsRegister(models: Command): void {
-  addActorOptions(addRegistryOptions(models.command('register <name-or-package-dir> [source]')))
+  addOverrideOption(addActorOptions(addRegistryOptions(models.command('register <name-or-package-dir> [source]'))))
     .description('register a new version of a model, creating the model on first use: a package directory with --name (checked, uploaded under the artifact root, signature recorded), or a model name and the source of its files (a path or artifact URI)')
     .option('--name <model>', 'register the package directory given as the first argument under this model name')
     .option('--force', "with --name: register even if the package's signature differs from the latest version's")

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { openMetadata, openProject } from '../../app.js';
+import { promotionGuard } from '../../app-promotion.js';
+import type { Project } from '../../core/project.js';
 import { fail } from '../../core/errors.js';
 import type { Actor, RegistryStore, WebhookStore } from '../../registry/index.js';
 import type { MetadataStore } from '../../storage/sql/open-metadata-store.js';
@@ -21,11 +23,20 @@ export function addActorOptions(cmd: Command): Command {
     .option('--reason <text>', 'why, for the audit log');
 }
 
-/** Who the audit log names: --actor, $PADDOCK_ACTOR, or the OS user. */
+/**
+ * `--override` on commands that can move production: go ahead although the promotion policy's
+ * checks fail (paddock.yaml `promotion`), recorded in the audit log as `policy.override`. Locally
+ * whoever runs the CLI against the database is its admin; over HTTP only admin tokens may override.
+ */
+export function addOverrideOption(cmd: Command): Command {
+  return cmd.option('--override', "move it even though the promotion policy's checks fail (needs --reason; audited as policy.override)");
+}
+
+/** Who the audit log names: --actor, $PADDOCK_ACTOR, or the OS user; with --override when given. */
 export function actorOf(cmd: Command): Actor {
-  const opts = cmd.optsWithGlobals() as { actor?: string; reason?: string };
+  const opts = cmd.optsWithGlobals() as { actor?: string; reason?: string; override?: boolean };
   const actor = opts.actor || process.env.PADDOCK_ACTOR || safeUserName();
-  return { actor, ...(opts.reason ? { reason: opts.reason } : {}) };
+  return { actor, ...(opts.reason ? { reason: opts.reason } : {}), ...(opts.override ? { override: true } : {}) };
 }
 
 function safeUserName(): string {
@@ -41,7 +52,7 @@ function safeUserName(): string {
  * names, runs `fn` over it and closes it. `commands` names the command group for the message
  * refusing a non-database URI (e.g. `models`, `deploy`).
  */
-export async function withMetadata<T>(cmd: Command, commands: string, fn: (metadata: MetadataStore) => Promise<T>): Promise<T> {
+export async function withMetadata<T>(cmd: Command, commands: string, fn: (metadata: MetadataStore, project: Project) => Promise<T>): Promise<T> {
   const opts = cmd.optsWithGlobals() as { trackingUri?: string };
   const uri = opts.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
   if (uri && !/^(sqlite:|postgres(ql)?:\/\/)/i.test(uri)) {
@@ -50,13 +61,16 @@ export async function withMetadata<T>(cmd: Command, commands: string, fn: (metad
   const project = openProject({ cwd: commandCwd(cmd), logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
   const metadata = await openMetadata(project);
   try {
-    return await fn(metadata);
+    return await fn(metadata, project);
   } finally {
     await metadata.close();
   }
 }
 
-/** Opens the registry (and the tracking store beside it, for lineage) in the metadata database, runs `fn`, and closes it. */
+/**
+ * Opens the registry (and the tracking store beside it, for lineage) in the metadata database, runs `fn`, and closes it.
+ * Moves of aliases the project's promotion policy guards are checked first (app-promotion.ts).
+ */
 export async function withRegistry<T>(cmd: Command, fn: (registry: RegistryStore, tracking: TrackingStore, webhooks: WebhookStore) => Promise<T>): Promise<T> {
-  return withMetadata(cmd, 'models', (metadata) => fn(new SqlRegistryStore(metadata), metadata.tracking, new SqlWebhookStore(metadata)));
+  return withMetadata(cmd, 'models', (metadata, project) => fn(promotionGuard(project, metadata).registry(new SqlRegistryStore(metadata)), metadata.tracking, new SqlWebhookStore(metadata)));
 }

@@ -3,7 +3,7 @@ import { fail } from '../../core/errors.js';
 import { checkVersion, lineageOf, parseModelUri, resolveModelUri, type ModelVersion, type RegisteredModel, type RegistryStore } from '../../registry/index.js';
 import { commandOutput } from '../context.js';
 import { renderAudit, renderLineage, renderModel, renderModels, renderVersion, renderVersions } from './models-render.js';
-import { actorOf, addActorOptions, addRegistryOptions, withRegistry } from './models-store.js';
+import { actorOf, addActorOptions, addOverrideOption, addRegistryOptions, withRegistry } from './models-store.js';
 import { registerModelsRegister } from './models-register.js';
 import { registerModelsPackage } from './models-package.js';
 import { registerModelsReproduce } from './models-reproduce.js';
@@ -98,7 +98,7 @@ export function registerModels(program: Command): void {
 
 function registerAlias(models: Command): void {
   const alias = models.command('alias').description("set or delete a model's aliases (champion, challenger, any name but latest and v<number>)");
-  addActorOptions(addRegistryOptions(alias.command('set <name> <alias> <version>')))
+  addOverrideOption(addActorOptions(addRegistryOptions(alias.command('set <name> <alias> <version>'))))
     .description('point an alias at a version (moving it if it pointed elsewhere)')
     .option('--json', 'print the version the alias now names as JSON')
     .action(async (name: string, aliasName: string, version: string, _opts, cmd: Command) => {

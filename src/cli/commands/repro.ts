@@ -135,7 +135,7 @@ function summaryLine(out: Output, r: ReproResult, ms: number): string {
  * A folder holding a `paddock` link to the running CLI, for stage commands that call `paddock`
  * (as the quickstart's do) to run this same Paddock rather than whatever PATH finds, or nothing.
  */
-function selfOnPath(stateDir: string): string[] {
+export function selfOnPath(stateDir: string): string[] {
   const entry = process.argv[1];
   if (!entry || !/paddock(\.js)?$/.test(path.basename(entry))) return [];
   const dir = path.join(stateDir, 'bin');

@@ -3,11 +3,15 @@
  * the router over the model pool, the deployments followed from the metadata store, and the
  * canary analysis stepping, promoting or rolling them back from the requests answered here.
  */
+import { openPredictionLogStore } from '../../app-prediction-log.js';
+import { promotionGuard } from '../../app-promotion.js';
 import { fail } from '../../core/errors.js';
 import type { Logger } from '../../core/logging.js';
+import type { Project } from '../../core/project.js';
 import { CanaryAnalysis, DeploymentRouter, DeploymentService, followDeployments, type ModelPool, type VariantStats } from '../../serving/index.js';
 import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import type { MetadataStore } from '../../storage/sql/open-metadata-store.js';
+import { startServingMonitor } from './serve-monitoring.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import type { Output } from '../output.js';
 
@@ -23,6 +27,8 @@ export interface ServeDeploymentsOptions {
   readonly analyse: boolean;
   readonly logger: Logger;
   readonly out: Output;
+  /** The project whose promotion policy guards the analysis' promotions (paddock.yaml `promotion`). */
+  readonly project?: Pick<Project, 'config'> & Partial<Pick<Project, 'root'>>;
 }
 
 /** The running parts; stop() ends following and the analysis (the caller closes the pool). */
@@ -48,15 +54,21 @@ export async function serveDeployments(options: ServeDeploymentsOptions): Promis
   // Deployments with an analysis config step, promote or roll back their canary from this server's requests.
   const analysis = options.analyse
     ? new CanaryAnalysis({
-      service: new DeploymentService({ deployments: store, registry: new SqlRegistryStore(meta) }), store,
+      service: new DeploymentService({ deployments: options.project ? promotionGuard(options.project, meta).deployments(store) : store, registry: new SqlRegistryStore(meta) }), store,
       stats: options.stats, names, logger, onDecision: (d) => { if (d.kind !== 'hold') out.line(`Deployment ${d.deployment}: ${d.reason}`); },
     })
     : undefined;
   analysis?.start();
+  // With alert rules in paddock.yaml, this process also monitors its deployments' logged predictions.
+  const project = options.project;
+  const monitoring = project?.root !== undefined && project.config.alerts.length > 0 && project.config.monitoring.prediction_log.enabled
+    ? startServingMonitor({ project: { root: project.root, config: project.config }, meta, store: openPredictionLogStore({ root: project.root, config: project.config }, meta), names, stats: options.stats, logger })
+    : undefined;
   return {
     router,
     async stop() {
       stopFollowing();
+      await monitoring?.stop();
       await analysis?.stop();
     },
   };

@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { openMetadata, openProject } from '../../app.js';
 import { packageResolver } from '../../app-model-packages.js';
+import { predictionLogNeedsMetadata, startPredictionLog } from '../../app-prediction-log.js';
 import { fail, isPaddockError } from '../../core/errors.js';
+import type { Project } from '../../core/project.js';
 import { createLogger } from '../../core/logging.js';
 import { ServingMetrics } from '../../http/serving/serving-metrics.js';
 import { buildServingServer } from '../../http/serving/serving-server.js';
@@ -28,6 +30,7 @@ interface ServeFlags {
   readonly maxBatchSize?: string;
   readonly maxLatencyMs?: string;
   readonly workers: string;
+  readonly predictionLog: boolean;
 }
 
 /** `paddock serve`: models over the Open Inference Protocol, KServe V1 and MLflow's /invocations. */
@@ -44,6 +47,7 @@ export function registerServe(program: Command): void {
     .option('--max-latency-ms <ms>', 'adaptive batching (with --max-batch-size): how long the first request of a batch waits for others')
     .option('--workers <n>', 'processes answering on the one port (one per core is a good start)', '1')
     .option('--tracking-uri <uri>', "the registry's database (default: the project's)")
+    .option('--no-prediction-log', "do not log predictions (default: monitoring.prediction_log in the project's paddock.yaml; outside a project none are logged)")
     .action(async (specs: string[], flags: ServeFlags, cmd: Command) => {
       const worker = workerIndex();
       const workers = wholeNumber(flags.workers, '--workers', 256);
@@ -66,8 +70,9 @@ export function registerServe(program: Command): void {
       if (wanted.length === 0 && flags.deployment.length === 0) fail('INVALID_ARGUMENT', 'serve what? give model references (models:/name@alias, a package directory) or --deployment <name>', { field: 'models' });
       const needsRegistry = wanted.some((w) => isModelUri(w.ref)) || flags.deployment.length > 0;
       const uri = flags.trackingUri ?? (process.env.PADDOCK_TRACKING_URI || undefined);
-      const project = needsRegistry ? openProject({ cwd, logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) }) : undefined;
-      const meta = project ? await openMetadata(project) : undefined;
+      const project = needsRegistry || flags.predictionLog ? projectAt(cwd, uri, needsRegistry) : undefined;
+      const logging = flags.predictionLog && project !== undefined && project.config.monitoring.prediction_log.enabled;
+      const meta = project && (needsRegistry || (logging && predictionLogNeedsMetadata(project))) ? await openMetadata(project) : undefined;
       const resolver = packageResolver(cwd, project && meta ? { project, registry: new SqlRegistryStore(meta), tracking: meta.tracking } : undefined);
       const pool = new ModelPool({ resolver, logger, onEvent: (e) => { if (e.type === 'swapped') out.line(`${e.name}: now serving version ${e.version} (was ${e.from})`); } });
       // In a cluster, /metrics answers the sum over the workers, and worker 1's canary analysis
@@ -75,6 +80,9 @@ export function registerServe(program: Command): void {
       const channel = worker !== undefined ? new WorkerChannel({ worker, logger }) : undefined;
       const metrics = new ServingMetrics({ processMetrics: true, ...(channel && { render: () => channel.clusterMetrics() }) });
       channel?.answerMetrics(metrics.registry);
+      // Every worker writes its own batches; one of them prunes past the retention.
+      const predictionLog = logging ? startPredictionLog(project, meta, { logger, prune: (worker ?? 1) === 1 }) : undefined;
+      if (predictionLog) metrics.countPredictionLog(() => predictionLog.logger.counts());
       const analyses = flags.deployment.length > 0 && (worker ?? 1) === 1;
       const variantStats = channel && !analyses && flags.deployment.length > 0
         ? new ForwardingVariantStats({ send: (batch) => channel.sendBatch(batch), logger })
@@ -88,9 +96,9 @@ export function registerServe(program: Command): void {
           const info = await pool.add(w.name ?? (await defaultServeName(w.ref, cwd)), w.ref, batching ? { batching } : {});
           out.line(`Loaded ${info.name} version ${info.version} from ${info.ref}`);
         }
-        const served = await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: analyses, logger, out });
+        const served = await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: analyses, logger, out, ...(project && { project }) });
         const { router } = served;
-        const app = await buildServingServer({ pool, router, version: paddockVersion(), logger, metrics, variantStats });
+        const app = await buildServingServer({ pool, router, version: paddockVersion(), logger, metrics, variantStats, ...(predictionLog && { predictionLog: predictionLog.logger }) });
         // Which worker answered (tests and debugging a cluster); one header, set only in a cluster.
         if (worker !== undefined) app.addHook('onRequest', (_req, reply, done) => { void reply.header('x-paddock-worker', String(worker)); done(); });
         const url = await app.listen({ host: flags.host, port });
@@ -108,6 +116,8 @@ export function registerServe(program: Command): void {
         // The outcomes of the last requests still go to the analysis.
         if (variantStats instanceof ForwardingVariantStats) await variantStats.stop();
       } finally {
+        // The predictions of the last requests are written before the database closes.
+        await predictionLog?.close();
         channel?.close();
         await pool.close();
         await meta?.close();
@@ -115,6 +125,19 @@ export function registerServe(program: Command): void {
         if (worker !== undefined) process.disconnect?.();
       }
     });
+}
+
+/**
+ * The project serving reads its registry and prediction log settings from. Outside a project,
+ * plain package directories are still served (without a prediction log).
+ */
+function projectAt(cwd: string, uri: string | undefined, required: boolean): Project | undefined {
+  try {
+    return openProject({ cwd, logLevel: 'silent', ...(uri ? { flags: { 'metadata.uri': uri } } : {}) });
+  } catch (err) {
+    if (!required && isPaddockError(err, 'NOT_A_PROJECT')) return undefined;
+    throw err;
+  }
 }
 
 /** `name=ref` or just `ref`. */

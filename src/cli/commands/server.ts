@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { artifactStoreConfig, artifactsRootOf, openMetadata } from '../../app.js';
+import { promotionGuard } from '../../app-promotion.js';
 import type { Project } from '../../core/project.js';
 import { SqlTokenStore } from '../../http/auth/token-store.js';
 import { cachedArtifactStores } from '../../http/open-artifacts.js';
@@ -10,6 +11,7 @@ import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.
 import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import { SqlWebhookStore } from '../../storage/sql/registry/sql-webhook-store.js';
 import { packageResolver } from '../../app-model-packages.js';
+import { labelJoinSettings, openPredictionLogStore, startPredictionLog } from '../../app-prediction-log.js';
 import type { RegistryStore } from '../../registry/index.js';
 import { ModelPool, VariantStats } from '../../serving/index.js';
 import type { TrackingStore } from '../../tracking/index.js';
@@ -53,22 +55,29 @@ export function registerServer(program: Command): void {
       // Registry writes through the server notify the registered webhooks, off the request path.
       const webhooks = new WebhookDispatcher({ store: new SqlWebhookStore(database), onError: (message, err) => project.logger.warn({ err }, message) });
       const artifacts = artifactOpener(project);
-      const registry = withWebhooks(new SqlRegistryStore(database), webhooks);
+      // Moves of aliases and deployments the promotion policy guards are checked first, on every API.
+      const guard = promotionGuard(project, { db: meta.db, dialect: meta.dialect, tracking: meta.tracking });
+      const registry = guard.registry(withWebhooks(new SqlRegistryStore(database), webhooks));
       const tokens = new SqlTokenStore(meta.db);
       const serving = flags.serve.length > 0 || flags.deployment.length > 0;
       const pool = serving ? await servedModels(flags.serve, project, registry, meta.tracking, out) : undefined;
       const variantStats = new VariantStats();
-      const deployments = pool ? await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: true, logger: project.logger, out }) : undefined;
+      const deployments = pool ? await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: true, logger: project.logger, out, project }) : undefined;
+      // The server prunes the prediction log past its retention, and joins labels to it, serving or not.
+      const predictionLog = startPredictionLog(project, meta, { logger: project.logger, prune: true });
+      const labelStore = predictionLog?.store ?? openPredictionLogStore(project, meta);
       const app = await buildServer({
         tracking: meta.tracking,
         registry,
-        deployments: new SqlDeploymentStore(database),
+        deployments: guard.deployments(new SqlDeploymentStore(database)),
+        promotion: guard.store,
         artifacts,
         artifactRoot: artifactsRootOf(project),
         auth: settings.auth ? { tokens } : false,
         limits: { bodyLimitBytes: Math.round(settings.body_limit_mb * 2 ** 20), maxBatchMetrics: settings.max_batch_metrics },
         logger: project.logger,
-        ...(pool ? { serving: { pool, version: paddockVersion(), router: deployments!.router, variantStats } } : {}),
+        labels: { store: labelStore, ...labelJoinSettings(project) },
+        ...(pool ? { serving: { pool, version: paddockVersion(), router: deployments!.router, variantStats, ...(predictionLog && { predictionLog: predictionLog.logger }) } } : {}),
       });
       if (settings.auth && (await tokens.list()).every((t) => t.revokedAt !== undefined)) {
         out.warn('auth is on but there are no active tokens: create one with `paddock tokens create --role admin`');
@@ -86,6 +95,8 @@ export function registerServer(program: Command): void {
       // In-flight requests finish; idle keep-alive sockets close at once.
       await app.close();
       await pool?.close();
+      await predictionLog?.close();
+      if (!predictionLog) await labelStore.close?.();
       await webhooks.close();
       await artifacts.closeAll();
       await meta.close();

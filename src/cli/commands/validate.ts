@@ -4,12 +4,14 @@ import { fail } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs-atomic.js';
 import { formatSchema, inferSchema, readSchemaFile, renderReportHtml, validateData, type ValidationReport } from '../../validation/index.js';
 import { commandCwd, commandOutput } from '../context.js';
+import { recordValidation } from './validate-record.js';
 import { formatTable, paint, type Output } from '../output.js';
 
 interface ValidateFlags {
   readonly schema?: string;
   readonly json?: boolean;
   readonly html?: string;
+  readonly track: boolean;
 }
 
 export function registerValidate(program: Command): void {
@@ -20,13 +22,15 @@ export function registerValidate(program: Command): void {
     .option('-s, --schema <file>', 'the schema file (write one with `paddock validate infer`)')
     .option('--json', 'print the report as JSON')
     .option('--html <file>', 'also write a self-contained HTML report')
+    .option('--no-track', "inside a project, do not record the outcome (a run in the 'validate' experiment, keyed by the file's md5, which promotion policies read)")
     .action(async (data: string, flags: ValidateFlags, cmd: Command) => {
       if (!flags.schema) fail('INVALID_ARGUMENT', 'validate needs --schema <file> (write one with `paddock validate infer <data> -o schema.yaml`)', { flag: 'schema' });
       const cwd = commandCwd(cmd);
       const out = commandOutput(cmd);
       const report = await validateData(path.resolve(cwd, data), readSchemaFile(path.resolve(cwd, flags.schema)));
       if (flags.html) await writeFileAtomic(path.resolve(cwd, flags.html), renderReportHtml(report));
-      out.result(report);
+      const runId = flags.track ? await recordValidation(cwd, data, flags.schema, report) : undefined;
+      out.result(runId ? { ...report, runId } : report);
       render(out, report);
       if (!report.passed) fail('VALIDATION_FAILED', `${data}: ${report.errors} checks marked error failed (${report.warnings} warnings)`, { errors: report.errors, warnings: report.warnings });
     });

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { fail } from '../../core/errors.js';
+import { parseLabelItems } from '../../monitoring/index.js';
 import type { Actor } from '../../registry/index.js';
 import type { AnalysisConfig, DeploymentChange, TrafficPolicy } from '../../serving/index.js';
 import { actorOf, type ServerContext } from '../context.js';
@@ -26,6 +28,8 @@ const patchBody = z.strictObject({
 });
 const transitionBody = z.strictObject({ expectedRevision: revision.optional(), reason: z.string().optional() });
 const deleteBody = z.strictObject({ reason: z.string().optional() });
+// Items are checked by parseLabelItems (shared with `paddock monitor labels`), which names `labels[i].field`.
+const labelsBody = z.strictObject({ labels: z.array(z.unknown()).min(1), key_column: z.string().min(1).optional() });
 
 /** The token's identity, and the body's reason over the X-Paddock-Reason header's. */
 function by(req: FastifyRequest, reason: string | undefined): Actor {
@@ -68,6 +72,19 @@ export function deploymentsV1(app: FastifyInstance, ctx: ServerContext): void {
     const { name } = params(req, nameParams);
     const { expectedRevision, reason } = body(req, transitionBody);
     return deployments.rollback(name, by(req, reason), expectedRevision !== undefined ? { expectedRevision } : {});
+  });
+  // Ground truth for logged predictions (writer role: a POST), joined by request id or key column.
+  app.post('/deployments/:name/labels', async (req) => {
+    const { name } = params(req, nameParams);
+    const b = body(req, labelsBody);
+    if (!ctx.labels) fail('INVALID_STATE', 'this server has no prediction log to join labels to: enable monitoring.prediction_log in paddock.yaml', { deployment: name });
+    const labels = parseLabelItems(b.labels);
+    const keyColumn = b.key_column ?? ctx.labels.keyColumnOf(name);
+    if (keyColumn === undefined && labels.some((l) => l.requestId === undefined)) {
+      const i = labels.findIndex((l) => l.requestId === undefined);
+      fail('INVALID_ARGUMENT', `labels[${i}]: a label by key needs a key column: send key_column, or set monitoring.labels.key_column in paddock.yaml`, { field: `labels[${i}].key` });
+    }
+    return ctx.labels.store.attachLabels(name, labels, { joinWindowMs: ctx.labels.joinWindowMs, ...(keyColumn !== undefined ? { keyColumn } : {}) });
   });
   app.get('/deployments/:name/history', async (req) => ({ events: await deployments.history(params(req, nameParams).name) }));
   app.delete('/deployments/:name', { config: { access: 'admin' } }, async (req, reply) => {

@@ -47,6 +47,7 @@ const schemas: Record<string, Schema> = {
   MetricSeries: { type: 'object', required: ['key', 'points', 'steps', 'timestamps', 'values'], properties: { key: str, points: { type: 'integer' }, steps: { type: 'array', items: { type: 'number' } }, timestamps: { type: 'array', items: { type: 'number' } }, values: { type: 'array', items: double } } },
   ModelVersion: { type: 'object', properties: { name: str, version: { type: 'integer' }, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, source: str, runId: str, status: { enum: ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'] }, tags, aliases: { type: 'array', items: str }, signature: str } },
   RegisteredModel: { type: 'object', properties: { name: str, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, tags, aliases: { type: 'object', additionalProperties: { type: 'integer' } }, latestVersion: ref('ModelVersion') } },
+  Approval: { type: 'object', required: ['model', 'version', 'approver', 'timestamp'], properties: { model: str, version: { type: 'integer' }, approver: str, reason: str, timestamp: int } },
   AuditEvent: { type: 'object', properties: { id: { type: 'integer' }, model: str, action: str, version: { type: 'integer' }, alias: str, from: str, to: str, deployment: str, actor: str, reason: str, timestamp: int } },
   TrafficPolicy: {
     type: 'object', required: ['stable', 'candidates'],
@@ -126,6 +127,18 @@ const paths: Record<string, Record<string, unknown>> = {
   '/api/v1/models/{name}/audit': {
     get: { summary: "The model's audit log, oldest first", parameters: [pathParam('name')], responses: { '200': json({ type: 'object', properties: { events: { type: 'array', items: ref('AuditEvent') } } }), ...errors } },
   },
+  '/api/v1/models/{name}/versions/{version}/approvals': {
+    get: { summary: "A version's approvals (`paddock approvals`), oldest first", parameters: [pathParam('name'), pathParam('version')], responses: { '200': json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Approval') } } }), ...errors } },
+    post: {
+      summary: "Approve a version for promotion as the calling token (writer; `paddock approve`); one approval per person per version (409 on a second)",
+      parameters: [pathParam('name'), pathParam('version')],
+      requestBody: body({ type: 'object', additionalProperties: false, properties: { reason: str } }),
+      responses: { '201': json(ref('Approval')), ...errors },
+    },
+  },
+  '/api/v1/models/{name}/approvals': {
+    get: { summary: "Every approval of the model's versions, oldest first", parameters: [pathParam('name')], responses: { '200': json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Approval') } } }), ...errors } },
+  },
   '/api/v1/models/{name}/aliases/{alias}': {
     get: { summary: 'The version an alias points to', parameters: [pathParam('name'), pathParam('alias')], responses: { '200': json(ref('ModelVersion')), ...errors } },
     put: { summary: 'Point an alias at a version (admin)', parameters: [pathParam('name'), pathParam('alias')], requestBody: body({ type: 'object', required: ['version'], properties: { version: { type: 'integer' } } }), responses: { '200': json(ref('ModelVersion')), ...errors } },
@@ -164,6 +177,32 @@ const paths: Record<string, Record<string, unknown>> = {
   },
   '/api/v1/deployments/{name}/rollback': {
     post: { summary: 'All traffic back to the previous stable version (or drop the candidates if stable never changed)', parameters: [pathParam('name')], requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: reasonAndRevision } } } }, responses: deploymentWrite() },
+  },
+  '/api/v1/deployments/{name}/labels': {
+    post: {
+      summary: "Ground truth for logged predictions, joined by request id (and row) or by the key column's value, to predictions made within monitoring.labels.join_window_hours before each label (writer)",
+      parameters: [pathParam('name')],
+      requestBody: body({
+        type: 'object', required: ['labels'], additionalProperties: false,
+        properties: {
+          labels: {
+            type: 'array', minItems: 1,
+            items: {
+              type: 'object', required: ['label'], additionalProperties: false,
+              properties: {
+                request_id: { ...str, description: "The prediction's x-request-id" },
+                row: { type: 'integer', minimum: 0, description: 'The row of a multi-row request (default: every row)' },
+                key: { oneOf: [str, { type: 'number' }], description: "The key column's value (when there is no request id)" },
+                label: { description: 'The ground truth (any JSON value)' },
+                at: { oneOf: [{ type: 'number' }, { type: 'string', format: 'date-time' }], description: 'When the label became known (default: now); ms since the epoch or ISO 8601' },
+              },
+            },
+          },
+          key_column: { ...str, description: 'The input column keys name (default monitoring.labels.key_column)' },
+        },
+      }),
+      responses: { '200': json({ type: 'object', required: ['matched', 'unmatched'], properties: { matched: { type: 'integer' }, unmatched: { type: 'integer' } } }), ...errors },
+    },
   },
   '/api/v1/deployments/{name}/history': {
     get: { summary: "Every change to the deployment, oldest first: who, when, what and why", parameters: [pathParam('name')], responses: { '200': json({ type: 'object', required: ['events'], properties: { events: { type: 'array', items: ref('DeploymentEvent') } } }), ...errors } },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
+import { approvalsV1 } from './approvals.js';
 import { deploymentsV1 } from './deployments.js';
 import { experimentsV1 } from './experiments.js';
 import { metricsV1 } from './metrics.js';
@@ -15,4 +16,5 @@ export function paddockApi(app: FastifyInstance, ctx: ServerContext): void {
   metricsV1(app, ctx);
   registryV1(app, ctx);
   deploymentsV1(app, ctx);
+  if (ctx.promotion) approvalsV1(app, ctx, ctx.promotion);
 }

@@ -68,6 +68,19 @@ export class ServingMetrics {
     for (const delta of record.absDeltas ?? []) if (Number.isFinite(delta)) this.shadowDelta.observe({ deployment: record.deployment }, delta);
   }
 
+  /**
+   * Exposes the prediction log's counts, read at scrape time: rows written, and rows dropped
+   * (buffer full, or a batch the store kept refusing).
+   */
+  countPredictionLog(counts: () => { readonly written: number; readonly dropped: number }): void {
+    const registers = [this.registry];
+    const absolute = (name: string, help: string, read: (c: { written: number; dropped: number }) => number): void => {
+      new Counter({ name, help, registers, collect() { this.reset(); this.inc(read(counts())); } });
+    };
+    absolute('paddock_prediction_log_written_total', 'Predictions written to the prediction log', (c) => c.written);
+    absolute('paddock_prediction_log_dropped_total', 'Predictions not logged: the buffer was full, or the store kept failing', (c) => c.dropped);
+  }
+
   /** The Prometheus text exposition. */
   render(): Promise<string> {
     return this.options.render ? this.options.render(this.registry) : this.registry.metrics();

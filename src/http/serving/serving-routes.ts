@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fail, type PaddockError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging.js';
 import type { InputRow, PredictionRow } from '../../models/index.js';
+import type { PredictionSink } from '../../monitoring/index.js';
 import {
   comparedOutput, decodeInferRequest, decodeInvocations, decodeV1Request, encodeInferResponse, encodeInvocations, encodeV1Response, modelMetadata,
   type DeploymentRouter, type ModelLease, type ModelPool, type ServedModelInfo, type VariantStats,
@@ -30,6 +31,8 @@ export interface ServingRoutesOptions {
   readonly router?: DeploymentRouter;
   /** Receives the status and duration of every inference the router routed (canary analysis). */
   readonly variantStats?: VariantStats;
+  /** The prediction log: one record per answered row (not shadow answers). */
+  readonly predictionLog?: PredictionSink;
 }
 
 /** What `infer` decodes from a request body with a version's info. */
@@ -53,10 +56,21 @@ function requestId(request: FastifyRequest): string {
   let id = ids.get(request);
   if (id === undefined) {
     const given = request.headers['x-request-id'];
-    id = typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
+    id = typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : timeOrderedId();
     ids.set(request, id);
   }
   return id;
+}
+
+/**
+ * A new request id: a UUIDv7 (RFC 9562: the time in ms, then random bits), so the ids the
+ * prediction log indexes arrive in order and its index grows at one end instead of everywhere
+ * (random v4 ids made each logged row rewrite an index page somewhere in a large index).
+ */
+function timeOrderedId(): string {
+  const time = Date.now().toString(16).padStart(12, '0');
+  // randomUUID is v4 (pooled randomness, fast): keep its random tail with the variant bits.
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${randomUUID().slice(15)}`;
 }
 
 /** Route hook: every serving response carries the request id, errors included. (Callback style: no promise per request.) */
@@ -67,7 +81,7 @@ function tagRequest(request: FastifyRequest, reply: FastifyReply, done: () => vo
 
 /** Registers the serving routes on `app`. */
 export function servingRoutes(app: FastifyInstance, options: ServingRoutesOptions): void {
-  const { pool, metrics, logger, router, variantStats } = options;
+  const { pool, metrics, logger, router, variantStats, predictionLog } = options;
   router?.addShadowListener((record) => {
     metrics.shadow(record);
     // The canary analysis judges the candidate's shadow answers (agreement, mean |Δ|).
@@ -107,6 +121,7 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
       const predictions = await lease.predict(decoded.rows);
       const body = encode(lease.info, predictions, decoded.id ?? id, decoded.outputs);
       done(labels, 200, rows);
+      if (predictionLog) logPredictions(predictionLog, { requestId: id, deployment: name, model: modelOf(lease.info), version: labels.version, variant: labels.variant, latencyMs: performance.now() - started, at: Date.now() }, decoded.rows, predictions);
       outcome(200, variantStats && labels.variant !== 'default' ? predictedLabels(lease.info, predictions) : undefined);
       if (labels.variant !== 'default') router!.shadow(name, decoded.rows, { version: labels.version, predictions, correlationId: id });
       if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, version: labels.version, variant: labels.variant, protocol, rows, status: 200 }, 'inference');
@@ -238,6 +253,39 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
   });
   app.get('/ping', ping, async (_req, reply) => reply.code(pool.list().every((m) => m.ready) ? 200 : 503).send(''));
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.render()));
+}
+
+const modelNames = new WeakMap<ServedModelInfo, string>();
+
+/** The registered model a served version belongs to (`models:/name/…`), else its package's name. */
+function modelOf(info: ServedModelInfo): string {
+  let name = modelNames.get(info);
+  if (name === undefined) {
+    name = /^models:\/([^/@]+)/.exec(info.ref)?.[1] ?? info.manifest.name;
+    modelNames.set(info, name);
+  }
+  return name;
+}
+
+/** What every row of one answered request shares in the prediction log. */
+interface RequestRecord {
+  readonly requestId: string;
+  readonly deployment: string;
+  readonly model: string;
+  readonly version: string;
+  readonly variant: string;
+  readonly latencyMs: number;
+  readonly at: number;
+}
+
+/** One prediction log record per answered row; the objects are handed over as they are (serialised off the request path). */
+function logPredictions(sink: PredictionSink, request: RequestRecord, rows: readonly InputRow[], outputs: readonly PredictionRow[]): void {
+  for (let i = 0; i < rows.length; i++) {
+    sink.record({
+      requestId: request.requestId, rowIndex: i, deployment: request.deployment, model: request.model, version: request.version, variant: request.variant,
+      inputs: rows[i]!, outputs: outputs[i] ?? {}, latencyMs: request.latencyMs, at: request.at,
+    });
+  }
 }
 
 /** The predicted label of each row, for a classification model; undefined otherwise. */

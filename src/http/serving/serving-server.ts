@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fail } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logging.js';
+import type { PredictionSink } from '../../monitoring/index.js';
 import type { DeploymentRouter, ModelPool, VariantStats } from '../../serving/index.js';
 import { errorHandler } from '../errors.js';
 import { closeConnectionsOnClose } from '../close-connections.js';
@@ -23,6 +24,8 @@ export interface ServingServerOptions {
   readonly router?: DeploymentRouter;
   /** Receives the outcome of every routed inference (canary analysis). */
   readonly variantStats?: VariantStats;
+  /** The prediction log every answered row is recorded to. */
+  readonly predictionLog?: PredictionSink;
 }
 
 /** Builds the server (not listening yet). Closing it drains in-flight requests; new ones get 503. */
@@ -35,6 +38,6 @@ export async function buildServingServer(options: ServingServerOptions): Promise
   app.setNotFoundHandler((request) => fail('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`, { method: request.method }));
   closeConnectionsOnClose(app);
   app.get('/health', async () => ({ status: 'ok' }));
-  servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version, ...(options.router && { router: options.router }), ...(options.variantStats && { variantStats: options.variantStats }) });
+  servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version, ...(options.router && { router: options.router }), ...(options.variantStats && { variantStats: options.variantStats }), ...(options.predictionLog && { predictionLog: options.predictionLog }) });
   return app;
 }

@@ -23,4 +23,5 @@ export {
   type ComparisonOp,
 } from './gates.js';
 export { renderEvaluationHtml, formatMetric, type EvaluationReport } from './report-html.js';
+export { renderXyChart, type XyChart, type XySeries } from './svg-charts.js';
 export { evaluatePackage, type EvaluateInput, type EvaluationResult, type ColumnSlices } from './evaluate-package.js';

@@ -61,6 +61,7 @@ export const manifestSchema = z.strictObject({
   task: taskSchema.optional().describe('what the model predicts; evaluate reads it'),
   input_example: z.array(z.record(z.string(), z.unknown())).optional(),
   reference_profile: z.string().min(1).optional().describe('the training data profile (a validation schema file in the package), for drift monitoring'),
+  monitoring_profile: z.string().min(1).optional().describe('the profile of the model inputs and outputs on its training data (monitoring-profile.json), the reference of drift monitoring'),
   preprocess: preprocessSchema.optional(),
   metrics: z.record(z.string(), z.number()).optional(),
   lineage: lineageSchema.optional(),

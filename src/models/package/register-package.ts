@@ -26,6 +26,8 @@ export interface RegisterPackageInput {
   readonly description?: string;
   /** Register even when the signature differs from the latest version's. */
   readonly force?: boolean;
+  /** Version tags besides the package's lineage tags (e.g. the retraining job that registers it). */
+  readonly tags?: Tags;
 }
 
 /** The ports registering needs. */
@@ -59,7 +61,7 @@ export async function registerPackage(input: RegisterPackageInput, deps: Registe
     runId: pkg.manifest.lineage?.run_id,
     description: input.description,
     alias: input.alias,
-    tags: lineageTags(pkg.manifest),
+    tags: { ...lineageTags(pkg.manifest), ...input.tags },
     signature: JSON.stringify(signature),
   }, by);
 }

@@ -6,6 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fail } from '../../core/errors.js';
+// monitoring imports models too (evaluation metrics, charts); both only call each other's functions, never at load time.
+import { formatMonitoringProfile, profileColumns, type ProfiledColumn } from '../../monitoring/index.js';
 import { formatSchema, inferSchema } from '../../validation/index.js';
 import { classificationMetrics, regressionMetrics } from '../evaluation/index.js';
 import { exportOnnx } from '../onnx-export/export-model.js';
@@ -14,15 +16,16 @@ import { writeModelPackage, type ModelPackage } from '../package/package-io.js';
 import { preprocessTable } from '../package/preprocess.js';
 import { ONNX_NAMES, type FittedModel, type Task } from '../trainers/fitted-model.js';
 import type { TrainerParams } from '../trainers/params.js';
-import { scoreModel } from '../trainers/score.js';
+import { scoreModel, type ModelScores } from '../trainers/score.js';
 import { trainModel } from '../trainers/train-model.js';
 import { encodeTarget } from './encode-target.js';
 import { fitPreprocess } from './fit-preprocess.js';
-import { readTrainingTable } from './read-training-table.js';
+import { readTrainingTable, type TrainingTable } from './read-training-table.js';
 
 /** File names inside a package the trainer writes. */
 export const MODEL_FILE = 'model.onnx';
 export const PROFILE_FILE = 'reference-profile.yaml';
+export const MONITORING_PROFILE_FILE = 'monitoring-profile.json';
 
 /** What to train. */
 export interface TrainPackageInput {
@@ -65,7 +68,9 @@ export async function trainPackage(input: TrainPackageInput): Promise<TrainPacka
     ...(target.classes ? { classes: target.classes } : {}), params: input.params,
     ...(input.onIteration ? { onIteration: input.onIteration } : {}),
   });
-  const metrics = trainingMetrics(model, matrix.data, matrix.rows, target.y);
+  const scored = scoreModel(model, matrix.data, matrix.rows);
+  const metrics = trainingMetrics(model, scored, target.y);
+  const monitoring = monitoringProfileOf(table, model, scored);
   const onnx = exportOnnx(model, { producerVersion: input.producerVersion, docString: `${input.params.algorithm} ${input.task} of '${input.target}'` });
   const profile = formatSchema(await inferSchema(input.data));
   const manifest: ModelManifestInput = {
@@ -84,17 +89,17 @@ export async function trainPackage(input: TrainPackageInput): Promise<TrainPacka
       : { kind: 'classification', target: input.target, classes: [...target.classes!], probabilities: ONNX_NAMES.probabilities },
     input_example: table.example.map((r) => ({ ...r })),
     reference_profile: PROFILE_FILE,
+    monitoring_profile: MONITORING_PROFILE_FILE,
     preprocess: spec,
     metrics,
     lineage: input.lineage,
   };
-  const pkg = await writeModelPackage(input.outDir, manifest, { [MODEL_FILE]: onnx, [PROFILE_FILE]: profile }, { replace: input.replace ?? false });
+  const pkg = await writeModelPackage(input.outDir, manifest, { [MODEL_FILE]: onnx, [PROFILE_FILE]: profile, [MONITORING_PROFILE_FILE]: monitoring }, { replace: input.replace ?? false });
   return { pkg, model, metrics, rows: table.rows, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Fit quality on the training rows, scored by the JS scorer (the ONNX path is checked in tests). */
-function trainingMetrics(model: FittedModel, X: Float64Array, rows: number, y: Float64Array): Record<string, number> {
-  const scored = scoreModel(model, X, rows);
+function trainingMetrics(model: FittedModel, scored: ModelScores, y: Float64Array): Record<string, number> {
   const picked: Record<string, number> = {};
   if (model.task === 'regression') {
     const m = regressionMetrics({ yTrue: y, yPred: scored.prediction! }).metrics;
@@ -104,4 +109,28 @@ function trainingMetrics(model: FittedModel, X: Float64Array, rows: number, y: F
     for (const k of ['accuracy', 'roc_auc', 'log_loss'] as const) if (m[k] !== undefined) picked[`train_${k}`] = m[k]!;
   }
   return picked;
+}
+
+/**
+ * The reference of drift monitoring: the features as the training data has them, and the
+ * model's outputs on those rows as serving names them (the predicted label, and for binary
+ * classifiers the probabilities output as the positive class's probability).
+ */
+function monitoringProfileOf(table: TrainingTable, model: FittedModel, scored: ModelScores): string {
+  const inputs = profileColumns(table.features.map((f): ProfiledColumn => ({ name: f.name, kind: f.type === 'string' ? 'categorical' : 'numeric', values: table.column(f.name) })));
+  const outputs: ProfiledColumn[] = [];
+  if (model.task === 'regression') outputs.push({ name: ONNX_NAMES.prediction, kind: 'numeric', values: scored.prediction! });
+  else {
+    const classes = model.classes!;
+    const p = scored.probabilities!;
+    const k = classes.length;
+    const labels = Array.from({ length: p.length / k }, (_, i) => {
+      let best = 0;
+      for (let j = 1; j < k; j++) if (p[i * k + j]! > p[i * k + best]!) best = j;
+      return String(classes[best]);
+    });
+    outputs.push({ name: ONNX_NAMES.label, kind: 'categorical', values: labels });
+    if (k === 2) outputs.push({ name: ONNX_NAMES.probabilities, kind: 'numeric', values: Float64Array.from({ length: labels.length }, (_, i) => p[i * 2 + 1]!) });
+  }
+  return formatMonitoringProfile({ inputs, outputs: profileColumns(outputs) });
 }

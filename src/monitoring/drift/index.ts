@@ -17,6 +17,7 @@ export { defaultStatTest, SMALL_REFERENCE } from './default-stattest.js';
 export { STAT_TESTS, isStatTestName, statTestNamed, type TestSettings } from './stat-tests.js';
 export { driftReport, columnDrift, DRIFT_SHARE, type DriftOptions, type DriftReport, type ColumnDrift } from './drift-report.js';
 export { driftBetweenFiles, type FileDriftReport } from './drift-between-files.js';
-export { renderDriftHtml, formatScore } from './report-html.js';
+export { renderDriftHtml } from './report-html.js';
+export { formatScore, histogramSvg, esc as escapeHtml, REPORT_STYLE } from './html-parts.js';
 export type { StatTestName, TestResult } from './test-result.js';
 export type { ColumnHistogram } from './column-histogram.js';

@@ -11,3 +11,7 @@ export { parseProfileJson, PROFILE_FORMAT, PROFILE_VERSION, type ProfileJson } f
 export { KllSketch, KLL_K, type KllJson } from './kll-sketch.js';
 export { HyperLogLog, HLL_PRECISION, hashNumber, hashString } from './hyperloglog.js';
 export { HeavyHitters, HEAVY_HITTERS, type HeavyHittersJson } from './heavy-hitters.js';
+export {
+  profileColumns, formatMonitoringProfile, parseMonitoringProfile, MONITORING_PROFILE_FORMAT, MONITORING_PROFILE_VERSION, EXACT_VALUES,
+  type ProfiledColumn, type ProfileSection, type MonitoringProfile,
+} from './monitoring-profile.js';

@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock.js';
-import type { WebhookEvent, WebhookStore, WebhookTarget } from './webhook-model.js';
+import type { WebhookDeliveryAttempt, WebhookEvent, WebhookTarget } from './webhook-model.js';
 import { signWebhook, WEBHOOK_HEADERS } from './signature.js';
 
+/**
+ * Where a dispatcher finds the targets of an event and records its attempts: the registry's
+ * WebhookStore, or another capability's (monitoring alerts) with its own `<entity>.<action>` events.
+ */
+export interface WebhookDeliveryStore<E extends string = WebhookEvent> {
+  /** The targets of `event` within `scope` (the registry: a model name). */
+  targetsFor(event: E, scope: string): Promise<readonly WebhookTarget[]>;
+  recordAttempt(attempt: Omit<WebhookDeliveryAttempt, 'event'> & { readonly event: E }): Promise<void>;
+}
+
 /** Tuning for {@link WebhookDispatcher}; defaults follow MLflow's delivery settings. */
-export interface WebhookDispatcherOptions {
-  readonly store: WebhookStore;
+export interface WebhookDispatcherOptions<E extends string = WebhookEvent> {
+  /** The registry's WebhookStore is one. */
+  readonly store: WebhookDeliveryStore<E>;
   /** Tries per delivery, the first included (default 4: MLflow's 3 retries after the first). */
   readonly maxAttempts?: number;
   /** Backoff before retry n is baseDelayMs·2^(n-1) (default 1000: MLflow's backoff_factor 1 s). */
@@ -26,16 +37,16 @@ export interface WebhookDispatcherOptions {
 // MLflow retries these statuses (urllib3 Retry status_forcelist); other 4xx are final.
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 
-interface Delivery {
+interface Delivery<E extends string> {
   readonly target: WebhookTarget;
-  readonly event: WebhookEvent;
+  readonly event: E;
   readonly deliveryId: string;
   readonly timestamp: string;
   readonly body: string;
   attempt: number;
 }
 
-type Job = { readonly kind: 'fanout'; readonly event: WebhookEvent; readonly modelName: string; readonly data: unknown } | { readonly kind: 'send'; readonly delivery: Delivery };
+type Job<E extends string> = { readonly kind: 'fanout'; readonly event: E; readonly modelName: string; readonly data: unknown } | { readonly kind: 'send'; readonly delivery: Delivery<E> };
 
 /**
  * Delivers registry events to webhooks off the request path: `emit` only enqueues; a small
@@ -43,16 +54,16 @@ type Job = { readonly kind: 'fanout'; readonly event: WebhookEvent; readonly mod
  * retries with exponential backoff, recording every attempt. Events still queued when the
  * process exits are lost (the audit log keeps the record of the change itself).
  */
-export class WebhookDispatcher {
-  private readonly queue: Job[] = [];
+export class WebhookDispatcher<E extends string = WebhookEvent> {
+  private readonly queue: Job<E>[] = [];
   private running = 0;
   private outstanding = 0;
   private waiters: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
-  private readonly o: Required<Omit<WebhookDispatcherOptions, 'onError'>> & Pick<WebhookDispatcherOptions, 'onError'>;
+  private readonly o: Required<Omit<WebhookDispatcherOptions<E>, 'onError'>> & Pick<WebhookDispatcherOptions<E>, 'onError'>;
 
-  constructor(options: WebhookDispatcherOptions) {
+  constructor(options: WebhookDispatcherOptions<E>) {
     this.o = {
       maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: 30_000, concurrency: 4, maxQueue: 10_000, clock: systemClock,
       ...options,
@@ -60,7 +71,7 @@ export class WebhookDispatcher {
   }
 
   /** Queues `event` for every webhook subscribed to it; returns at once. */
-  emit(event: WebhookEvent, modelName: string, data: unknown): void {
+  emit(event: E, modelName: string, data: unknown): void {
     if (this.closed) return;
     this.push({ kind: 'fanout', event, modelName, data });
   }
@@ -82,7 +93,7 @@ export class WebhookDispatcher {
     await this.idle();
   }
 
-  private push(job: Job): void {
+  private push(job: Job<E>): void {
     if (this.outstanding >= this.o.maxQueue) {
       this.o.onError?.(`webhook queue full (${this.o.maxQueue}): dropped ${job.kind === 'fanout' ? job.event : job.delivery.event}`);
       return;
@@ -112,7 +123,7 @@ export class WebhookDispatcher {
     for (const w of waiters) w();
   }
 
-  private async run(job: Job): Promise<void> {
+  private async run(job: Job<E>): Promise<void> {
     try {
       if (job.kind === 'fanout') await this.fanOut(job.event, job.modelName, job.data);
       else await this.send(job.delivery);
@@ -121,7 +132,7 @@ export class WebhookDispatcher {
     }
   }
 
-  private async fanOut(event: WebhookEvent, modelName: string, data: unknown): Promise<void> {
+  private async fanOut(event: E, modelName: string, data: unknown): Promise<void> {
     const targets = await this.o.store.targetsFor(event, modelName);
     const [entity, action] = event.split('.') as [string, string];
     const body = JSON.stringify({ entity, action, timestamp: this.o.clock.now().toISOString(), data });
@@ -131,7 +142,7 @@ export class WebhookDispatcher {
     }
   }
 
-  private async send(d: Delivery): Promise<void> {
+  private async send(d: Delivery<E>): Promise<void> {
     const started = performance.now();
     let statusCode: number | undefined;
     let error: string | undefined;
@@ -159,7 +170,7 @@ export class WebhookDispatcher {
     if (!succeeded && retryable && d.attempt < this.o.maxAttempts && !this.closed) this.retryLater(d, retryAfterMs);
   }
 
-  private headers(d: Delivery): Record<string, string> {
+  private headers(d: Delivery<E>): Record<string, string> {
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       [WEBHOOK_HEADERS.deliveryId]: d.deliveryId,
@@ -170,7 +181,7 @@ export class WebhookDispatcher {
     return headers;
   }
 
-  private retryLater(d: Delivery, retryAfterMs: number | undefined): void {
+  private retryLater(d: Delivery<E>, retryAfterMs: number | undefined): void {
     const backoff = this.o.baseDelayMs * 2 ** (d.attempt - 1);
     const delay = Math.min(this.o.maxDelayMs, Math.max(backoff, retryAfterMs ?? 0));
     this.outstanding++;

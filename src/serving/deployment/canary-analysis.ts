@@ -35,7 +35,9 @@
  *
  * Steps and rollbacks are written through the store: DeploymentService.set records kind 'set', and
  * its rollback returns to the *previous* stable, while an aborted canary must keep the current one.
- * Promotion goes through DeploymentService.promote. Ticks never overlap; a failing store is logged
+ * Promotion goes through DeploymentService.promote; a promotion the promotion policy refuses
+ * (POLICY_VIOLATION) holds the canary, records the refusal once, and is retried each interval.
+ * Ticks never overlap; a failing store is logged
  * and the deployment retried on the next tick with the same window. The state is per process:
  * run the analysis in one server per deployment (each replica only sees its own requests).
  */
@@ -98,6 +100,8 @@ interface RolloutState {
   readonly rollout: string;
   windowStart: number;
   failures: number;
+  /** Why the promotion policy last refused the promotion (recorded once per distinct reason). */
+  refused?: string;
 }
 
 /** The analysis loop; see the file comment. */
@@ -183,7 +187,12 @@ export class CanaryAnalysis {
       const next = config.stepWeights.find((w) => w > candidate.weight);
       if (next === undefined) {
         const reason = `canary passed at ${candidate.weight}%: ${measured}; promoted version ${candidate.version}`;
-        await this.options.service.promote(name, { actor: ANALYSIS_ACTOR, reason }, { expectedRevision: d.revision });
+        try {
+          await this.options.service.promote(name, { actor: ANALYSIS_ACTOR, reason }, { expectedRevision: d.revision });
+        } catch (err) {
+          if (!isPaddockError(err, 'POLICY_VIOLATION')) throw err;
+          return this.#refused(d, state, { ...base, toWeight: candidate.weight, failures: state.failures }, now, err.message);
+        }
         this.#states.delete(name);
         return this.#decide({ ...base, kind: 'promoted', toWeight: 100, failures: state.failures, reason });
       }
@@ -204,6 +213,21 @@ export class CanaryAnalysis {
     state.failures = failures;
     state.windowStart = now;
     return this.#decide({ ...base, kind: 'failed', toWeight: candidate.weight, failures, reason });
+  }
+
+  /**
+   * A passing canary whose promotion the promotion policy refused (automation/promotion): it holds
+   * where it is, the refusal is recorded once as an 'analysis' event (again only when the reason
+   * changes), and each interval retries, so an approval given later lets the next check promote.
+   */
+  async #refused(d: Deployment, state: RolloutState, base: Omit<AnalysisDecision, 'kind' | 'reason'>, now: number, why: string): Promise<AnalysisDecision> {
+    const reason = `canary passed but promotion was refused: ${why}; holding at ${base.toWeight}%`;
+    state.windowStart = now;
+    if (state.refused !== why) {
+      await this.#write(d, d.policy, 'analysis', reason);
+      state.refused = why;
+    }
+    return this.#decide({ ...base, kind: 'hold', reason });
   }
 
   async #write(d: Deployment, policy: TrafficPolicy, kind: 'step' | 'rolled-back' | 'analysis', reason: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -12,6 +13,8 @@ export interface MetadataStore {
   /** The shared Kysely instance (other SQL stores, e.g. the registry, are built on it). */
   readonly db: Kysely<TrackingTables>;
   readonly dialect: SqlDialectName;
+  /** The better-sqlite3 handle under `db` (SQLite only), for statements prepared once (hot paths). */
+  readonly sqliteHandle?: Database.Database;
   /** Closes the database; the stores are unusable afterwards. */
   close(): Promise<void>;
 }
@@ -29,7 +32,7 @@ export async function openMetadataStore(uri: string, options: { root: string; ar
       dialect: database.dialect, artifactsRoot: options.artifactsRoot, ...(options.clock ? { clock: options.clock } : {}),
       ...(database.sqliteHandle ? { sqliteHandle: database.sqliteHandle } : {}),
     });
-    return { tracking, db: database.db, dialect: database.dialect, close: () => database.close() };
+    return { tracking, db: database.db, dialect: database.dialect, ...(database.sqliteHandle ? { sqliteHandle: database.sqliteHandle } : {}), close: () => database.close() };
   } catch (err) {
     await database.close().catch(() => undefined);
     throw err;

@@ -4,6 +4,10 @@ import { registryMigration } from './002-registry.js';
 import { tokensMigration } from './003-tokens.js';
 import { deploymentsMigration } from './004-deployments.js';
 import { deploymentAuditMigration } from './005-deployment-audit.js';
+import { predictionLogMigration } from './006-prediction-log.js';
+import { alertsMigration } from './007-alerts.js';
+import { retrainingsMigration } from './008-retrainings.js';
+import { promotionApprovalsMigration } from './009-promotion-approvals.js';
 
 /**
  * Every migration, in the order they apply. Append only: add a new file `NNN-name.ts` and one
@@ -15,6 +19,10 @@ export const MIGRATIONS: readonly Migration[] = [
   tokensMigration,
   deploymentsMigration,
   deploymentAuditMigration,
+  predictionLogMigration,
+  alertsMigration,
+  retrainingsMigration,
+  promotionApprovalsMigration,
 ];
 
 export type { Migration } from './migration.js';

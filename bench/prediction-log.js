@@ -1,0 +1,125 @@
+// Prediction log (issue 6): what logging every prediction costs serving, and how fast the stores
+// write. Two `paddock serve` processes on the same flights package side by side, one logging
+// (the default: monitoring.prediction_log on, sample rate 1, the metadata database) and one with
+// --no-prediction-log. Their maximum throughput is measured with the load generator (16
+// connections); then each is loaded at half the unlogged server's maximum by bench/latency-client.js
+// (sub-ms latency, open loop), capped at CLIENT_CAP because that client is itself the bottleneck
+// above a few thousand req/s, in alternating rounds; the best p50 of each is compared (target
+// ≤ 1.05×). The logging server's /metrics must count the rows written and none dropped.
+// Then rows/s appended to SQLite (in a file, WAL) and to Parquet (local directory) in the batches
+// the logger writes (5,000 rows, the default flush_rows).
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FsObjectStore } from '../src/storage/artifacts/fs-object-store.ts';
+import { ParquetPredictionLog } from '../src/storage/parquet-prediction-log/parquet-prediction-log.ts';
+import { MIGRATIONS } from '../src/storage/sql/migrations/index.ts';
+import { runMigrations } from '../src/storage/sql/migrations/run-migrations.ts';
+import { openDatabase } from '../src/storage/sql/open-database.ts';
+import { SqlPredictionLog } from '../src/storage/sql/prediction-log/sql-prediction-log.ts';
+import { fmtCount as fmt, inferOnce, loadGenerator, loadTest } from './http-load.js';
+import { latencyAtRate } from './latency-client.js';
+import { best, initProject, removeDir, row, tempDir } from './lib.js';
+import { BODY, startPaddock, trainFlights, writeTrainingData } from './serve.js';
+
+const SMALL = Boolean(process.env.PADDOCK_BENCH_SMALL);
+const DURATION = SMALL ? 5 : 10;
+const ROUNDS = SMALL ? 1 : 3;
+const CONNECTIONS = 16;
+/** What bench/latency-client.js paces faithfully on these machines (see bench/serve.js). */
+const CLIENT_CAP = 3000;
+const BATCH = 5000;
+const STORE_ROWS = SMALL ? 50_000 : 200_000;
+
+export async function predictionLog() {
+  const dir = tempDir('prediction-log');
+  const procs = [];
+  try {
+    initProject(dir);
+    await writeTrainingData(dir);
+    trainFlights(dir, 'model');
+    const loggedUrl = await startPaddock(procs, dir, ['model']);
+    const plainUrl = await startPaddock(procs, dir, ['model', '--no-prediction-log']);
+    const logged = `${loggedUrl}/v2/models/flights/infer`;
+    const plain = `${plainUrl}/v2/models/flights/infer`;
+    inferOnce(logged, BODY);
+    inferOnce(plain, BODY);
+    const full = { plain: load(plain), logged: load(logged) };
+    const half = Math.floor(full.plain.rps / 2);
+    const rate = Math.min(half, CLIENT_CAP);
+    let bestPlain;
+    let bestLogged;
+    for (let round = 0; round < ROUNDS; round++) {
+      bestPlain = better(bestPlain, latencyAtRate(plain, { body: BODY, rate, duration: DURATION, connections: CONNECTIONS }));
+      bestLogged = better(bestLogged, latencyAtRate(logged, { body: BODY, rate, duration: DURATION, connections: CONNECTIONS }));
+    }
+    await sleep(1500); // one flush interval: the last rows reach the database
+    const counts = await logCounts(loggedUrl);
+    const ms = (r) => `p50 ${r.p50.toFixed(3)} ms (mean ${r.mean.toFixed(3)}, p99 ${r.p99.toFixed(2)} ms)`;
+    const ratio = bestLogged.p50 / bestPlain.p50;
+    const writes = await storeThroughput(dir);
+    return [
+      row(`p50 latency, every prediction logged (SQLite), ${fmt(rate)} req/s${rate < half ? ` (half the max is ${fmt(half)}; client cap)` : ' (half the max)'}, ${CONNECTIONS} connections`,
+        ms(bestLogged), ms(bestPlain), `same package, --no-prediction-log, same load; best of ${ROUNDS}`, '≤ 1.05×', `${ratio.toFixed(2)}×`, ratio <= 1.05),
+      row('  predictions written / dropped by the logging server', `${fmt(counts.written)} written, ${fmt(counts.dropped)} dropped`, `${fmt(counts.requests)} requests answered`, 'its /metrics', 'none dropped', counts.dropped === 0 ? '0 dropped' : `${fmt(counts.dropped)} dropped`, counts.dropped === 0 && counts.written >= counts.requests),
+      row(`  max throughput with logging, ${CONNECTIONS} connections, ${loadGenerator()}`, `${fmt(full.logged.rps)} req/s (p99 ${full.logged.p99} ms)`, `${fmt(full.plain.rps)} req/s (p99 ${full.plain.p99} ms)`, 'same package without logging', 'report', `${(full.logged.rps / full.plain.rps).toFixed(2)}×`, null),
+      row(`prediction log append, ${fmt(STORE_ROWS)} rows in batches of ${fmt(BATCH)}: SQLite (WAL, file)`, `${fmt(writes.sqlite)} rows/s`, `${fmt(writes.parquet)} rows/s`, 'same rows to Parquet files (DuckDB, zstd)', 'report', `${(writes.sqlite / writes.parquet).toFixed(2)}×`, null),
+    ];
+  } finally {
+    for (const p of procs) p.kill('SIGTERM');
+    removeDir(dir);
+  }
+}
+
+function load(url) {
+  return loadTest(url, { body: BODY, connections: CONNECTIONS, duration: DURATION });
+}
+
+/** The run with the lower p50 (the least disturbed by other work on the machine). */
+function better(a, b) {
+  return a === undefined || b.p50 < a.p50 ? b : a;
+}
+
+/** The logging server's counters: requests answered, rows written and dropped. */
+async function logCounts(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const sum = (pattern) => [...text.matchAll(pattern)].reduce((s, m) => s + Number(m[1]), 0);
+  return {
+    requests: sum(/^paddock_inference_requests_total\{[^}]*code="200"\} (\S+)$/gm),
+    written: sum(/^paddock_prediction_log_written_total (\S+)$/gm),
+    dropped: sum(/^paddock_prediction_log_dropped_total (\S+)$/gm),
+  };
+}
+
+/** Rows/s appended by each store, in the logger's batch size (best of 3 runs of STORE_ROWS rows). */
+async function storeThroughput(dir) {
+  const at = Date.now();
+  const records = Array.from({ length: STORE_ROWS }, (_, i) => ({
+    requestId: `req-${i}`, rowIndex: 0, deployment: 'flights', model: 'flights', version: '1', variant: 'default',
+    inputs: { hour: i % 24, weekday: i % 7, distance: 100 + (i % 2900), origin: ['ATL', 'ORD', 'SEA', 'JFK'][i % 4] },
+    outputs: { label: i % 2, probabilities: [0.3, 0.7] }, latencyMs: 0.4, at: at + i,
+  }));
+  const appendAll = async (store) => {
+    for (let i = 0; i < records.length; i += BATCH) await store.append(records.slice(i, i + BATCH));
+  };
+  let n = 0;
+  let database;
+  // Opening and migrating a fresh database is not timed; appending and closing (the last checkpoint) are.
+  const sqliteSeconds = await best(3, async () => {
+    await appendAll(new SqlPredictionLog(database));
+    await database.close();
+  }, async () => {
+    database = openDatabase(`sqlite:${path.join(dir, `log-${n++}.db`)}`, { root: dir });
+    await runMigrations(database.db, database.dialect, MIGRATIONS);
+  });
+  let store;
+  const parquetSeconds = await best(3, async () => {
+    await appendAll(store);
+    await store.close();
+  }, async () => {
+    const root = path.join(dir, `parquet-${n++}`);
+    mkdirSync(root, { recursive: true });
+    store = new ParquetPredictionLog({ objects: new FsObjectStore(root), localRoot: root, workDir: path.join(root, '.work') });
+  });
+  return { sqlite: Math.round(STORE_ROWS / sqliteSeconds), parquet: Math.round(STORE_ROWS / parquetSeconds) };
+}

@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import { openMetadata } from '../../app.js';
+import {
+  BullMqQueue, InProcessQueue, readDataVersions, lockedDataVersion, reproRunner, runRetraining, thisOwner,
+  type BullMqSettings, type DataWatchDeps, type Retraining, type RetrainingDeps, type RetrainingHandler, type RetrainingQueue, type RetrainingStore,
+} from '../../automation/index.js';
+import { systemClock } from '../../core/clock.js';
+import type { Config } from '../../core/config.js';
+import type { Project } from '../../core/project.js';
+import { ShellExecutor, type ReproEvent } from '../../pipeline/index.js';
+import { DeploymentService } from '../../serving/index.js';
+import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
+import type { MetadataStore } from '../../storage/sql/open-metadata-store.js';
+import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
+import { SqlRetrainingStore } from '../../storage/sql/retraining/sql-retraining-store.js';
+import { commandProject } from '../context.js';
+import { selfOnPath } from './repro.js';
+
+/** The retraining loop wired for a CLI command: stores, the job handler, the queue and the triggers' deps. */
+export interface RetrainingContext {
+  readonly project: Project;
+  readonly store: RetrainingStore;
+  readonly handler: RetrainingHandler;
+  readonly queue: RetrainingQueue;
+  /** What the triggers (retrain, the data and schedule poller, alerts) need. */
+  readonly triggers: DataWatchDeps;
+  readonly settings: BullMqSettings;
+  close(): Promise<void>;
+}
+
+/** How a command wants the loop wired. */
+interface ContextOptions {
+  /** The queue URI instead of retraining.queue. */
+  readonly queue?: string;
+  readonly onPipelineEvent?: (e: ReproEvent) => void;
+  /** Whether the process is stopping (a pipeline cut short then goes back to the queue). */
+  readonly stopping?: () => boolean;
+  /** Each job this process ran, as it ends (started, for onStarted). */
+  readonly onStarted?: (id: string) => void;
+  readonly onFinished?: (r: Retraining) => void;
+}
+
+/** The BullMQ settings from paddock.yaml's retraining section, with the queue URI a flag may override. */
+export function bullMqSettings(config: Config, queue?: string): BullMqSettings {
+  const r = config.retraining;
+  return { url: queue ?? r.queue, queueName: r.queue_name, attempts: r.attempts, backoffMs: r.backoff_seconds * 1000 };
+}
+
+/**
+ * Opens the project's metadata store and wires the retraining job (the pipeline runs in this
+ * process through the shell executor, stage commands calling this same `paddock`) and the queue
+ * `retraining.queue` (or `queue`) names. The caller closes it.
+ */
+export async function openRetrainingContext(cmd: Command, options: ContextOptions = {}): Promise<RetrainingContext> {
+  const project = commandProject(cmd);
+  const metadata = await openMetadata(project);
+  try {
+    return await wire(project, metadata, options);
+  } catch (err) {
+    await metadata.close();
+    throw err;
+  }
+}
+
+async function wire(project: Project, metadata: MetadataStore, options: ContextOptions): Promise<RetrainingContext> {
+  const store = new SqlRetrainingStore(metadata);
+  const registry = new SqlRegistryStore(metadata);
+  const pipelines = project.config.retraining.pipelines;
+  const deps: RetrainingDeps = {
+    store, registry, pipelines, clock: systemClock, owner: thisOwner(),
+    deployments: new DeploymentService({ deployments: new SqlDeploymentStore(metadata), registry }),
+    runPipeline: reproRunner(project, new ShellExecutor('/bin/sh', selfOnPath(project.stateDir))),
+    readDataVersions: (paths) => readDataVersions(project.root, paths),
+    ...(options.onPipelineEvent ? { onPipelineEvent: options.onPipelineEvent } : {}),
+    ...(options.stopping ? { stopping: options.stopping } : {}),
+  };
+  const handler: RetrainingHandler = async (job) => {
+    options.onStarted?.(job.id);
+    const r = await runRetraining(job, deps);
+    options.onFinished?.(r);
+    return r;
+  };
+  const settings = bullMqSettings(project.config, options.queue);
+  const queue: RetrainingQueue = settings.url === 'in-process'
+    ? new InProcessQueue(handler, async (job, err) => {
+      // No queue retries an in-process job: its record says it failed, and why.
+      project.logger.error({ err, retraining: job.id }, 'retraining job failed');
+      await store.update(job.id, { status: 'failed', reason: `the job stopped with an error: ${err instanceof Error ? err.message : String(err)}`, finishedAt: Date.now() });
+    })
+    : await BullMqQueue.open(settings);
+  const triggers: DataWatchDeps = {
+    store, queue, pipelines, clock: systemClock,
+    readDataVersions: deps.readDataVersions,
+    lockedDataVersion: (p) => lockedDataVersion(project.root, p),
+  };
+  return {
+    project, store, handler, queue, triggers, settings,
+    async close() {
+      await queue.close();
+      await metadata.close();
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import type Database from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import { systemClock, type Clock } from '../../../core/clock.js';
+import {
+  checkJoinWindow, labelKeyOf,
+  type LabelRecord, type LoggedPrediction, type PredictionLogStore, type PredictionQuery, type PredictionRecord,
+} from '../../../monitoring/index.js';
+import { translateDbError } from '../db-errors.js';
+import type { SqlDialectName } from '../open-database.js';
+import { writeTransaction } from '../write-transaction.js';
+import type { PredictionLogRow, PredictionLogTables } from './prediction-log-schema.js';
+
+/** The open metadata database the log lives in (an SqlDatabase, or openMetadataStore's result). */
+export interface PredictionLogDatabase {
+  // Any Kysely over the shared database: the prediction log table is typed inside the store.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly db: Kysely<any>;
+  readonly dialect: SqlDialectName;
+  /** The better-sqlite3 handle under `db` (SQLite only): appends then run as one prepared statement. */
+  readonly sqliteHandle?: Database.Database;
+}
+
+/** Options of {@link SqlPredictionLog}. */
+export interface SqlPredictionLogOptions {
+  /** The deployment's declared key column (monitoring.labels), copied to an indexed column at append time. */
+  readonly keyColumnOf?: (deployment: string) => string | undefined;
+  readonly clock?: Clock;
+  /** Rows per scan batch (default 5000). */
+  readonly scanBatchRows?: number;
+}
+
+// 13 bound values a row: 500 rows stay under SQLite's 32766 variables and Postgres' 65535.
+const INSERT_CHUNK = 500;
+
+/**
+ * PredictionLogStore over the metadata database (SQLite or PostgreSQL), the embedded default.
+ * Schema from migration 006-prediction-log. A batch is one transaction of multi-row inserts;
+ * windows are read by the (deployment, at) index in keyset pages; labels join by request id
+ * (indexed) or by the key column: the indexed `label_key` copy when the join's column is the
+ * deployment's declared one, else the value read from the inputs JSON (slower, same answer).
+ */
+export class SqlPredictionLog implements PredictionLogStore {
+  private readonly db: Kysely<PredictionLogTables>;
+  private readonly dialect: SqlDialectName;
+  private readonly clock: Clock;
+  private readonly keyColumnOf: (deployment: string) => string | undefined;
+  private readonly scanBatchRows: number;
+  private readonly sqlite: Database.Database | undefined;
+  /** Prepared multi-row inserts by row count (SQLite): a full chunk and the batch's remainder. */
+  private readonly inserts = new Map<number, Database.Statement>();
+
+  constructor(database: PredictionLogDatabase, options: SqlPredictionLogOptions = {}) {
+    this.db = database.db as Kysely<PredictionLogTables>;
+    this.dialect = database.dialect;
+    this.sqlite = database.dialect === 'sqlite' ? database.sqliteHandle : undefined;
+    this.clock = options.clock ?? systemClock;
+    this.keyColumnOf = options.keyColumnOf ?? (() => undefined);
+    this.scanBatchRows = options.scanBatchRows ?? 5000;
+  }
+
+  async append(records: readonly PredictionRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    if (this.sqlite) return this.appendPrepared(this.sqlite, records);
+    // Serialised here, off the request path: the logger hands over the objects serving decoded.
+    const rows = records.map((r) => ({
+      deployment: r.deployment, request_id: r.requestId, row_index: r.rowIndex, model: r.model, version: r.version, variant: r.variant,
+      at: r.at, latency_ms: r.latencyMs, inputs: JSON.stringify(r.inputs), outputs: JSON.stringify(r.outputs),
+      label_key: labelKeyOf(r.inputs, this.keyColumnOf(r.deployment)) ?? null, label: null, labeled_at: null,
+    }));
+    await writeTransaction(this.db, this.dialect, async (trx) => {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx.insertInto('prediction_log').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+    });
+  }
+
+  /**
+   * SQLite's fast path: one transaction of prepared multi-row inserts with positional values
+   * (Kysely would build and compile a 6,500-parameter statement per chunk). better-sqlite3 runs
+   * it synchronously, so the logger hands over batches small enough not to hold the event loop.
+   */
+  private async appendPrepared(handle: Database.Database, records: readonly PredictionRecord[]): Promise<void> {
+    try {
+      // Holding Kysely's connection: its driver serialises users of the one handle with a mutex,
+      // so no other caller's transaction is open on it while this one runs.
+      await this.db.connection().execute(async () => handle.transaction(() => {
+        for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+          const chunk = records.slice(i, i + INSERT_CHUNK);
+          const values: unknown[] = [];
+          for (const r of chunk) {
+            values.push(r.deployment, r.requestId, r.rowIndex, r.model, r.version, r.variant, r.at, r.latencyMs,
+              JSON.stringify(r.inputs), JSON.stringify(r.outputs), labelKeyOf(r.inputs, this.keyColumnOf(r.deployment)) ?? null);
+          }
+          this.insertOf(handle, chunk.length).run(values);
+        }
+      }).immediate());
+    } catch (err) {
+      throw translateDbError(err);
+    }
+  }
+
+  private insertOf(handle: Database.Database, rows: number): Database.Statement {
+    let statement = this.inserts.get(rows);
+    if (!statement) {
+      const tuple = `(${new Array(11).fill('?').join(', ')})`;
+      statement = handle.prepare(`insert into prediction_log (deployment, request_id, row_index, model, version, variant, at, latency_ms, inputs, outputs, label_key) values ${new Array(rows).fill(tuple).join(', ')}`);
+      // Only the full chunk's statement is worth keeping; remainders vary batch to batch.
+      if (rows === INSERT_CHUNK) this.inserts.set(rows, statement);
+    }
+    return statement;
+  }
+
+  async scan(query: PredictionQuery, onBatch: (batch: readonly LoggedPrediction[]) => void | Promise<void>): Promise<void> {
+    let after: { at: number; id: number } | undefined;
+    for (;;) {
+      const rows = await read(() => {
+        let q = this.db.selectFrom('prediction_log').selectAll()
+          .where('deployment', '=', query.deployment).where('at', '>=', query.since).where('at', '<', query.until);
+        if (query.version !== undefined) q = q.where('version', '=', query.version);
+        if (query.variant !== undefined) q = q.where('variant', '=', query.variant);
+        if (query.labeled) q = q.where('label', 'is not', null);
+        if (after) {
+          const { at, id } = after;
+          q = q.where((eb) => eb.or([eb('at', '>', at), eb.and([eb('at', '=', at), eb('id', '>', id)])]));
+        }
+        return q.orderBy('at').orderBy('id').limit(this.scanBatchRows).execute();
+      });
+      if (rows.length === 0) return;
+      await onBatch(rows.map(toLogged));
+      if (rows.length < this.scanBatchRows) return;
+      const last = rows.at(-1)!;
+      after = { at: Number(last.at), id: Number(last.id) };
+    }
+  }
+
+  async attachLabels(deployment: string, labels: readonly LabelRecord[], options: { readonly joinWindowMs: number; readonly keyColumn?: string }): Promise<{ matched: number; unmatched: number }> {
+    checkJoinWindow(options.joinWindowMs);
+    const now = this.clock.now().getTime();
+    const keyColumn = options.keyColumn ?? this.keyColumnOf(deployment);
+    const indexedKey = keyColumn !== undefined && keyColumn === this.keyColumnOf(deployment);
+    let matched = 0;
+    await writeTransaction(this.db, this.dialect, async (trx) => {
+      for (const label of labels) {
+        const at = label.at ?? now;
+        const set = { label: JSON.stringify(label.label ?? null), labeled_at: at };
+        let base = trx.updateTable('prediction_log').set(set).where('deployment', '=', deployment).where('at', '>=', at - options.joinWindowMs).where('at', '<=', at);
+        if (label.requestId !== undefined) {
+          base = base.where('request_id', '=', label.requestId);
+          if (label.rowIndex !== undefined) base = base.where('row_index', '=', label.rowIndex);
+          const result = await base.executeTakeFirst();
+          if (Number(result.numUpdatedRows) > 0) matched++;
+          continue;
+        }
+        if (label.key === undefined || keyColumn === undefined) continue;
+        const id = await this.latestWithKey(trx, deployment, keyColumn, indexedKey, label.key, at - options.joinWindowMs, at);
+        if (id === undefined) continue;
+        await trx.updateTable('prediction_log').set(set).where('id', '=', id).execute();
+        matched++;
+      }
+    });
+    return { matched, unmatched: labels.length - matched };
+  }
+
+  async prune(before: number): Promise<number> {
+    // Per deployment, so each delete walks the (deployment, at) index rather than the table.
+    const deployments = await read(() => this.db.selectFrom('prediction_log').select('deployment').distinct().execute());
+    let deleted = 0;
+    for (const { deployment } of deployments) {
+      const result = await writeTransaction(this.db, this.dialect, (trx) =>
+        trx.deleteFrom('prediction_log').where('deployment', '=', deployment).where('at', '<', before).executeTakeFirst());
+      deleted += Number(result.numDeletedRows);
+    }
+    return deleted;
+  }
+
+  /** The id of the latest prediction in [since, until] whose key column has `key`. */
+  private async latestWithKey(trx: Kysely<PredictionLogTables>, deployment: string, column: string, indexed: boolean, key: string, since: number, until: number): Promise<number | undefined> {
+    let q = trx.selectFrom('prediction_log').select('id').where('deployment', '=', deployment).where('at', '>=', since).where('at', '<=', until);
+    if (indexed) q = q.where('label_key', '=', key);
+    else if (this.dialect === 'sqlite') q = q.where(sql<string>`cast(json_extract(inputs, ${`$."${column.replace(/"/g, '\\"')}"`}) as text)`, '=', key);
+    else q = q.where(sql<string>`(inputs::json ->> ${column})`, '=', key);
+    const row = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row ? Number(row.id) : undefined;
+  }
+}
+
+function toLogged(row: PredictionLogRow): LoggedPrediction {
+  return {
+    requestId: row.request_id, rowIndex: Number(row.row_index), deployment: row.deployment, model: row.model, version: row.version, variant: row.variant,
+    inputs: JSON.parse(row.inputs) as Record<string, unknown>, outputs: JSON.parse(row.outputs) as Record<string, unknown>,
+    latencyMs: Number(row.latency_ms), at: Number(row.at),
+    ...(row.label !== null ? { label: JSON.parse(row.label) as unknown, labeledAt: Number(row.labeled_at) } : {}),
+  };
+}
+
+/** Reads outside a transaction still report driver failures as catalogue codes. */
+async function read<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw translateDbError(err);
+  }
+}

@@ -25,17 +25,22 @@ export async function serve() {
     initProject(dir);
     await writeTrainingData(dir);
     trainFlights(dir, 'model');
+    // As a user gets it (every prediction logged to the project's database), and without the log.
     const paddockUrl = await startPaddock(procs, dir, ['model']);
+    const unloggedUrl = await startPaddock(procs, dir, ['model', '--no-prediction-log']);
     const bareUrl = await start(procs, process.execPath, [path.join(ROOT, 'bench/bare-fastify.js')], dir, /(http:\/\/\S+)/);
     const target = `${paddockUrl}/v2/models/flights/infer`;
+    const unloggedTarget = `${unloggedUrl}/v2/models/flights/infer`;
     inferOnce(target, BODY);
+    inferOnce(unloggedTarget, BODY);
+    const best = (a, b) => (b.rps > a.rps ? b : a);
     let ours = { rps: 0 };
+    let unlogged = { rps: 0 };
     let bare = { rps: 0 };
     for (let round = 0; round < 2; round++) {
-      const a = load(target);
-      const b = load(`${bareUrl}/infer`);
-      if (a.rps > ours.rps) ours = a;
-      if (b.rps > bare.rps) bare = b;
+      ours = best(ours, load(target));
+      unlogged = best(unlogged, load(unloggedTarget));
+      bare = best(bare, load(`${bareUrl}/infer`));
     }
     const halfRate = Math.floor(ours.rps / 2);
     // autocannon paces itself (-R); bench/latency-client.js is finer but is itself the bottleneck above a few thousand req/s.
@@ -45,6 +50,7 @@ export async function serve() {
     const ratio = ours.rps / bare.rps;
     return [
       row(`single-row /v2/models/{name}/infer, 16 connections, ${loadGenerator()}`, `${fmt(ours.rps)} req/s (p99 ${ours.p99} ms)`, `${fmt(bare.rps)} req/s (p99 ${bare.p99} ms)`, 'bare Fastify route returning a constant, same load', '≥ 70% of reference', `${(ratio * 100).toFixed(0)}%`, ratio >= 0.7),
+      row('  same, `paddock serve --no-prediction-log`', `${fmt(unlogged.rps)} req/s (p99 ${unlogged.p99} ms)`, `${fmt(bare.rps)} req/s`, 'bare Fastify route returning a constant, same load', '≥ 70% of reference', `${((unlogged.rps / bare.rps) * 100).toFixed(0)}%`, unlogged.rps / bare.rps >= 0.7),
       row('  same, `paddock serve --workers 2`', `${fmt(two.rps)} req/s (p99 ${two.p99} ms)`, `${fmt(bare.rps)} req/s`, 'bare Fastify route returning a constant, same load', '≥ 70% of reference', `${((two.rps / bare.rps) * 100).toFixed(0)}%`, two.rps / bare.rps >= 0.7),
       row('  p99 latency at half that load', `${half.p99} ms (${fmt(half.rps)} req/s, autocannon -R ${fmt(halfRate)})`, `${bare.p99} ms`, 'bare Fastify p99 at full load', '< 5 ms', '–', half.p99 < 5),
     ];

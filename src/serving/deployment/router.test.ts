@@ -335,6 +335,20 @@ describe('shadow traffic', () => {
     }
   });
 
+  it('requests mirrored in one turn share one shadow run, and each is compared with its own rows', async () => {
+    const records: ShadowRecord[] = [];
+    const { router } = newRouter({ onShadow: (r) => records.push(r) });
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [], mirror: { version: '3', percent: 100 } } });
+    const [want1, want3] = await Promise.all([predict(pkgs.get('models:/m/1')!, ROWS), predict(pkgs.get('models:/m/3')!, ROWS)]);
+    // One request per row, all mirrored before the turn ends.
+    ROWS.forEach((row, i) => router.shadow('dep', [row], { version: '1', predictions: [want1[i]!], correlationId: `r${i}` }));
+    await router.idle();
+    expect(records.map((r) => r.correlationId)).toEqual(ROWS.map((_, i) => `r${i}`));
+    records.forEach((r, i) => expect(r, `row ${i}`).toMatchObject({ rows: 1, agreedRows: want1[i]!.label === want3[i]!.label ? 1 : 0 }));
+    // The batch's timing is shared by the requests that ran together.
+    expect(new Set(records.map((r) => r.ms)).size).toBe(1);
+  });
+
   it('the same package mirrored agrees on every row', async () => {
     const records: ShadowRecord[] = [];
     const { router } = newRouter({ onShadow: (r) => records.push(r) });

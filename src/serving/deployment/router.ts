@@ -54,6 +54,15 @@ export interface RouteResult {
   readonly lease: ModelLease;
 }
 
+/** A mirrored request waiting for its turn's shadow run. */
+interface QueuedShadow {
+  readonly name: string;
+  readonly model: string;
+  readonly version: string;
+  readonly rows: readonly InputRow[];
+  readonly primary: PrimaryAnswer;
+}
+
 /** The primary answer a shadow is compared with. */
 export interface PrimaryAnswer {
   readonly version: string;
@@ -85,6 +94,9 @@ export class DeploymentRouter {
   readonly #routes = new Map<string, Route>();
   readonly #applying = new Map<string, Promise<void>>();
   readonly #pending = new Set<Promise<void>>();
+  /** Mirrored requests waiting for this turn's shadow run, and how many are being predicted. */
+  readonly #shadowQueue: QueuedShadow[] = [];
+  #shadowsRunning = 0;
   /** Per deployment, the versions this router loaded into the pool and has not unloaded. */
   readonly #loaded = new Map<string, Set<string>>();
   /** Unloads waiting for their grace period, by pool name: their cancel functions. */
@@ -184,18 +196,22 @@ export class DeploymentRouter {
    * Mirrors a request the primary answered: for the policy's mirror percent of calls, the mirror
    * version predicts on `rows` once the current I/O turn is over, and the comparison goes to the
    * shadow listeners. Never throws and never delays the caller; failures become `error` records.
+   * Requests mirrored in one turn share one model call per version (one run instead of one per
+   * request: a busy server pays the runtime's fixed cost once per turn, not per request).
    */
   shadow(name: string, rows: readonly InputRow[], primary: PrimaryAnswer): void {
     const route = this.#routes.get(name);
     const mirror = route?.policy.mirror;
     if (!route || !mirror || !(this.#random() * 100 < mirror.percent)) return;
-    if (this.#pending.size >= (this.options.maxPendingShadows ?? 256)) {
-      this.#logger.debug({ deployment: name, pending: this.#pending.size }, 'shadow skipped: too many shadow predictions running');
+    if (this.#shadowQueue.length + this.#shadowsRunning >= (this.options.maxPendingShadows ?? 256)) {
+      this.#logger.debug({ deployment: name, pending: this.#shadowQueue.length + this.#shadowsRunning }, 'shadow skipped: too many shadow predictions running');
       return;
     }
+    this.#shadowQueue.push({ name, model: route.model, version: mirror.version, rows, primary });
+    if (this.#shadowQueue.length > 1) return;
     const task = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.#runShadow(name, route.model, mirror.version, rows, primary))
-      .catch((err: unknown) => this.#logger.error({ err, deployment: name }, 'shadow failed'))
+      .then(() => this.#drainShadows())
+      .catch((err: unknown) => this.#logger.error({ err }, 'shadow failed'))
       .finally(() => this.#pending.delete(task));
     this.#pending.add(task);
   }
@@ -311,29 +327,58 @@ export class DeploymentRouter {
     return { info: { ...inner.info, name }, predict: (rows) => inner.predict(rows), release: () => inner.release() };
   }
 
-  async #runShadow(name: string, model: string, version: string, rows: readonly InputRow[], primary: PrimaryAnswer): Promise<void> {
+  /** Runs every queued shadow: one model call per (deployment, mirror version). */
+  async #drainShadows(): Promise<void> {
+    const queued = this.#shadowQueue.splice(0);
+    const groups = new Map<string, QueuedShadow[]>();
+    for (const q of queued) {
+      const key = `${q.name}\u0000${q.version}`;
+      const group = groups.get(key);
+      if (group) group.push(q);
+      else groups.set(key, [q]);
+    }
+    this.#shadowsRunning += queued.length;
+    try {
+      await Promise.all([...groups.values()].map((group) => this.#runShadows(group)));
+    } finally {
+      this.#shadowsRunning -= queued.length;
+    }
+  }
+
+  /** One deployment's mirrored requests to one version: predict all their rows at once, compare each request's. */
+  async #runShadows(group: readonly QueuedShadow[]): Promise<void> {
+    const { name, model, version } = group[0]!;
     const started = performance.now();
-    const base = { deployment: name, model, correlationId: primary.correlationId, primaryVersion: primary.version, shadowVersion: version, rows: rows.length };
-    let record: ShadowRecord;
     let lease: ModelLease | undefined;
+    let outcome: { predictions: readonly PredictionRow[] } | { error: string };
     try {
       lease = this.options.pool.lease(internalName(name, version));
-      const predictions = await lease.predict(rows);
-      const manifest = this.#manifestOf(name, primary.version) ?? lease.info.manifest;
-      const comparison = comparePredictions(manifest, primary.predictions, predictions, this.options.regressionTolerance ?? 1e-6);
-      record = { ...base, ...comparison, ms: elapsed(started), at: Date.now() };
+      outcome = { predictions: await lease.predict(group.length === 1 ? group[0]!.rows : group.flatMap((q) => q.rows)) };
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      this.#logger.warn({ err, deployment: name, version, correlationId: primary.correlationId }, 'shadow prediction failed');
-      record = { ...base, outcome: 'error', error: message, ms: elapsed(started), at: Date.now() };
+      this.#logger.warn({ err, deployment: name, version, requests: group.length }, 'shadow prediction failed');
+      outcome = { error: err instanceof Error ? err.message : String(err) };
     } finally {
       lease?.release();
     }
-    for (const listener of this.#listeners) {
-      try {
-        listener(record);
-      } catch (err) {
-        this.#logger.error({ err, deployment: name }, 'shadow listener failed');
+    const ms = elapsed(started);
+    let at = 0;
+    for (const { rows, primary } of group) {
+      const base = { deployment: name, model, correlationId: primary.correlationId, primaryVersion: primary.version, shadowVersion: version, rows: rows.length, ms, at: Date.now() };
+      let record: ShadowRecord;
+      if ('error' in outcome) {
+        record = { ...base, outcome: 'error', error: outcome.error };
+      } else {
+        const mine = outcome.predictions.slice(at, at + rows.length);
+        at += rows.length;
+        const manifest = this.#manifestOf(name, primary.version) ?? lease!.info.manifest;
+        record = { ...base, ...comparePredictions(manifest, primary.predictions, mine, this.options.regressionTolerance ?? 1e-6) };
+      }
+      for (const listener of this.#listeners) {
+        try {
+          listener(record);
+        } catch (err) {
+          this.#logger.error({ err, deployment: name }, 'shadow listener failed');
+        }
       }
     }
   }

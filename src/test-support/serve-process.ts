@@ -7,6 +7,8 @@ export interface ServeProcess {
   readonly url: string;
   /** Everything it printed on stdout so far. */
   output(): string;
+  /** Resolves with the first match of `pattern` in its stdout, polling; throws after `ms`. */
+  waitFor(pattern: RegExp, ms: number): Promise<RegExpExecArray>;
   /** Sends `signal` and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
@@ -31,6 +33,15 @@ export function startListening(cwd: string, args: readonly string[]): Promise<Se
         resolve({
           url: m[1]!,
           output: () => stdout,
+          waitFor: async (pattern, ms) => {
+            const deadline = Date.now() + ms;
+            for (;;) {
+              const found = pattern.exec(stdout);
+              if (found) return found;
+              if (Date.now() > deadline) throw new Error(`no ${pattern} within ${ms} ms in:\n${stdout}\n${stderr}`);
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          },
           stop: async (signal = 'SIGTERM') => {
             if (child.exitCode === null) child.kill(signal);
             return { ...(await exited), stdout, stderr };

@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { startServe, type ServeProcess } from '../../test-support/serve-process.js';
 
 /**
  * `paddock serve --workers 2` through the real CLI (dist/, built by `npm run build`): /metrics on
@@ -51,47 +52,6 @@ function request(url: string, method: 'GET' | 'POST', body?: string): Promise<An
   });
 }
 
-interface Served {
-  readonly url: string;
-  output(): string;
-  waitFor(pattern: RegExp, ms: number): Promise<RegExpExecArray>;
-  stop(): Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-/** Spawns `paddock serve …`; resolves once it prints the listening line. */
-function startServe(cwd: string, args: readonly string[]): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (m) {
-        resolve({
-          url: m[1]!,
-          output: () => stdout,
-          waitFor: async (pattern, ms) => {
-            const deadline = Date.now() + ms;
-            for (;;) {
-              const found = pattern.exec(stdout);
-              if (found) return found;
-              if (Date.now() > deadline) throw new Error(`no ${pattern} within ${ms} ms in:\n${stdout}\n${stderr}`);
-              await new Promise((r) => setTimeout(r, 50));
-            }
-          },
-          stop: async () => {
-            child.kill('SIGTERM');
-            return { code: await exited, stdout, stderr };
-          },
-        });
-      }
-    });
-    void exited.then((code) => reject(new Error(`paddock serve exited (${code}) before listening:\n${stdout}\n${stderr}`)));
-  });
-}
 
 /** The sum of a metric's samples whose labels include every `labels` pair. */
 function sampleSum(text: string, name: string, labels: Record<string, string>): number {
@@ -127,7 +87,7 @@ describe('paddock serve --workers 2 (end to end through the real CLI)', () => {
 
   it('/metrics on either worker counts every request of both', async () => {
     const server = await startServe(root, ['model', '--port', '0', '--workers', '2']);
-    let stopped: Awaited<ReturnType<Served['stop']>> | undefined;
+    let stopped: Awaited<ReturnType<ServeProcess['stop']>> | undefined;
     try {
       const url = `${server.url}/v2/models/model/infer`;
       // Worker 1 prints once it listens; wait until worker 2 answers too.
@@ -172,7 +132,7 @@ describe('paddock serve --workers 2 (end to end through the real CLI)', () => {
     const minSamples = 40;
     await cli('deploy', 'create', 'flights-api', '--model', 'flights', '--stable', '1', '--canary', '2=0', '--step-weights', '100', '--interval', '4', '--min-samples', String(minSamples), '--success-rate', '0.5', '--p99-ms', '10000');
     const server = await startServe(root, ['--deployment', 'flights-api', '--port', '0', '--workers', '2']);
-    let stopped: Awaited<ReturnType<Served['stop']>> | undefined;
+    let stopped: Awaited<ReturnType<ServeProcess['stop']>> | undefined;
     try {
       // The rollout's first analysis window starts when it steps the canary from 0%.
       await server.waitFor(/Deployment flights-api: canary analysis started/, 10_000);

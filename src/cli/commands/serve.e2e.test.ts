@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predict, readModelPackage, type PredictionRow } from '../../models/index.js';
-import { CLI, runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { startServe, type ServeProcess } from '../../test-support/serve-process.js';
 
 /**
  * `paddock serve` through the real CLI (dist/, built by `npm run build`) in a fresh git project:
@@ -43,37 +44,6 @@ const INFER = {
   ],
 };
 
-interface Served {
-  readonly url: string;
-  output(): string;
-  stop(signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-/** Spawns `paddock serve …`; resolves with its URL once it prints the listening line. */
-function startServe(cwd: string, args: readonly string[]): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (m) {
-        resolve({
-          url: m[1]!,
-          output: () => stdout,
-          stop: async (signal) => {
-            child.kill(signal);
-            return { code: await exited, stdout, stderr };
-          },
-        });
-      }
-    });
-    void exited.then((code) => reject(new Error(`paddock serve exited (${code}) before listening:\n${stdout}\n${stderr}`)));
-  });
-}
 
 describe('paddock serve (end to end through the real CLI)', () => {
   let project: { dir: string; cleanup: () => void };
@@ -104,7 +74,7 @@ describe('paddock serve (end to end through the real CLI)', () => {
 
   it('serves models:/flights@champion, follows the alias to a new version under requests, and shuts down on SIGTERM', async () => {
     const server = await startServe(root, ['models:/flights@champion', '--port', '0', '--poll', '1']);
-    let stopped: Awaited<ReturnType<Served['stop']>> | undefined;
+    let stopped: Awaited<ReturnType<ServeProcess['stop']>> | undefined;
     try {
       expect(server.output()).toContain('Loaded flights version 1 from models:/flights@champion');
       const infer = async () => {
@@ -190,7 +160,7 @@ describe('paddock serve (end to end through the real CLI)', () => {
 
   it('--workers 2 answers on one port from two processes and stops them all on SIGTERM', async () => {
     const server = await startServe(root, ['model', '--port', '0', '--workers', '2']);
-    let stopped: Awaited<ReturnType<Served['stop']>> | undefined;
+    let stopped: Awaited<ReturnType<ServeProcess['stop']>> | undefined;
     try {
       expect(server.output()).toMatch(/listening on http:\/\/\S+ \(2 workers\)/);
       // Only worker 1 prints: the load line appears once.

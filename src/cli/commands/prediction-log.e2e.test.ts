@@ -8,6 +8,7 @@ import { openDatabase } from '../../storage/sql/open-database.js';
 import { SqlPredictionLog } from '../../storage/sql/prediction-log/sql-prediction-log.js';
 import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
 import { startListening, type ServeProcess } from '../../test-support/serve-process.js';
+import { oipTensors } from '../../test-support/oip.js';
 
 /**
  * The prediction log end to end through the real CLI (dist/): a deployment served with a canary
@@ -20,14 +21,7 @@ const ROWS = [
   { hour: 18, weekday: 5, distance: 2400, origin: 'ORD' },
   { hour: 13, weekday: 3, distance: 1200, origin: 'ATL' },
 ];
-const INFER = {
-  inputs: [
-    { name: 'hour', shape: [ROWS.length], datatype: 'INT64', data: ROWS.map((r) => r.hour) },
-    { name: 'weekday', shape: [ROWS.length], datatype: 'INT64', data: ROWS.map((r) => r.weekday) },
-    { name: 'distance', shape: [ROWS.length], datatype: 'INT64', data: ROWS.map((r) => r.distance) },
-    { name: 'origin', shape: [ROWS.length], datatype: 'BYTES', data: ROWS.map((r) => r.origin) },
-  ],
-};
+const INFER = { inputs: oipTensors(ROWS) };
 const REQUESTS = 12;
 
 function flightsCsv(n: number): string {

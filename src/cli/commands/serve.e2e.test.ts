@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predict, readModelPackage, type PredictionRow } from '../../models/index.js';
 import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { oipTensors } from '../../test-support/oip.js';
 import { startServe, type ServeProcess } from '../../test-support/serve-process.js';
 
 /**
@@ -35,14 +36,7 @@ const ROWS = [
   { hour: 13, weekday: 3, distance: 1200, origin: 'ATL' },
   { hour: 21, weekday: 6, distance: 800, origin: 'JFK' },
 ];
-const INFER = {
-  inputs: [
-    { name: 'hour', shape: [ROWS.length], datatype: 'INT64', data: ROWS.map((r) => r.hour) },
-    { name: 'weekday', shape: [ROWS.length], datatype: 'INT64', data: ROWS.map((r) => r.weekday) },
-    { name: 'distance', shape: [ROWS.length], datatype: 'INT64', data: ROWS.map((r) => r.distance) },
-    { name: 'origin', shape: [ROWS.length], datatype: 'BYTES', data: ROWS.map((r) => r.origin) },
-  ],
-};
+const INFER = { inputs: oipTensors(ROWS) };
 
 
 describe('paddock serve (end to end through the real CLI)', () => {

@@ -8,6 +8,7 @@ import { tempDir } from '../../test-support/cli.js';
 import { ServingMetrics } from './serving-metrics.js';
 import { buildServingServer } from './serving-server.js';
 import { prng } from '../../test-support/prng.js';
+import { oipTensors } from '../../test-support/oip.js';
 
 /**
  * Deployments over real HTTP on loopback: a DeploymentRouter in buildServingServer, real packages
@@ -68,14 +69,7 @@ async function serve(model: string, policy: TrafficPolicy, options: { random?: (
   return { url: await app.listen({ host: '127.0.0.1', port: 0 }), router, metrics };
 }
 
-function tensors(rows: readonly Flight[]) {
-  return [
-    { name: 'hour', shape: [rows.length], datatype: 'INT64', data: rows.map((r) => r.hour) },
-    { name: 'weekday', shape: [rows.length], datatype: 'INT64', data: rows.map((r) => r.weekday) },
-    { name: 'distance', shape: [rows.length], datatype: 'INT64', data: rows.map((r) => r.distance) },
-    { name: 'origin', shape: [rows.length], datatype: 'BYTES', data: rows.map((r) => r.origin) },
-  ];
-}
+const tensors = (rows: readonly Flight[]) => oipTensors(rows);
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

@@ -10,6 +10,7 @@ import { tempDir } from '../../test-support/cli.js';
 import { ServingMetrics } from './serving-metrics.js';
 import { buildServingServer } from './serving-server.js';
 import { prng } from '../../test-support/prng.js';
+import { oipTensors } from '../../test-support/oip.js';
 
 /**
  * The model server over real HTTP on loopback: packages trained by trainPackage on generated
@@ -103,15 +104,9 @@ async function call(url: string, init: { method?: string; body?: unknown; header
   return { status: res.status, headers: res.headers, body };
 }
 
-/** The rows as Open Inference tensors, one per column (INT64 as JSON numbers, or as decimal strings). */
+/** The rows as Open Inference tensors, one per column (INT64 as JSON numbers, or as decimal strings); weekday shaped [N, 1], which the protocol also allows. */
 function tensors(rows: readonly Flight[], opts: { int64AsStrings?: boolean } = {}) {
-  const int = (k: 'hour' | 'weekday' | 'distance') => rows.map((r) => (opts.int64AsStrings ? String(r[k]) : r[k]));
-  return [
-    { name: 'hour', shape: [rows.length], datatype: 'INT64', data: int('hour') },
-    { name: 'weekday', shape: [rows.length, 1], datatype: 'INT64', data: int('weekday') },
-    { name: 'distance', shape: [rows.length], datatype: 'INT64', data: int('distance') },
-    { name: 'origin', shape: [rows.length], datatype: 'BYTES', data: rows.map((r) => r.origin) },
-  ];
+  return oipTensors(rows, opts).map((t) => (t.name === 'weekday' ? { ...t, shape: [rows.length, 1] } : t));
 }
 
 function expectClose(actual: readonly number[], expected: readonly number[]): void {

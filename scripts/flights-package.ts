@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readModelPackage, type InputRow, type ModelPackage } from '../src/models/package/index.js';
+import { buildMonitoringProfile } from '../src/app-model-packages.js';
 import { parseTrainerParams } from '../src/models/trainers/params.js';
 import { trainPackage } from '../src/models/training/train-package.js';
 import { prng } from '../src/test-support/prng.js';
@@ -44,7 +45,7 @@ export async function withFlightsPackage<T>(trees: number, use: (pkg: ModelPacka
     const trained = await trainPackage({
       data, task: 'classification', target: 'late',
       params: parseTrainerParams({ algorithm: 'gbdt', n_estimators: trees, max_depth: 6, min_samples_leaf: 50, seed: 7 }, 'flights-package'),
-      name: 'flights', outDir: path.join(tmp, 'model'), lineage: {}, producerVersion: '0.0.0-bench',
+      name: 'flights', outDir: path.join(tmp, 'model'), lineage: {}, producerVersion: '0.0.0-bench', buildMonitoringProfile,
     });
     return await use(await readModelPackage(trained.pkg.dir));
   } finally {

@@ -8,7 +8,8 @@ import { artifactStoreConfig, artifactsRootOf } from './app.js';
 import type { ObjectStore } from './core/object-store.js';
 import { STATE_DIR, type Project } from './core/project.js';
 import { fail } from './core/errors.js';
-import { isModelUri, materializePackage, packageContentHash, packageFiles, readModelPackage } from './models/index.js';
+import { isModelUri, materializePackage, packageContentHash, packageFiles, readModelPackage, type BuildMonitoringProfile } from './models/index.js';
+import { formatMonitoringProfile, profileColumns } from './monitoring/index.js';
 import type { RegistryStore } from './registry/index.js';
 import type { PackageResolver } from './serving/index.js';
 import type { TrackingStore } from './tracking/index.js';
@@ -83,3 +84,11 @@ export function packageResolver(cwd: string, registry?: { project: ProjectSettin
     },
   };
 }
+
+/**
+ * The monitoring profile trainPackage writes into every package (`monitoring-profile.json`):
+ * monitoring profiles the columns models picks. Composed here because monitoring imports models,
+ * so models cannot import monitoring.
+ */
+export const buildMonitoringProfile: BuildMonitoringProfile = ({ inputs, outputs }) =>
+  formatMonitoringProfile({ inputs: profileColumns(inputs), outputs: profileColumns(outputs) });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { fail } from '../../core/errors.js';
 import { reproducePackage } from '../../models/index.js';
 import { commandOutput, commandProject } from '../context.js';
@@ -15,7 +16,7 @@ export function registerModelsReproduce(models: Command): void {
       const out = commandOutput(cmd);
       const project = commandProject(cmd);
       const { pkg } = await packageForCommand(cmd, ref);
-      const result = await reproducePackage(project, pkg, { paddock: paddockVersion() });
+      const result = await reproducePackage(project, pkg, { paddock: paddockVersion() }, buildMonitoringProfile);
       out.result(result);
       out.line(`Rebuilt ${ref} from commit ${result.gitCommit.slice(0, 12)} and ${result.data.map((d) => `${d.path} (md5 ${d.md5.slice(0, 12)}, from ${d.from})`).join(', ')} in ${result.seconds.toFixed(1)} s`);
       out.line(`  registered model.onnx  sha256 ${result.original.sha256}  ${result.original.bytes} bytes`);

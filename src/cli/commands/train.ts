@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
+import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { fail, fromSystemError } from '../../core/errors.js';
 import { parseTrainerParams, trainPackage, type TrainerParams } from '../../models/index.js';
 import { createClient } from '../../sdk/client.js';
@@ -66,7 +67,7 @@ export function registerTrain(program: Command): void {
         const result = await trainPackage({
           data: path.resolve(project.root, flags.data), task, target: flags.target, features: flags.features ?? [], params,
           name: flags.name ?? path.basename(outDir), outDir, replace: flags.force ?? false, lineage,
-          producerVersion: lineage.paddock_version ?? '0.0.0',
+          producerVersion: lineage.paddock_version ?? '0.0.0', buildMonitoringProfile,
           onIteration: (it) => {
             lastStep = Math.max(lastStep, it.step);
             run?.logMetrics(it.metrics, it.step);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { parseTrainerParams, readModelPackage, trainPackage, type ModelPackage } from '../../models/index.js';
 import { CanaryAnalysis, DeploymentRouter, DeploymentService, ModelPool, VariantStats, type PackageResolver } from '../../serving/index.js';
 import { MIGRATIONS } from '../../storage/sql/migrations/index.js';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const lines = Array.from({ length: 200 }, (_, i) => `${i % 24},${(i * 7) % 100},${(i % 24) > 12 ? 1 : 0}`);
   writeFileSync(data, `hour,distance,late\n${lines.join('\n')}\n`);
   for (const v of ['1', '2']) {
-    const { pkg } = await trainPackage({ data, task: 'classification', target: 'late', features: ['hour', 'distance'], params: parseTrainerParams({ algorithm: 'linear' }, 'test'), name: 'm', outDir: path.join(tmp.dir, `v${v}`), lineage: {}, producerVersion: '0.0.0-test' });
+    const { pkg } = await trainPackage({ data, task: 'classification', target: 'late', features: ['hour', 'distance'], params: parseTrainerParams({ algorithm: 'linear' }, 'test'), name: 'm', outDir: path.join(tmp.dir, `v${v}`), lineage: {}, producerVersion: '0.0.0-test', buildMonitoringProfile });
     pkgs.set(`models:/m/${v}`, pkg);
   }
   database = openDatabase('sqlite::memory:', { root: process.cwd() });

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { parseTrainerParams, predict, readModelPackage, trainPackage, type InputRow, type ModelPackage, type PredictionRow } from '../../models/index.js';
 import { DeploymentRouter, ModelPool, type PackageResolver, type ShadowRecord, type TrafficPolicy } from '../../serving/index.js';
 import { tempDir } from '../../test-support/cli.js';
@@ -89,7 +90,7 @@ beforeAll(async () => {
   writeFileSync(data, trainingCsv(flights(300, 1)));
   const train = async (ref: string, task: 'classification' | 'regression', target: string, params: Record<string, unknown>) => {
     const outDir = path.join(tmp.dir, ref.replace(/[:/]/g, '_'));
-    const { pkg } = await trainPackage({ data, task, target, features: ['hour', 'weekday', 'distance', 'origin'], params: parseTrainerParams(params, 'test'), name: 'm', outDir, lineage: {}, producerVersion: '0.0.0-test' });
+    const { pkg } = await trainPackage({ data, task, target, features: ['hour', 'weekday', 'distance', 'origin'], params: parseTrainerParams(params, 'test'), name: 'm', outDir, lineage: {}, producerVersion: '0.0.0-test', buildMonitoringProfile });
     pkgs.set(ref, pkg);
     want.set(ref, await predict(pkg, ROWS));
   };

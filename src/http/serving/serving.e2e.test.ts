@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { parseTrainerParams, predict, readModelPackage, trainPackage, type InputRow, type ModelPackage, type PredictionRow } from '../../models/index.js';
 import { ModelPool, type PackageResolver } from '../../serving/index.js';
 import { tempDir } from '../../test-support/cli.js';
@@ -133,7 +134,7 @@ beforeAll(async () => {
   const data = path.join(tmp.dir, 'flights.csv');
   writeFileSync(data, trainingCsv(flights(400, 1)));
   const train = (name: string, task: 'classification' | 'regression', target: string, params: Record<string, unknown>) =>
-    trainPackage({ data, task, target, features: [...FEATURES], params: parseTrainerParams(params, 'test'), name, outDir: path.join(tmp.dir, name), lineage: {}, producerVersion: '0.0.0-test' }).then((r) => r.pkg);
+    trainPackage({ data, task, target, features: [...FEATURES], params: parseTrainerParams(params, 'test'), name, outDir: path.join(tmp.dir, name), lineage: {}, producerVersion: '0.0.0-test', buildMonitoringProfile }).then((r) => r.pkg);
   pkgs.flights1 = await train('flights1', 'classification', 'late', { algorithm: 'gbdt', n_estimators: 20, max_depth: 3, min_samples_leaf: 5 });
   pkgs.flights2 = await train('flights2', 'classification', 'late', { algorithm: 'linear' });
   pkgs.delay = await train('delay', 'regression', 'delay', { algorithm: 'gbdt', n_estimators: 15, max_depth: 3 });

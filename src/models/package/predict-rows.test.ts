@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { loadOnnxModel, type OnnxModel } from '../runtime/onnx-session.js';
 import { parseTrainerParams } from '../trainers/params.js';
 import { trainPackage } from '../training/train-package.js';
@@ -46,7 +47,7 @@ beforeAll(async () => {
   for (const c of cases) {
     const trained = await trainPackage({
       data, task: c.task, target: c.target, features: FEATURES, params: parseTrainerParams(c.params, 'test'),
-      name: 'm', outDir: path.join(tmp, c.label.replace(/\W+/g, '-')), lineage: {}, producerVersion: '0.0.0-test',
+      name: 'm', outDir: path.join(tmp, c.label.replace(/\W+/g, '-')), lineage: {}, producerVersion: '0.0.0-test', buildMonitoringProfile,
     });
     packages.push({ label: c.label, pkg: trained.pkg });
   }

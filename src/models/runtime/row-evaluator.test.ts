@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { prng } from '../../test-support/prng.js';
 import { openPredictor, type InputRow } from '../package/index.js';
 import type { ModelPackage } from '../package/package-io.js';
@@ -47,7 +48,7 @@ beforeAll(async () => {
   for (const c of CASES) {
     const trained = await trainPackage({
       data, task: c.task, target: c.target, features: ['x', 'k', 'color'], params: parseTrainerParams(c.params, 'test'),
-      name: 'm', outDir: path.join(tmp, c.label.replace(/\W+/g, '-')), lineage: {}, producerVersion: '0.0.0-test',
+      name: 'm', outDir: path.join(tmp, c.label.replace(/\W+/g, '-')), lineage: {}, producerVersion: '0.0.0-test', buildMonitoringProfile,
     });
     packages.set(c.label, trained.pkg);
   }

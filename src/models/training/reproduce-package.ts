@@ -15,7 +15,7 @@ import type { Project } from '../../core/project.js';
 import { md5File, restoreFileByHash } from '../../data/index.js';
 import type { ModelPackage } from '../package/package-io.js';
 import { parseTrainerParams } from '../trainers/params.js';
-import { trainPackage } from './train-package.js';
+import { trainPackage, type BuildMonitoringProfile } from './train-package.js';
 
 /** Where the training data came from: the commit itself, the cache, or the default remote. */
 export type DataOrigin = 'git' | 'cache' | 'remote';
@@ -34,8 +34,8 @@ export interface ReproduceResult {
 
 const TRAIN_KEYS = new Set(['task', 'target', 'features']);
 
-/** Rebuilds `pkg` in a temporary worktree of `project` and compares the model bytes. */
-export async function reproducePackage(project: Project, pkg: ModelPackage, versions: { readonly paddock: string }): Promise<ReproduceResult> {
+/** Rebuilds `pkg` in a temporary worktree of `project` and compares the model bytes; `buildMonitoringProfile` as trainPackage takes it. */
+export async function reproducePackage(project: Project, pkg: ModelPackage, versions: { readonly paddock: string }, buildMonitoringProfile: BuildMonitoringProfile): Promise<ReproduceResult> {
   const started = performance.now();
   const lineage = pkg.manifest.lineage;
   const where = `${pkg.dir}: lineage`;
@@ -59,7 +59,7 @@ export async function reproducePackage(project: Project, pkg: ModelPackage, vers
     const rebuilt = await trainPackage({
       data: dataPath, task, target: String(recorded.target), features, params,
       name: pkg.manifest.name, outDir: path.join(tmp, `rebuilt-${randomBytes(3).toString('hex')}`),
-      lineage: {}, producerVersion: versions.paddock,
+      lineage: {}, producerVersion: versions.paddock, buildMonitoringProfile,
     });
     const [a, b] = await Promise.all([fs.readFile(pkg.modelPath), fs.readFile(rebuilt.pkg.modelPath)]);
     return {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPaddockError } from '../../core/errors.js';
+import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { parseSchema } from '../../validation/index.js';
 import { evaluatePackage } from '../evaluation/evaluate-package.js';
 import { featureNames, predict, preprocess, preprocessTable, readModelPackage, type InputRow } from '../package/index.js';
@@ -65,7 +66,7 @@ const TARGET: Record<Task | 'binary', string> = { regression: 'y_reg', classific
 function input(kind: Task | 'binary', params: TrainerParamsInput, over: Partial<TrainPackageInput> = {}): TrainPackageInput {
   return {
     data: dataFile, task: kind === 'binary' ? 'classification' : kind, target: TARGET[kind], features: [...FEATURES],
-    params: parseTrainerParams(params, 'test'), name: `m-${kind}`, outDir: outDir(), lineage: {}, producerVersion: '0.0.0-test', ...over,
+    params: parseTrainerParams(params, 'test'), name: `m-${kind}`, outDir: outDir(), lineage: {}, producerVersion: '0.0.0-test', ...over, buildMonitoringProfile,
   };
 }
 

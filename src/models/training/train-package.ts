@@ -6,8 +6,6 @@
  */
 import { existsSync } from 'node:fs';
 import { fail } from '../../core/errors.js';
-// monitoring imports models too (evaluation metrics, charts); both only call each other's functions, never at load time.
-import { formatMonitoringProfile, profileColumns, type ProfiledColumn } from '../../monitoring/index.js';
 import { formatSchema, inferSchema } from '../../validation/index.js';
 import { classificationMetrics, regressionMetrics } from '../evaluation/index.js';
 import { exportOnnx } from '../onnx-export/export-model.js';
@@ -27,6 +25,27 @@ export const MODEL_FILE = 'model.onnx';
 export const PROFILE_FILE = 'reference-profile.yaml';
 export const MONITORING_PROFILE_FILE = 'monitoring-profile.json';
 
+/** One column of the monitoring profile: its values, one per row (null/undefined are nulls). */
+export interface MonitoredColumn {
+  readonly name: string;
+  readonly kind: 'numeric' | 'categorical';
+  readonly values: ArrayLike<unknown>;
+}
+
+/**
+ * Builds the text of `monitoring-profile.json` from the model's inputs and outputs on its
+ * training data. Passed in by the entry points (src/app-model-packages.ts composes monitoring's)
+ * because monitoring imports models: models choosing the columns and monitoring profiling them
+ * keeps the dependency one-way.
+ */
+export type BuildMonitoringProfile = (columns: MonitoredColumns) => string;
+
+/** The model's inputs (the features) and outputs (as serving names them) on its training data. */
+export interface MonitoredColumns {
+  readonly inputs: readonly MonitoredColumn[];
+  readonly outputs: readonly MonitoredColumn[];
+}
+
 /** What to train. */
 export interface TrainPackageInput {
   readonly data: string;
@@ -42,6 +61,8 @@ export interface TrainPackageInput {
   readonly lineage: ModelLineage;
   readonly producerVersion: string;
   readonly onIteration?: (it: { step: number; metrics: Record<string, number> }) => void;
+  /** Builds monitoring-profile.json; the entry point passes src/app-model-packages.ts's. */
+  readonly buildMonitoringProfile: BuildMonitoringProfile;
 }
 
 /** What came out. */
@@ -70,7 +91,7 @@ export async function trainPackage(input: TrainPackageInput): Promise<TrainPacka
   });
   const scored = scoreModel(model, matrix.data, matrix.rows);
   const metrics = trainingMetrics(model, scored, target.y);
-  const monitoring = monitoringProfileOf(table, model, scored);
+  const monitoring = input.buildMonitoringProfile(monitoredColumns(table, model, scored));
   const onnx = exportOnnx(model, { producerVersion: input.producerVersion, docString: `${input.params.algorithm} ${input.task} of '${input.target}'` });
   const profile = formatSchema(await inferSchema(input.data));
   const manifest: ModelManifestInput = {
@@ -116,9 +137,9 @@ function trainingMetrics(model: FittedModel, scored: ModelScores, y: Float64Arra
  * model's outputs on those rows as serving names them (the predicted label, and for binary
  * classifiers the probabilities output as the positive class's probability).
  */
-function monitoringProfileOf(table: TrainingTable, model: FittedModel, scored: ModelScores): string {
-  const inputs = profileColumns(table.features.map((f): ProfiledColumn => ({ name: f.name, kind: f.type === 'string' ? 'categorical' : 'numeric', values: table.column(f.name) })));
-  const outputs: ProfiledColumn[] = [];
+function monitoredColumns(table: TrainingTable, model: FittedModel, scored: ModelScores): MonitoredColumns {
+  const inputs = table.features.map((f): MonitoredColumn => ({ name: f.name, kind: f.type === 'string' ? 'categorical' : 'numeric', values: table.column(f.name) }));
+  const outputs: MonitoredColumn[] = [];
   if (model.task === 'regression') outputs.push({ name: ONNX_NAMES.prediction, kind: 'numeric', values: scored.prediction! });
   else {
     const classes = model.classes!;
@@ -132,5 +153,5 @@ function monitoringProfileOf(table: TrainingTable, model: FittedModel, scored: M
     outputs.push({ name: ONNX_NAMES.label, kind: 'categorical', values: labels });
     if (k === 2) outputs.push({ name: ONNX_NAMES.probabilities, kind: 'numeric', values: Float64Array.from({ length: labels.length }, (_, i) => p[i * 2 + 1]!) });
   }
-  return formatMonitoringProfile({ inputs, outputs: profileColumns(outputs) });
+  return { inputs, outputs };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { MONITORING_PROFILE_FILE, parseTrainerParams, trainPackage, type TrainPackageInput } from '../../models/index.js';
 import { prng } from '../../test-support/prng.js';
 import { referenceFromPackage } from './reference.js';
@@ -24,7 +25,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const input = (out: string): TrainPackageInput => ({
   data, task: 'classification', target: 'y', params: parseTrainerParams({ algorithm: 'gbdt', n_estimators: 5 }, 'test'),
-  name: 'ref', outDir: path.join(tmp, out), lineage: {}, producerVersion: '0.0.0-test',
+  name: 'ref', outDir: path.join(tmp, out), lineage: {}, producerVersion: '0.0.0-test', buildMonitoringProfile,
 });
 
 describe('the monitoring profile in a trained package', () => {

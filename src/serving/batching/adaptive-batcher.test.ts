@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildMonitoringProfile } from '../../app-model-packages.js';
 import {
   checkRows, openPredictor, parseTrainerParams, readModelPackage, trainPackage, writeModelPackage,
   type InputRow, type ModelPackage, type PredictionRow, type Predictor,
@@ -42,7 +43,7 @@ beforeAll(async () => {
     return `${hour},${distance},${origin},${hour / 24 + distance / 3000 + (origin === 'ORD' ? 0.4 : 0) + ((i * 13) % 10) / 20 > 1 ? 1 : 0}`;
   });
   writeFileSync(data, `hour,distance,origin,late\n${lines.join('\n')}\n`);
-  trained = (await trainPackage({ data, task: 'classification', target: 'late', features: ['hour', 'distance', 'origin'], params: parseTrainerParams({ algorithm: 'gbdt', n_estimators: 5, max_depth: 3 }, 'test'), name: 'flights', outDir: path.join(tmp.dir, 'trained'), lineage: {}, producerVersion: '0.0.0-test' })).pkg;
+  trained = (await trainPackage({ data, task: 'classification', target: 'late', features: ['hour', 'distance', 'origin'], params: parseTrainerParams({ algorithm: 'gbdt', n_estimators: 5, max_depth: 3 }, 'test'), name: 'flights', outDir: path.join(tmp.dir, 'trained'), lineage: {}, producerVersion: '0.0.0-test', buildMonitoringProfile })).pkg;
 });
 afterAll(tmp.cleanup);
 

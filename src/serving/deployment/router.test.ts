@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { parseTrainerParams, predict, readModelPackage, trainPackage, type InputRow, type ModelPackage, type PredictionRow } from '../../models/index.js';
 import { tempDir } from '../../test-support/cli.js';
 import { ModelPool } from '../model-pool.js';
@@ -63,7 +64,7 @@ beforeAll(async () => {
   writeFileSync(data, trainingCsv(flights(300, 1)));
   const train = async (ref: string, task: 'classification' | 'regression', target: string, params: Record<string, unknown>, features = ['hour', 'weekday', 'distance', 'origin']) => {
     const dir = path.join(tmp.dir, ref.replace(/[:/]/g, '_'));
-    pkgs.set(ref, (await trainPackage({ data, task, target, features, params: parseTrainerParams(params, 'test'), name: 'm', outDir: dir, lineage: {}, producerVersion: '0.0.0-test' })).pkg);
+    pkgs.set(ref, (await trainPackage({ data, task, target, features, params: parseTrainerParams(params, 'test'), name: 'm', outDir: dir, lineage: {}, producerVersion: '0.0.0-test', buildMonitoringProfile })).pkg);
   };
   await Promise.all([
     train('models:/m/1', 'classification', 'late', { algorithm: 'gbdt', n_estimators: 10, max_depth: 3 }),

@@ -14,6 +14,8 @@ import type { MetadataStore } from '../../storage/sql/open-metadata-store.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import { SqlRetrainingStore } from '../../storage/sql/retraining/sql-retraining-store.js';
 import { commandProject } from '../context.js';
+import type { Output } from '../output.js';
+import { describeTrigger } from './retrain-render.js';
 import { selfOnPath } from './repro.js';
 
 /** The retraining loop wired for a CLI command: stores, the job handler, the queue and the triggers' deps. */
@@ -29,7 +31,7 @@ export interface RetrainingContext {
 }
 
 /** How a command wants the loop wired. */
-interface ContextOptions {
+export interface ContextOptions {
   /** The queue URI instead of retraining.queue. */
   readonly queue?: string;
   readonly onPipelineEvent?: (e: ReproEvent) => void;
@@ -38,6 +40,19 @@ interface ContextOptions {
   /** Each job this process ran, as it ends (started, for onStarted). */
   readonly onStarted?: (id: string) => void;
   readonly onFinished?: (r: Retraining) => void;
+}
+
+/** What a long-running command (server, serve) prints of the retraining jobs it runs. */
+export function retrainingLines(out: Output): Pick<ContextOptions, 'onStarted' | 'onFinished'> {
+  return {
+    onStarted: (id) => out.line(`Retraining ${id}: started`),
+    onFinished: (r) => out.line(`Retraining ${r.id}: ${r.status}${r.version !== undefined ? ` (version ${r.version})` : ''}${r.reason ? `: ${r.reason.split('\n')[0]}` : ''}`),
+  };
+}
+
+/** The line for a retraining a trigger asked for. */
+export function requestedLine(r: Retraining): string {
+  return `Trigger ${describeTrigger(r.trigger)} → retraining ${r.id} ${r.status}${r.status === 'skipped' ? `: ${r.reason}` : ''}`;
 }
 
 /** The BullMQ settings from paddock.yaml's retraining section, with the queue URI a flag may override. */
@@ -55,14 +70,25 @@ export async function openRetrainingContext(cmd: Command, options: ContextOption
   const project = commandProject(cmd);
   const metadata = await openMetadata(project);
   try {
-    return await wire(project, metadata, options);
+    const ctx = await retrainingContextOn(project, metadata, options);
+    return {
+      ...ctx,
+      async close() {
+        await ctx.close();
+        await metadata.close();
+      },
+    };
   } catch (err) {
     await metadata.close();
     throw err;
   }
 }
 
-async function wire(project: Project, metadata: MetadataStore, options: ContextOptions): Promise<RetrainingContext> {
+/**
+ * The same loop on a metadata store the caller already has open (`paddock server`, `paddock
+ * serve`): close() closes the queue (an in-process one waits for its jobs), not the store.
+ */
+export async function retrainingContextOn(project: Project, metadata: MetadataStore, options: ContextOptions = {}): Promise<RetrainingContext> {
   const store = new SqlRetrainingStore(metadata);
   const registry = new SqlRegistryStore(metadata);
   const pipelines = project.config.retraining.pipelines;
@@ -95,9 +121,6 @@ async function wire(project: Project, metadata: MetadataStore, options: ContextO
   };
   return {
     project, store, handler, queue, triggers, settings,
-    async close() {
-      await queue.close();
-      await metadata.close();
-    },
+    close: () => queue.close(),
   };
 }

@@ -11,7 +11,8 @@ import type { Project } from '../../core/project.js';
 import { CanaryAnalysis, DeploymentRouter, DeploymentService, followDeployments, type ModelPool, type VariantStats } from '../../serving/index.js';
 import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import type { MetadataStore } from '../../storage/sql/open-metadata-store.js';
-import { startServingMonitor } from './serve-monitoring.js';
+import { alertRetrainingLinks, retrainOnAlert, startServingMonitor } from './serve-monitoring.js';
+import { requestedLine, retrainingContextOn, retrainingLines, type RetrainingContext } from './retraining-context.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import type { Output } from '../output.js';
 
@@ -28,7 +29,12 @@ export interface ServeDeploymentsOptions {
   readonly logger: Logger;
   readonly out: Output;
   /** The project whose promotion policy guards the analysis' promotions (paddock.yaml `promotion`). */
-  readonly project?: Pick<Project, 'config'> & Partial<Pick<Project, 'root'>>;
+  readonly project?: Pick<Project, 'config'> & Partial<Project>;
+  /**
+   * The retraining loop fired alerts go to (`paddock server` shares its trigger poller's); without
+   * it, one is opened on `meta` when an alert rule retrains a pipeline, and closed by stop().
+   */
+  readonly retraining?: RetrainingContext;
 }
 
 /** The running parts; stop() ends following and the analysis (the caller closes the pool). */
@@ -61,15 +67,49 @@ export async function serveDeployments(options: ServeDeploymentsOptions): Promis
   analysis?.start();
   // With alert rules in paddock.yaml, this process also monitors its deployments' logged predictions.
   const project = options.project;
-  const monitoring = project?.root !== undefined && project.config.alerts.length > 0 && project.config.monitoring.prediction_log.enabled
-    ? startServingMonitor({ project: { root: project.root, config: project.config }, meta, store: openPredictionLogStore({ root: project.root, config: project.config }, meta), names, stats: options.stats, logger })
+  const monitored = project?.root !== undefined && project.config.alerts.length > 0 && project.config.monitoring.prediction_log.enabled;
+  let stopping = false;
+  const retraining = monitored ? await alertRetraining(options, meta, () => stopping) : undefined;
+  const monitoring = monitored
+    ? startServingMonitor({
+      project: { root: project.root!, config: project.config }, meta, store: openPredictionLogStore({ root: project.root!, config: project.config }, meta), names, stats: options.stats, logger,
+      ...(retraining ? { onAlert: retrainOnAlert(retraining.ctx.triggers, { logger, onRequested: (r) => out.line(requestedLine(r)) }) } : {}),
+    })
     : undefined;
   return {
     router,
     async stop() {
+      stopping = true;
       stopFollowing();
       await monitoring?.stop();
       await analysis?.stop();
+      if (retraining?.owned) await retraining.ctx.close();
     },
   };
+}
+
+/**
+ * The retraining loop fired alerts go to, when a rule retrains a pipeline: the caller's, or one
+ * opened here (owned: closed by stop()). One that cannot be opened (a redis queue down) is
+ * logged and the deployments are served without it.
+ */
+async function alertRetraining(options: ServeDeploymentsOptions, meta: MetadataStore, stopping: () => boolean): Promise<{ ctx: RetrainingContext; owned: boolean } | undefined> {
+  const { project, logger, out } = options;
+  const links = alertRetrainingLinks(project!.config);
+  for (const u of links.unknown) out.warn(`paddock.yaml: alerts rule '${u.rule}' notifies retrain:${u.pipeline}, which is not in retraining.pipelines (known: ${Object.keys(project!.config.retraining.pipelines).join(', ') || 'none'}); its alerts retrain nothing`);
+  if (links.rules.size === 0) return undefined;
+  if (options.retraining) return { ctx: options.retraining, owned: false };
+  const whole = wholeProject(project);
+  if (!whole) return undefined;
+  try {
+    return { ctx: await retrainingContextOn(whole, meta, { stopping, ...retrainingLines(out) }), owned: true };
+  } catch (err) {
+    logger.error({ err }, `alerts will not trigger retraining: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
+/** serve and server pass their whole project; tests may pass only its config. */
+function wholeProject(p: ServeDeploymentsOptions['project']): Project | undefined {
+  return p?.root !== undefined && p.stateDir !== undefined && p.logger !== undefined ? p as Project : undefined;
 }

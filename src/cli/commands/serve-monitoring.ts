@@ -5,6 +5,8 @@
  * and sent to the log and webhooks. Request errors come from this process's own outcomes (a
  * failed request logs no prediction).
  */
+import { onAlert, type RequestDeps, type Retraining } from '../../automation/index.js';
+import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/logging.js';
 import type { Project } from '../../core/project.js';
 import { AlertNotifier, startMonitoring, type AlertEvent, type Monitoring, type PredictionLogStore } from '../../monitoring/index.js';
@@ -51,5 +53,53 @@ export function startServingMonitor(options: ServingMonitorOptions): Monitoring 
       await notifier.close();
       await options.store.close?.();
     },
+  };
+}
+
+/** Which retraining pipelines each alert rule triggers, and the `retrain:<pipeline>` names that match none. */
+export interface AlertRetrainingLinks {
+  readonly rules: ReadonlyMap<string, readonly string[]>;
+  readonly unknown: readonly { readonly rule: string; readonly pipeline: string }[];
+}
+
+/**
+ * A rule triggers the pipelines whose `triggers.alerts` list it and those its `notify` names as
+ * `retrain:<pipeline>` (either side of paddock.yaml may say it).
+ */
+export function alertRetrainingLinks(config: Pick<Config, 'alerts' | 'retraining'>): AlertRetrainingLinks {
+  const pipelines = config.retraining.pipelines;
+  const rules = new Map<string, string[]>();
+  const unknown: { rule: string; pipeline: string }[] = [];
+  for (const rule of config.alerts) {
+    const named = rule.notify.flatMap((n) => (typeof n === 'string' && n.startsWith('retrain:') ? [n.slice('retrain:'.length)] : []));
+    for (const pipeline of named) if (!pipelines[pipeline]) unknown.push({ rule: rule.name, pipeline });
+    const linked = Object.keys(pipelines).filter((p) => named.includes(p) || pipelines[p]!.triggers.alerts.includes(rule.name));
+    if (linked.length > 0) rules.set(rule.name, linked);
+  }
+  return { rules, unknown };
+}
+
+/**
+ * The monitoring's automation hook: a fired alert asks for a retraining of each pipeline linked
+ * to its rule (automation's onAlert, ids from the alert so several serving processes make one).
+ * Cleared alerts do nothing. A failure is logged: serving goes on.
+ */
+export function retrainOnAlert(deps: RequestDeps, options: { readonly logger: Logger; readonly onRequested?: (r: Retraining) => void }): (alert: AlertEvent) => Promise<void> {
+  return async (alert) => {
+    if (alert.kind !== 'fired') return;
+    // onAlert follows `triggers.alerts`; the rule's own `retrain:<pipeline>` links the same way.
+    const pipelines = Object.fromEntries(Object.entries(deps.pipelines).map(([name, c]) => [
+      name, alert.retrain.includes(name) && !c.triggers.alerts.includes(alert.rule) ? { ...c, triggers: { ...c.triggers, alerts: [...c.triggers.alerts, alert.rule] } } : c,
+    ]));
+    try {
+      const requested = await onAlert({
+        rule: alert.rule, deployment: alert.deployment, firedAt: alert.at,
+        ...('id' in alert && alert.id !== undefined ? { id: alert.id as number } : {}),
+        numbers: { metric: alert.metric, ...(alert.column ? { column: alert.column } : {}), ...(alert.performanceMetric ? { performance_metric: alert.performanceMetric } : {}), value: alert.value, condition: alert.condition, windows: alert.windows },
+      }, { ...deps, pipelines });
+      for (const r of requested) options.onRequested?.(r);
+    } catch (err) {
+      options.logger.error({ err, alert: alert.rule }, `alert ${alert.rule} on ${alert.deployment}: could not request a retraining: ${err instanceof Error ? err.message : String(err)}`);
+    }
   };
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { artifactStoreConfig, artifactsRootOf, openMetadata } from '../../app.js';
 import { promotionGuard } from '../../app-promotion.js';
 import type { Project } from '../../core/project.js';
+import type { MetadataStore } from '../../storage/sql/open-metadata-store.js';
 import { SqlTokenStore } from '../../http/auth/token-store.js';
 import { cachedArtifactStores } from '../../http/open-artifacts.js';
 import { buildServer } from '../../http/server.js';
@@ -21,6 +22,9 @@ import { paddockVersion } from '../paddock-version.js';
 import { defaultServeName, parseServeSpec } from './serve.js';
 import { serveDeployments } from './serve-deployments.js';
 import { untilSignal } from '../until-signal.js';
+import { TriggerPoller } from '../../automation/index.js';
+import { requestedLine, retrainingContextOn, retrainingLines, type RetrainingContext } from './retraining-context.js';
+import { alertRetrainingLinks } from './serve-monitoring.js';
 
 interface ServerFlags {
   readonly host?: string;
@@ -28,6 +32,7 @@ interface ServerFlags {
   readonly auth?: boolean;
   readonly serve: string[];
   readonly deployment: string[];
+  readonly triggers: boolean;
 }
 
 /** Object stores for artifact URIs under the configured root (S3 settings from `artifacts.*`). */
@@ -44,6 +49,7 @@ export function registerServer(program: Command): void {
     .option('--auth', 'require bearer tokens (create them with `paddock tokens create`)')
     .option('--serve <model>', 'also serve this model (models:/name@alias or a package directory; name=ref to choose the URL name) over /v2, /v1 and /invocations (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .option('--deployment <name>', 'also serve this deployment (see `paddock deploy`) under its traffic policy, with its canary analysis (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option('--no-triggers', "don't poll the data and schedule triggers of paddock.yaml's retraining pipelines")
     .action(async (flags: ServerFlags, cmd: Command) => {
       const out = commandOutput(cmd);
       const project = commandProject(cmd, {
@@ -62,7 +68,13 @@ export function registerServer(program: Command): void {
       const serving = flags.serve.length > 0 || flags.deployment.length > 0;
       const pool = serving ? await servedModels(flags.serve, project, registry, meta.tracking, out) : undefined;
       const variantStats = new VariantStats();
-      const deployments = pool ? await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: true, logger: project.logger, out, project }) : undefined;
+      // Retraining jobs (from the trigger poller and from fired alerts) share one loop: with the
+      // in-process queue they run in this server; with a redis queue `paddock worker` takes them.
+      let stopping = false;
+      const polled = flags.triggers ? Object.entries(project.config.retraining.pipelines).filter(([, p]) => p.triggers.data.length > 0 || p.triggers.schedule !== undefined).map(([name]) => name) : [];
+      const alerted = flags.deployment.length > 0 && project.config.monitoring.prediction_log.enabled && alertRetrainingLinks(project.config).rules.size > 0;
+      const retraining = polled.length > 0 || alerted ? await openRetraining(project, meta, () => stopping, out) : undefined;
+      const deployments = pool ? await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: true, logger: project.logger, out, project, ...(retraining && { retraining }) }) : undefined;
       // The server prunes the prediction log past its retention, and joins labels to it, serving or not.
       const predictionLog = startPredictionLog(project, meta, { logger: project.logger, prune: true });
       const labelStore = predictionLog?.store ?? openPredictionLogStore(project, meta);
@@ -89,9 +101,15 @@ export function registerServer(program: Command): void {
       out.line(`  MLflow API:   MLFLOW_TRACKING_URI=${url}`);
       for (const m of pool?.list().filter((x) => !deployments?.router.isInternal(x.name)) ?? []) out.line(`  Model:        ${url}/v2/models/${m.name}/infer (version ${m.version})`);
       for (const d of flags.deployment) out.line(`  Deployment:   ${url}/v2/models/${d}/infer`);
+      const poller = retraining && polled.length > 0 ? startTriggerPoller(retraining, out) : undefined;
+      if (poller) out.line(`  Triggers:     data and schedule of ${polled.join(', ')} every ${project.config.retraining.poll_seconds} s; jobs ${retraining!.queue.kind === 'in-process' ? 'run in this server' : `go to ${retraining!.settings.queueName} for \`paddock worker\``} (--no-triggers: off)`);
       await untilSignal();
+      stopping = true;
       out.line('Shutting down…');
+      await poller?.stop();
       await deployments?.stop();
+      // The signal stopped a pipeline running in-process (its record says so); then the queue closes, before the database.
+      await retraining?.close();
       // In-flight requests finish; idle keep-alive sockets close at once.
       await app.close();
       await pool?.close();
@@ -101,6 +119,27 @@ export function registerServer(program: Command): void {
       await artifacts.closeAll();
       await meta.close();
     });
+}
+
+/** The retraining loop; one that cannot be opened (a redis queue without bullmq) is a warning: the server runs without it. */
+async function openRetraining(project: Project, meta: MetadataStore, stopping: () => boolean, out: Output): Promise<RetrainingContext | undefined> {
+  try {
+    return await retrainingContextOn(project, meta, { stopping, ...retrainingLines(out) });
+  } catch (err) {
+    out.warn(`retraining triggers and alert retraining are off: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
+/** Polls the retraining pipelines' data and schedule triggers every retraining.poll_seconds; a failed poll is a warning. */
+function startTriggerPoller(ctx: RetrainingContext, out: Output): TriggerPoller {
+  const poller = new TriggerPoller(ctx.triggers, {
+    pollMs: ctx.project.config.retraining.poll_seconds * 1000,
+    onRequested: (r) => out.line(requestedLine(r)),
+    onError: (err) => out.warn(`triggers: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  poller.start();
+  return poller;
 }
 
 /** The models `--serve` names, loaded before the server listens; aliases are re-resolved every 10 s. */

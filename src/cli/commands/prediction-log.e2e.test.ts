@@ -9,6 +9,7 @@ import { SqlPredictionLog } from '../../storage/sql/prediction-log/sql-predictio
 import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
 import { startListening, type ServeProcess } from '../../test-support/serve-process.js';
 import { oipTensors } from '../../test-support/oip.js';
+import { flightRows, flightsCsv } from '../../test-support/flights.js';
 
 /**
  * The prediction log end to end through the real CLI (dist/): a deployment served with a canary
@@ -24,17 +25,6 @@ const ROWS = [
 const INFER = { inputs: oipTensors(ROWS) };
 const REQUESTS = 12;
 
-function flightsCsv(n: number): string {
-  let seed = 7;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const lines = Array.from({ length: n }, () => {
-    const hour = Math.floor(rnd() * 24);
-    const distance = 100 + Math.floor(rnd() * 2900);
-    const origin = ['ATL', 'ORD', 'SEA', 'JFK'][Math.floor(rnd() * 4)]!;
-    return `${hour},${Math.floor(rnd() * 7)},${distance},${origin},${0.25 * (hour - 14) + distance / 2000 - 0.8 + (rnd() - 0.5) * 2 > 0 ? 1 : 0}`;
-  });
-  return `hour,weekday,distance,origin,late\n${lines.join('\n')}\n`;
-}
 
 function config(store: 'metadata' | 'parquet'): string {
   return `monitoring:\n  prediction_log:\n    store: ${store}\n    flush_interval_ms: 50\n  labels:\n    key_column: distance\n`;
@@ -76,7 +66,7 @@ describe('the prediction log (end to end through the real CLI)', () => {
     project = tempDir('paddock-predlog-e2e-');
     root = project.dir;
     await cli('init');
-    writeFileSync(path.join(root, 'flights.csv'), flightsCsv(300));
+    writeFileSync(path.join(root, 'flights.csv'), flightsCsv(flightRows(300, 1)));
     for (const [algorithm, out] of [['gbdt', 'model'], ['linear', 'model2']] as const) {
       await cli('train', '--task', 'classification', '--target', 'late', '--data', 'flights.csv', '--algorithm', algorithm, '-o', out, '--no-track');
       await cli('models', 'register', out, '--name', 'flights');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
 import { startServe, type ServeProcess } from '../../test-support/serve-process.js';
+import { flightRows, flightsCsv } from '../../test-support/flights.js';
 
 /**
  * `paddock serve --workers 2` through the real CLI (dist/, built by `npm run build`): /metrics on
@@ -14,16 +15,6 @@ import { startServe, type ServeProcess } from '../../test-support/serve-process.
  */
 const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
 
-function flightsCsv(n: number): string {
-  let seed = 4242;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const lines = Array.from({ length: n }, () => {
-    const hour = Math.floor(rnd() * 24);
-    const distance = 100 + Math.floor(rnd() * 2900);
-    return `${hour},${distance},${0.25 * (hour - 14) + distance / 2000 - 0.8 + (rnd() - 0.5) * 2 > 0 ? 1 : 0}`;
-  });
-  return `hour,distance,late\n${lines.join('\n')}\n`;
-}
 
 const INFER = JSON.stringify({
   inputs: [
@@ -78,7 +69,7 @@ describe('paddock serve --workers 2 (end to end through the real CLI)', () => {
     root = project.dir;
     execFileSync('git', ['init', '-q'], { cwd: root, env: { ...process.env, ...GIT_ENV } });
     await cli('init');
-    writeFileSync(path.join(root, 'flights.csv'), flightsCsv(300));
+    writeFileSync(path.join(root, 'flights.csv'), flightsCsv(flightRows(300, 1), ['hour', 'distance', 'late']));
     await cli('train', '--task', 'classification', '--target', 'late', '--data', 'flights.csv', '--algorithm', 'linear', '-o', 'model', '--no-track');
     await cli('models', 'register', 'model', '--name', 'flights');
     await cli('models', 'register', 'model', '--name', 'flights');

@@ -6,29 +6,15 @@ import { predict, readModelPackage, type PredictionRow } from '../../models/inde
 import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
 import { oipTensors } from '../../test-support/oip.js';
 import { startServe, type ServeProcess } from '../../test-support/serve-process.js';
+import { flightRows, flightsCsv } from '../../test-support/flights.js';
 
 /**
  * `paddock serve` through the real CLI (dist/, built by `npm run build`) in a fresh git project:
  * train and register a model, serve `models:/flights@champion`, move the alias to a second
  * version and watch the server swap to it under requests, then SIGTERM.
  */
-const ORIGINS = ['ATL', 'ORD', 'SEA', 'JFK'] as const;
 const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
 
-/** Flight-like rows from a seeded LCG: hour, weekday, distance (ints), origin (string), late (0/1). */
-function flightsCsv(n: number): string {
-  let seed = 12345;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const lines = Array.from({ length: n }, () => {
-    const hour = Math.floor(rnd() * 24);
-    const weekday = Math.floor(rnd() * 7);
-    const distance = 100 + Math.floor(rnd() * 2900);
-    const origin = ORIGINS[Math.floor(rnd() * ORIGINS.length)]!;
-    const signal = 0.25 * (hour - 14) + (origin === 'ORD' || origin === 'JFK' ? 1.2 : 0) + distance / 2000 - 0.8 + (rnd() - 0.5) * 2;
-    return `${hour},${weekday},${distance},${origin},${signal > 0 ? 1 : 0}`;
-  });
-  return `hour,weekday,distance,origin,late\n${lines.join('\n')}\n`;
-}
 
 const ROWS = [
   { hour: 7, weekday: 1, distance: 300, origin: 'SEA' },
@@ -54,7 +40,7 @@ describe('paddock serve (end to end through the real CLI)', () => {
     root = project.dir;
     execFileSync('git', ['init', '-q'], { cwd: root, env: { ...process.env, ...GIT_ENV } });
     await cli('init');
-    writeFileSync(path.join(root, 'flights.csv'), flightsCsv(400));
+    writeFileSync(path.join(root, 'flights.csv'), flightsCsv(flightRows(400, 1)));
     const train = (algorithm: string, out: string) => cli('train', '--task', 'classification', '--target', 'late', '--data', 'flights.csv', '--algorithm', algorithm, '-o', out, '--no-track');
     await train('gbdt', 'model');
     await train('linear', 'model2');

@@ -3,13 +3,14 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonitoringProfile } from '../../app-model-packages.js';
-import { parseTrainerParams, predict, readModelPackage, trainPackage, type InputRow, type ModelPackage, type PredictionRow } from '../../models/index.js';
+import { parseTrainerParams, predict, readModelPackage, trainPackage, type ModelPackage, type PredictionRow } from '../../models/index.js';
 import { DeploymentRouter, ModelPool, type PackageResolver, type ShadowRecord, type TrafficPolicy } from '../../serving/index.js';
 import { tempDir } from '../../test-support/cli.js';
 import { ServingMetrics } from './serving-metrics.js';
 import { buildServingServer } from './serving-server.js';
 import { prng } from '../../test-support/prng.js';
 import { oipTensors } from '../../test-support/oip.js';
+import { flightRows, flightsCsv, ORIGINS, type Flight } from '../../test-support/flights.js';
 
 /**
  * Deployments over real HTTP on loopback: a DeploymentRouter in buildServingServer, real packages
@@ -17,36 +18,14 @@ import { oipTensors } from '../../test-support/oip.js';
  * inverted label: a known disagreement), models:/r/1 and /r/2 (regressions). Answers are checked
  * against predict() of the version the response names.
  */
-const ORIGINS = ['ATL', 'ORD', 'SEA', 'JFK', 'SFO'] as const;
 
-interface Flight extends InputRow {
-  hour: number;
-  weekday: number;
-  distance: number;
-  origin: string;
-}
 
-function flights(n: number, seed: number): Flight[] {
-  const rnd = prng(seed);
-  return Array.from({ length: n }, () => ({
-    hour: Math.floor(rnd() * 24), weekday: Math.floor(rnd() * 7), distance: 100 + Math.floor(rnd() * 2900), origin: ORIGINS[Math.floor(rnd() * ORIGINS.length)]!,
-  }));
-}
 
-function trainingCsv(rows: readonly Flight[]): string {
-  const rnd = prng(7);
-  const lines = rows.map((r) => {
-    const signal = 0.25 * (r.hour - 14) + (r.origin === 'ORD' ? 1.2 : 0) + r.distance / 2000 - 0.8;
-    const late = signal + (rnd() - 0.5) * 2 > 0 ? 1 : 0;
-    return `${r.hour},${r.weekday},${r.distance},${r.origin},${late},${1 - late},${Math.round((10 * signal + 20 * rnd()) * 100) / 100}`;
-  });
-  return `hour,weekday,distance,origin,late,early,delay\n${lines.join('\n')}\n`;
-}
 
 const tmp = tempDir('paddock-deploy-routing-');
 const pkgs = new Map<string, ModelPackage>();
 const want = new Map<string, PredictionRow[]>();
-const ROWS = flights(8, 99);
+const ROWS = flightRows(8, 99);
 const resolver: PackageResolver = {
   async resolve(ref) {
     const pkg = pkgs.get(ref);
@@ -87,7 +66,7 @@ const labelsOf = (body: { outputs: { name: string; data: number[] }[] }) => body
 
 beforeAll(async () => {
   const data = path.join(tmp.dir, 'flights.csv');
-  writeFileSync(data, trainingCsv(flights(300, 1)));
+  writeFileSync(data, flightsCsv(flightRows(300, 1), ['hour', 'weekday', 'distance', 'origin', 'late', 'early', 'delay']));
   const train = async (ref: string, task: 'classification' | 'regression', target: string, params: Record<string, unknown>) => {
     const outDir = path.join(tmp.dir, ref.replace(/[:/]/g, '_'));
     const { pkg } = await trainPackage({ data, task, target, features: ['hour', 'weekday', 'distance', 'origin'], params: parseTrainerParams(params, 'test'), name: 'm', outDir, lineage: {}, producerVersion: '0.0.0-test', buildMonitoringProfile });

@@ -5,54 +5,27 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonitoringProfile } from '../../app-model-packages.js';
-import { parseTrainerParams, predict, readModelPackage, trainPackage, type InputRow, type ModelPackage, type PredictionRow } from '../../models/index.js';
+import { parseTrainerParams, predict, readModelPackage, trainPackage, type ModelPackage, type PredictionRow } from '../../models/index.js';
 import { ModelPool, type PackageResolver } from '../../serving/index.js';
 import { tempDir } from '../../test-support/cli.js';
 import { ServingMetrics } from './serving-metrics.js';
 import { buildServingServer } from './serving-server.js';
-import { prng } from '../../test-support/prng.js';
 import { oipTensors } from '../../test-support/oip.js';
+import { flightRows, flightsCsv, type Flight } from '../../test-support/flights.js';
 
 /**
  * The model server over real HTTP on loopback: packages trained by trainPackage on generated
  * flight-like data, served by a ModelPool behind buildServingServer, called with Node's fetch.
  * Every answer is checked against `predict()` on the same package and rows.
  */
-const ORIGINS = ['ATL', 'ORD', 'SEA', 'JFK', 'SFO'] as const;
 const FEATURES = ['hour', 'weekday', 'distance', 'origin'] as const;
 
-interface Flight extends InputRow {
-  hour: number;
-  weekday: number;
-  distance: number;
-  origin: string;
-}
 
-function flights(n: number, seed: number): Flight[] {
-  const rnd = prng(seed);
-  return Array.from({ length: n }, () => ({
-    hour: Math.floor(rnd() * 24),
-    weekday: Math.floor(rnd() * 7),
-    distance: 100 + Math.floor(rnd() * 2900),
-    origin: ORIGINS[Math.floor(rnd() * ORIGINS.length)]!,
-  }));
-}
 
-function trainingCsv(rows: readonly Flight[]): string {
-  const rnd = prng(7);
-  const lines = rows.map((r) => {
-    const hub = r.origin === 'ORD' || r.origin === 'JFK' ? 1.2 : 0;
-    const signal = 0.25 * (r.hour - 14) + hub + r.distance / 2000 - 0.8 + (r.weekday >= 5 ? 0.5 : 0);
-    const late = signal + (rnd() - 0.5) * 2 > 0 ? 1 : 0;
-    const delay = Math.round((10 * signal + 20 * rnd()) * 100) / 100;
-    return `${r.hour},${r.weekday},${r.distance},${r.origin},${late},${delay}`;
-  });
-  return `hour,weekday,distance,origin,late,delay\n${lines.join('\n')}\n`;
-}
 
 const tmp = tempDir('paddock-serving-e2e-');
 const pkgs = {} as Record<'flights1' | 'flights2' | 'delay', ModelPackage>;
-const ROWS = flights(12, 99);
+const ROWS = flightRows(12, 99);
 
 /** A registry stand-in: ref → package dir and version, moved by the tests; an Error entry fails the load. */
 const refs = new Map<string, { dir: string; version: string } | Error>();
@@ -132,7 +105,7 @@ function expectOutputs(body: { outputs: { name: string; shape: number[]; datatyp
 
 beforeAll(async () => {
   const data = path.join(tmp.dir, 'flights.csv');
-  writeFileSync(data, trainingCsv(flights(400, 1)));
+  writeFileSync(data, flightsCsv(flightRows(400, 1), ['hour', 'weekday', 'distance', 'origin', 'late', 'delay']));
   const train = (name: string, task: 'classification' | 'regression', target: string, params: Record<string, unknown>) =>
     trainPackage({ data, task, target, features: [...FEATURES], params: parseTrainerParams(params, 'test'), name, outDir: path.join(tmp.dir, name), lineage: {}, producerVersion: '0.0.0-test', buildMonitoringProfile }).then((r) => r.pkg);
   pkgs.flights1 = await train('flights1', 'classification', 'late', { algorithm: 'gbdt', n_estimators: 20, max_depth: 3, min_samples_leaf: 5 });
@@ -461,7 +434,7 @@ describe('graceful shutdown', () => {
     });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const N = 200_000;
-    const rows = flights(N, 5);
+    const rows = flightRows(N, 5);
     const body = JSON.stringify({ inputs: tensors(rows) });
     const big = call(`${url}/v2/models/flights/infer`, { body, headers: { 'x-request-id': 'big' } });
     await inHandler;

@@ -27,6 +27,13 @@ export function runCli(cwd: string, args: readonly string[], options: { env?: No
   });
 }
 
+/** runCli that must succeed: a non-zero exit throws with the command and its output (a test step, not the thing under test). */
+export async function runCliOk(cwd: string, args: readonly string[]): Promise<CliResult> {
+  const r = await runCli(cwd, args);
+  if (r.code !== 0) throw new Error(`paddock ${args.join(' ')} exited with ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(prefix = 'paddock-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));

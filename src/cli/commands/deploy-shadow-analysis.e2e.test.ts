@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { runCliOk, tempDir, type CliResult } from '../../test-support/cli.js';
 import { startListening, startServe } from '../../test-support/serve-process.js';
 
 /**
@@ -27,11 +27,7 @@ function csv(flip: boolean): string {
 
 describe('paddock serve --deployment: shadow agreement in the canary analysis', () => {
   let project: { dir: string; cleanup: () => void };
-  const cli = async (...args: string[]): Promise<CliResult> => {
-    const r = await runCli(project.dir, args);
-    expect(r.code, `paddock ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r;
-  };
+  const cli = (...args: string[]): Promise<CliResult> => runCliOk(project.dir, args);
 
   beforeAll(async () => {
     project = tempDir('paddock-shadow-analysis-');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPredictionLogStore } from '../../app-prediction-log.js';
 import { openMetadata, openProject } from '../../app.js';
 import type { MonitorReport, PredictionRecord } from '../../monitoring/index.js';
-import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { runCli, runCliOk, tempDir, type CliResult } from '../../test-support/cli.js';
 import { prng } from '../../test-support/prng.js';
 
 /**
@@ -73,11 +73,7 @@ function records(prefix: string, since: number, rows: readonly Row[]): Predictio
 describe('paddock monitor report (end to end through the real CLI)', () => {
   let project: { dir: string; cleanup: () => void };
   let root = '';
-  const cli = async (...args: string[]): Promise<CliResult> => {
-    const r = await runCli(root, args);
-    expect(r.code, `paddock ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r;
-  };
+  const cli = (...args: string[]): Promise<CliResult> => runCliOk(root, args);
   /** The accuracy of the labeled rows, computed here from what was written. */
   let expectedAccuracy = NaN;
 

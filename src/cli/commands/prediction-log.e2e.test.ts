@@ -6,7 +6,7 @@ import { FsObjectStore } from '../../storage/artifacts/fs-object-store.js';
 import { ParquetPredictionLog } from '../../storage/parquet-prediction-log/parquet-prediction-log.js';
 import { openDatabase } from '../../storage/sql/open-database.js';
 import { SqlPredictionLog } from '../../storage/sql/prediction-log/sql-prediction-log.js';
-import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { runCliOk, tempDir, type CliResult } from '../../test-support/cli.js';
 import { startListening, type ServeProcess } from '../../test-support/serve-process.js';
 import { oipTensors } from '../../test-support/oip.js';
 import { flightRows, flightsCsv } from '../../test-support/flights.js';
@@ -33,11 +33,7 @@ function config(store: 'metadata' | 'parquet'): string {
 describe('the prediction log (end to end through the real CLI)', () => {
   let project: { dir: string; cleanup: () => void };
   let root = '';
-  const cli = async (...args: string[]): Promise<CliResult> => {
-    const r = await runCli(root, args);
-    expect(r.code, `paddock ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r;
-  };
+  const cli = (...args: string[]): Promise<CliResult> => runCliOk(root, args);
   /** Sends REQUESTS requests of 3 rows with ids `<prefix>-<i>`; the variants that answered. */
   const traffic = async (server: ServeProcess, prefix: string): Promise<string[]> => {
     const variants: string[] = [];

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { runCli, runCliOk, tempDir, type CliResult } from '../../test-support/cli.js';
 import { prng } from '../../test-support/prng.js';
 import { startServe, type ServeProcess } from '../../test-support/serve-process.js';
 import type { ReplaySummary } from '../../serving/index.js';
@@ -31,11 +31,7 @@ describe('paddock replay (end to end against paddock serve)', () => {
   let project: { dir: string; cleanup: () => void };
   let server: ServeProcess;
   let infer = '';
-  const cli = async (...args: string[]): Promise<CliResult> => {
-    const r = await runCli(project.dir, args);
-    expect(r.code, `paddock ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r;
-  };
+  const cli = (...args: string[]): Promise<CliResult> => runCliOk(project.dir, args);
   const inferences = async (): Promise<number> => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     return [...text.matchAll(/^paddock_inference_requests_total\{[^}]*model="api"[^}]*\} (\d+)/gm)].reduce((s, m) => s + Number(m[1]), 0);

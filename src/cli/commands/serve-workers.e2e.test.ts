@@ -3,7 +3,7 @@ import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { runCliOk, tempDir, type CliResult } from '../../test-support/cli.js';
 import { startServe, type ServeProcess } from '../../test-support/serve-process.js';
 import { flightRows, flightsCsv } from '../../test-support/flights.js';
 
@@ -58,11 +58,7 @@ function sampleSum(text: string, name: string, labels: Record<string, string>): 
 describe('paddock serve --workers 2 (end to end through the real CLI)', () => {
   let project: { dir: string; cleanup: () => void };
   let root = '';
-  const cli = async (...args: string[]): Promise<CliResult> => {
-    const r = await runCli(root, args);
-    expect(r.code, `paddock ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r;
-  };
+  const cli = (...args: string[]): Promise<CliResult> => runCliOk(root, args);
 
   beforeAll(async () => {
     project = tempDir('paddock-serve-workers-e2e-');

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predict, readModelPackage, type PredictionRow } from '../../models/index.js';
-import { runCli, tempDir, type CliResult } from '../../test-support/cli.js';
+import { runCli, runCliOk, tempDir, type CliResult } from '../../test-support/cli.js';
 import { oipTensors } from '../../test-support/oip.js';
 import { startServe, type ServeProcess } from '../../test-support/serve-process.js';
 import { flightRows, flightsCsv } from '../../test-support/flights.js';
@@ -28,11 +28,7 @@ const INFER = { inputs: oipTensors(ROWS) };
 describe('paddock serve (end to end through the real CLI)', () => {
   let project: { dir: string; cleanup: () => void };
   let root = '';
-  const cli = async (...args: string[]): Promise<CliResult> => {
-    const r = await runCli(root, args);
-    expect(r.code, `paddock ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r;
-  };
+  const cli = (...args: string[]): Promise<CliResult> => runCliOk(root, args);
   const want: Record<string, PredictionRow[]> = {};
 
   beforeAll(async () => {

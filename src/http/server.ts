@@ -16,6 +16,7 @@ import { installCsvParser, installJsonParser } from './json-body.js';
 import { mlflowApi } from './mlflow/routes.js';
 import { ServingMetrics } from './serving/serving-metrics.js';
 import { servingRoutes } from './serving/serving-routes.js';
+import { webUi } from './web-ui.js';
 import { DeploymentService, type DeploymentRouter, type DeploymentStore, type ModelPool, type VariantStats } from '../serving/index.js';
 
 /** One registered route (the OpenAPI test checks /api/v1 against them). */
@@ -57,6 +58,8 @@ export interface ServerOptions {
     /** The prediction log answered rows go to (its counts are on /metrics). */
     readonly predictionLog?: PredictionSink & { counts(): PredictionLogCounts };
   };
+  /** The web UI at / (dist/web, built by `npm run build`); default true. */
+  readonly webUi?: boolean;
   /** The prediction log labels join to (`POST /api/v1/deployments/{name}/labels`); absent: labels are refused. */
   readonly labels?: ServerContext['labels'];
 }
@@ -94,6 +97,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/health', async () => ({ status: 'ok' }));
   await mlflowApi(app, ctx);
   await app.register(async (v1) => paddockApi(v1, ctx), { prefix: '/api/v1' });
+  if (options.webUi ?? true) await webUi(app);
   if (options.serving) {
     installCsvParser(app);
     const { pool, version, router, variantStats, predictionLog } = options.serving;

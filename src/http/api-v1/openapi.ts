@@ -47,6 +47,7 @@ const schemas: Record<string, Schema> = {
   MetricSeries: { type: 'object', required: ['key', 'points', 'steps', 'timestamps', 'values'], properties: { key: str, points: { type: 'integer' }, steps: { type: 'array', items: { type: 'number' } }, timestamps: { type: 'array', items: { type: 'number' } }, values: { type: 'array', items: double } } },
   ModelVersion: { type: 'object', properties: { name: str, version: { type: 'integer' }, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, source: str, runId: str, status: { enum: ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'] }, tags, aliases: { type: 'array', items: str }, signature: str } },
   RegisteredModel: { type: 'object', properties: { name: str, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, tags, aliases: { type: 'object', additionalProperties: { type: 'integer' } }, latestVersion: ref('ModelVersion') } },
+  Whoami: { type: 'object', required: ['auth', 'name', 'role'], properties: { auth: { type: 'boolean' }, name: str, role: { enum: ['reader', 'writer', 'admin'] } } },
   Approval: { type: 'object', required: ['model', 'version', 'approver', 'timestamp'], properties: { model: str, version: { type: 'integer' }, approver: str, reason: str, timestamp: int } },
   AuditEvent: { type: 'object', properties: { id: { type: 'integer' }, model: str, action: str, version: { type: 'integer' }, alias: str, from: str, to: str, deployment: str, actor: str, reason: str, timestamp: int } },
   TrafficPolicy: {
@@ -77,6 +78,7 @@ const schemas: Record<string, Schema> = {
 
 const paths: Record<string, Record<string, unknown>> = {
   '/api/v1/openapi.json': { get: { summary: 'This document', responses: { '200': json({ type: 'object' }) } } },
+  '/api/v1/whoami': { get: { summary: "The caller's token name and role ({ auth: false, role: admin } with auth off)", responses: { '200': json(ref('Whoami')), ...errors } } },
   '/api/v1/experiments': {
     get: { summary: 'Search experiments', parameters: [...searchParams, queryParam('view_type', { enum: ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'] })], responses: { '200': json(page('Experiment')), ...errors } },
     post: { summary: 'Create an experiment', requestBody: body({ type: 'object', required: ['name'], properties: { name: str, artifactLocation: str, tags } }), responses: { '201': json(ref('Experiment'), 'Created'), ...errors } },

@@ -7,10 +7,12 @@ import { metricsV1 } from './metrics.js';
 import { OPENAPI } from './openapi.js';
 import { registryV1 } from './registry.js';
 import { runsV1 } from './runs.js';
+import { whoamiV1 } from './whoami.js';
 
 /** Paddock's own API, mounted under /api/v1. */
 export function paddockApi(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/openapi.json', async () => OPENAPI);
+  whoamiV1(app);
   experimentsV1(app, ctx);
   runsV1(app, ctx);
   metricsV1(app, ctx);

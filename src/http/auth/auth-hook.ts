@@ -21,14 +21,15 @@ export function accessOf(request: FastifyRequest): Access {
 }
 
 /**
- * Requires `Authorization: Bearer <token>` on every route except the OpenAPI document and
+ * Requires `Authorization: Bearer <token>` on every route except the OpenAPI document, the
+ * health check and the web UI's files (routes declared `public`), and
  * checks the token's role against the route's access: 401 without a valid token, 403 when the
  * role is too low.
  */
 export function installAuth(app: FastifyInstance, tokens: TokenStore): void {
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
-    if (request.url === '/api/v1/openapi.json' || request.url === '/health') return;
+    if (request.url === '/api/v1/openapi.json' || request.url === '/health' || request.routeOptions.config?.access === 'public') return;
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) fail('UNAUTHENTICATED', 'this server requires a bearer token: send `Authorization: Bearer <token>` (MLflow clients: set MLFLOW_TRACKING_TOKEN)');

@@ -3,11 +3,11 @@ export const ROLES = ['reader', 'writer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
- * What a route needs: `read` (any role), `write` (writer, admin), `admin` (deleting experiments
+ * What a route needs: `public` (no token: the web UI's files), `read` (any role), `write` (writer, admin), `admin` (deleting experiments
  * and registered models, moving registry aliases: the changes that redirect or destroy what
  * others depend on).
  */
-export type Access = 'read' | 'write' | 'admin';
+export type Access = 'public' | 'read' | 'write' | 'admin';
 
 /** The authenticated caller. */
 export interface Principal {
@@ -17,7 +17,7 @@ export interface Principal {
 }
 
 const RANK: Readonly<Record<Role, number>> = { reader: 0, writer: 1, admin: 2 };
-const NEEDED: Readonly<Record<Access, number>> = { read: 0, write: 1, admin: 2 };
+const NEEDED: Readonly<Record<Access, number>> = { public: 0, read: 0, write: 1, admin: 2 };
 
 /** Whether `role` may perform an operation needing `access`. */
 export function allows(role: Role, access: Access): boolean {

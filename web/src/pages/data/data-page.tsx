@@ -1,0 +1,4 @@
+/** Data (to be built). */
+export function DataPage() {
+  return <h1>Data</h1>;
+}

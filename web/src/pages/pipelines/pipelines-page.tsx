@@ -1,0 +1,4 @@
+/** Pipelines (to be built). */
+export function PipelinesPage() {
+  return <h1>Pipelines</h1>;
+}

@@ -19,9 +19,10 @@ import { shadow } from './shadow.js';
 import { drift } from './drift.js';
 import { profiles } from './profiles.js';
 import { predictionLog } from './prediction-log.js';
+import { ui } from './ui.js';
 import { ROOT, table } from './lib.js';
 
-const BENCHMARKS = { 'add-large': addLarge, 'add-many': addMany, 'repro-noop': reproNoop, 'push-s3': pushS3, 'tracking-ingest': trackingIngest, 'http-log-metric': httpLogMetric, validate, train, serve, batching, 'python-baseline': pythonBaseline, shadow, drift, profiles, 'prediction-log': predictionLog };
+const BENCHMARKS = { 'add-large': addLarge, 'add-many': addMany, 'repro-noop': reproNoop, 'push-s3': pushS3, 'tracking-ingest': trackingIngest, 'http-log-metric': httpLogMetric, validate, train, serve, batching, 'python-baseline': pythonBaseline, shadow, drift, profiles, 'prediction-log': predictionLog, ui };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : Object.keys(BENCHMARKS);

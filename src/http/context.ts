@@ -3,9 +3,11 @@ import type { PromotionStore } from '../automation/promotion/index.js';
 import { fail } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
 import type { ObjectStore } from '../core/object-store.js';
-import type { PredictionLogStore } from '../monitoring/index.js';
+import type { Project } from '../core/project.js';
+import type { RetrainingStore } from '../automation/index.js';
+import type { AlertRule, AlertStore, MonitorReference, PredictionLogStore } from '../monitoring/index.js';
 import type { Actor, RegistryStore } from '../registry/index.js';
-import type { DeploymentService } from '../serving/index.js';
+import type { DeploymentService, VariantStats } from '../serving/index.js';
 import type { TrackingStore } from '../tracking/index.js';
 import type { Principal } from './auth/roles.js';
 
@@ -37,6 +39,23 @@ export interface ServerContext {
     readonly joinWindowMs: number;
     keyColumnOf(deployment: string): string | undefined;
   };
+  /** The project the server runs in (`paddock server`), for the pipeline and data pages; absent: those answer NOT_A_PROJECT. */
+  readonly project?: Project;
+  /** What the monitoring pages read (/api/v1/deployments/{name}/monitoring, /alerts, /retrainings); absent: those answer INVALID_STATE. */
+  readonly monitoring?: MonitoringSource;
+  /** Request outcomes of the deployments this server itself serves (`--deployment`), for live stats. */
+  readonly live?: { readonly stats: VariantStats; served(deployment: string): boolean };
+}
+
+/** The stores behind the monitoring API. */
+export interface MonitoringSource {
+  readonly predictionLog: PredictionLogStore;
+  readonly alerts: AlertStore;
+  readonly retrainings?: RetrainingStore;
+  /** paddock.yaml's alert rules, evaluated over the windows a report shows. */
+  readonly rules: readonly AlertRule[];
+  /** The reference (training profile) of a deployment's stable version. */
+  referenceOf(deployment: string): Promise<MonitorReference>;
 }
 
 /**

@@ -62,6 +62,10 @@ export interface ServerOptions {
   readonly webUi?: boolean;
   /** The prediction log labels join to (`POST /api/v1/deployments/{name}/labels`); absent: labels are refused. */
   readonly labels?: ServerContext['labels'];
+  /** The stores the monitoring pages read (prediction log, alerts, retrainings, references); absent: those endpoints refuse. */
+  readonly monitoring?: ServerContext['monitoring'];
+  /** The project the server runs in, for the pipeline and data endpoints (`paddock server` passes its own). */
+  readonly project?: ServerContext['project'];
 }
 
 /**
@@ -80,7 +84,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return503OnClosing: true,
   });
   const deployments = new DeploymentService({ deployments: options.deployments, registry: options.registry });
-  const ctx: ServerContext = { tracking: options.tracking, registry: options.registry, deployments, artifacts: options.artifacts, artifactRoot: options.artifactRoot, limits, logger, ...(options.labels && { labels: options.labels }), ...(options.promotion && { promotion: options.promotion }) };
+  const ctx: ServerContext = { tracking: options.tracking, registry: options.registry, deployments, artifacts: options.artifacts, artifactRoot: options.artifactRoot, limits, logger, ...(options.labels && { labels: options.labels }), ...(options.promotion && { promotion: options.promotion }), ...(options.monitoring && { monitoring: options.monitoring }), ...(options.project && { project: options.project }),
+    ...(options.serving?.variantStats && options.serving.router && { live: { stats: options.serving.variantStats, served: (d: string) => options.serving!.router!.has(d) } }) };
 
   installJsonParser(app);
   closeConnectionsOnClose(app);
@@ -107,3 +112,4 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   return app;
 }
+

@@ -25,6 +25,9 @@ import { untilSignal } from '../until-signal.js';
 import { TriggerPoller } from '../../automation/index.js';
 import { requestedLine, retrainingContextOn, retrainingLines, type RetrainingContext } from './retraining-context.js';
 import { alertRetrainingLinks } from './serve-monitoring.js';
+import { deploymentReferences } from './monitor-reference.js';
+import { SqlAlertStore } from '../../storage/sql/alerts/sql-alert-store.js';
+import { SqlRetrainingStore } from '../../storage/sql/retraining/sql-retraining-store.js';
 
 interface ServerFlags {
   readonly host?: string;
@@ -89,6 +92,8 @@ export function registerServer(program: Command): void {
         limits: { bodyLimitBytes: Math.round(settings.body_limit_mb * 2 ** 20), maxBatchMetrics: settings.max_batch_metrics },
         logger: project.logger,
         labels: { store: labelStore, ...labelJoinSettings(project) },
+        monitoring: { predictionLog: labelStore, alerts: new SqlAlertStore(meta), retrainings: new SqlRetrainingStore(meta), rules: project.config.alerts, referenceOf: deploymentReferences(project, meta, project.root) },
+        project,
         ...(pool ? { serving: { pool, version: paddockVersion(), router: deployments!.router, variantStats, ...(predictionLog && { predictionLog: predictionLog.logger }) } } : {}),
       });
       if (settings.auth && (await tokens.list()).every((t) => t.revokedAt !== undefined)) {

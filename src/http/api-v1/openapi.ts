@@ -47,6 +47,13 @@ const schemas: Record<string, Schema> = {
   MetricSeries: { type: 'object', required: ['key', 'points', 'steps', 'timestamps', 'values'], properties: { key: str, points: { type: 'integer' }, steps: { type: 'array', items: { type: 'number' } }, timestamps: { type: 'array', items: { type: 'number' } }, values: { type: 'array', items: double } } },
   ModelVersion: { type: 'object', properties: { name: str, version: { type: 'integer' }, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, source: str, runId: str, status: { enum: ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'] }, tags, aliases: { type: 'array', items: str }, signature: str } },
   RegisteredModel: { type: 'object', properties: { name: str, creationTimestamp: int, lastUpdatedTimestamp: int, description: str, tags, aliases: { type: 'object', additionalProperties: { type: 'integer' } }, latestVersion: ref('ModelVersion') } },
+  Lineage: { type: 'object', required: ['model', 'version', 'params', 'metrics', 'inputs'], properties: { model: str, version: { type: 'integer' }, runId: str, experimentId: str, params: tags, metrics: { type: 'object', additionalProperties: { type: 'number' } }, inputs: { type: 'array', items: { type: 'object', properties: { name: str, digest: str, source: str } } }, gitCommit: str, gitDirty: { type: 'boolean' }, stage: str, runMissing: { type: 'boolean' } } },
+  PipelineStage: { type: 'object', required: ['name', 'file', 'cmd', 'deps', 'params', 'outs', 'frozen', 'state', 'lastRun', 'reasons'], properties: { name: str, file: str, desc: str, cmd: { type: 'array', items: str }, deps: { type: 'array', items: str }, params: { type: 'array', items: str }, outs: { type: 'array', items: { type: 'object', properties: { path: str, kind: { enum: ['outs', 'metrics', 'plots'] } } } }, frozen: { type: 'boolean' }, state: { enum: ['up to date', 'changed', 'running', 'failed'] }, lastRun: { enum: ['never run', 'running', 'finished', 'failed'] }, reasons: { type: 'array', items: str } } },
+  Pipeline: { type: 'object', required: ['stages', 'edges'], properties: { stages: { type: 'array', items: ref('PipelineStage') }, edges: { type: 'array', items: { type: 'object', required: ['from', 'to'], properties: { from: str, to: str } } } } },
+  StageLog: { type: 'object', required: ['stage', 'state', 'text', 'truncated', 'size'], properties: { stage: str, state: { enum: ['never run', 'running', 'finished', 'failed'] }, text: str, truncated: { type: 'boolean' }, size: { type: 'integer' }, modified: { type: 'number' } } },
+  DataItem: { type: 'object', required: ['path', 'source', 'file', 'isDir'], properties: { path: str, source: { enum: ['dvc', 'pipeline'] }, file: str, stage: str, md5: str, size: { type: 'integer' }, nfiles: { type: 'integer' }, isDir: { type: 'boolean' } } },
+  DataRevision: { type: 'object', properties: { commit: { ...str, description: 'Absent for the uncommitted workspace' }, time: int, author: str, subject: str, md5: str, size: { type: 'integer' }, nfiles: { type: 'integer' } } },
+  ValidationSummary: { type: 'object', required: ['runId', 'data', 'md5', 'passed', 'time'], properties: { runId: str, data: str, md5: str, passed: { type: 'boolean' }, rows: { type: 'integer' }, checks: { type: 'integer' }, errors: { type: 'integer' }, warnings: { type: 'integer' }, time: int, report: str } },
   Whoami: { type: 'object', required: ['auth', 'name', 'role'], properties: { auth: { type: 'boolean' }, name: str, role: { enum: ['reader', 'writer', 'admin'] } } },
   Approval: { type: 'object', required: ['model', 'version', 'approver', 'timestamp'], properties: { model: str, version: { type: 'integer' }, approver: str, reason: str, timestamp: int } },
   AuditEvent: { type: 'object', properties: { id: { type: 'integer' }, model: str, action: str, version: { type: 'integer' }, alias: str, from: str, to: str, deployment: str, actor: str, reason: str, timestamp: int } },
@@ -111,11 +118,17 @@ const paths: Record<string, Record<string, unknown>> = {
   '/api/v1/runs/{id}/metrics/{key}': {
     get: {
       summary: 'A metric series in columns',
-      description: 'JSON arrays by default; `format=f64` answers application/octet-stream: three little-endian float64 blocks (steps, timestamps, values) of X-Paddock-Points values each. `max_points` downsamples server-side for charts.',
-      parameters: [pathParam('id'), pathParam('key'), queryParam('max_points', { type: 'integer', minimum: 1 }), queryParam('format', { enum: ['json', 'f64'] })],
+      description: 'JSON arrays by default; `format=f64` answers application/octet-stream: three little-endian float64 blocks (steps, timestamps, values) of X-Paddock-Points values each. `max_points` downsamples server-side for charts: the points are split into max_points/2 equal buckets and each keeps its lowest and highest value, so spikes survive; the first and last points are always kept.',
+      parameters: [pathParam('id'), pathParam('key'), queryParam('max_points', { type: 'integer', minimum: 1 }, 'At most this many points (min/max per bucket, first and last kept)'), queryParam('format', { enum: ['json', 'f64'] })],
       responses: { '200': { description: 'OK', content: { 'application/json': { schema: ref('MetricSeries') }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, ...errors },
     },
     post: { summary: 'Append points given as columns', parameters: [pathParam('id'), pathParam('key')], requestBody: body({ type: 'object', required: ['timestamps', 'values'], properties: { steps: { type: 'array', items: int }, timestamps: { type: 'array', items: int }, values: { type: 'array', items: double } } }), responses: { ...noContent, '413': { $ref: '#/components/responses/Error' } } },
+  },
+  '/api/v1/runs/{id}/artifacts': {
+    get: { summary: "The immediate children of `path` (default the root) among the run's artifacts, wherever its artifact URI points", parameters: [pathParam('id'), queryParam('path', str, 'A directory relative to the run root')], responses: { '200': json({ type: 'object', required: ['path', 'files'], properties: { path: str, files: { type: 'array', items: { type: 'object', required: ['path', 'isDir'], properties: { path: str, isDir: { type: 'boolean' }, size: { type: 'integer' } } } } } }), ...errors } },
+  },
+  '/api/v1/runs/{id}/artifacts/content': {
+    get: { summary: "One artifact's bytes, as an application/octet-stream attachment (never rendered by the browser as this origin's HTML)", parameters: [pathParam('id'), { ...queryParam('path', str, 'The file relative to the run root'), required: true }], responses: { '200': { description: 'OK', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, ...errors } },
   },
   '/api/v1/models': {
     get: { summary: 'Search registered models', parameters: searchParams, responses: { '200': json(page('RegisteredModel')), ...errors } },
@@ -128,6 +141,30 @@ const paths: Record<string, Record<string, unknown>> = {
   },
   '/api/v1/models/{name}/audit': {
     get: { summary: "The model's audit log, oldest first", parameters: [pathParam('name')], responses: { '200': json({ type: 'object', properties: { events: { type: 'array', items: ref('AuditEvent') } } }), ...errors } },
+  },
+  '/api/v1/models/{name}/versions': {
+    get: { summary: "A model's versions, newest first", parameters: [pathParam('name'), queryParam('max_results', { type: 'integer', minimum: 1, maximum: 1000 }, 'Default 100'), queryParam('page_token', str)], responses: { '200': json(page('ModelVersion')), ...errors } },
+  },
+  '/api/v1/models/{name}/versions/{version}/lineage': {
+    get: { summary: "A version's origin: its run, params, final metrics, data inputs (name, md5, source), git commit and pipeline stage", parameters: [pathParam('name'), pathParam('version', { type: 'integer' })], responses: { '200': json(ref('Lineage')), ...errors } },
+  },
+  '/api/v1/pipeline': {
+    get: { summary: "The project's pipeline (dvc.yaml): stages with deps, params, outs and status (up to date, changed, running, failed), and the DAG's edges", responses: { '200': json(ref('Pipeline')), ...errors } },
+  },
+  '/api/v1/pipeline/stages/{name}/log': {
+    get: { summary: "The log of a stage's last run (.paddock/logs), its last 256 KiB", parameters: [pathParam('name')], responses: { '200': json(ref('StageLog')), ...errors } },
+  },
+  '/api/v1/data': {
+    get: { summary: 'Tracked data in the workspace: outputs of .dvc pointer files and pipeline outputs recorded in dvc.lock, with md5, size and file count', responses: { '200': json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('DataItem') } } }), ...errors } },
+  },
+  '/api/v1/data/history': {
+    get: { summary: 'The versions of one data path across git commits of its pointer file (or dvc.lock), newest first; the workspace first when it differs from the last commit', parameters: [{ ...queryParam('path', str, 'The data path relative to the project root'), required: true }], responses: { '200': json({ type: 'object', required: ['item', 'git', 'revisions'], properties: { item: ref('DataItem'), git: { type: 'boolean' }, revisions: { type: 'array', items: ref('DataRevision') } } }), ...errors } },
+  },
+  '/api/v1/data/validations': {
+    get: { summary: 'Recorded `paddock validate` outcomes, newest first, with the HTML report a pipeline stage writes for the file', parameters: [queryParam('path', str, 'Only validations of this data file')], responses: { '200': json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('ValidationSummary') } } }), ...errors } },
+  },
+  '/api/v1/data/validations/report': {
+    get: { summary: 'A validation HTML report a pipeline stage writes (`paddock validate … --html <file>`), as text', parameters: [{ ...queryParam('path', str, 'The report path relative to the project root'), required: true }], responses: { '200': json({ type: 'object', required: ['path', 'html', 'size', 'modified'], properties: { path: str, html: str, size: { type: 'integer' }, modified: { type: 'number' } } }), ...errors } },
   },
   '/api/v1/models/{name}/versions/{version}/approvals': {
     get: { summary: "A version's approvals (`paddock approvals`), oldest first", parameters: [pathParam('name'), pathParam('version')], responses: { '200': json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: ref('Approval') } } }), ...errors } },
@@ -208,6 +245,27 @@ const paths: Record<string, Record<string, unknown>> = {
   },
   '/api/v1/deployments/{name}/history': {
     get: { summary: "Every change to the deployment, oldest first: who, when, what and why", parameters: [pathParam('name')], responses: { '200': json({ type: 'object', required: ['events'], properties: { events: { type: 'array', items: ref('DeploymentEvent') } } }), ...errors } },
+  },
+  '/api/v1/deployments/{name}/stats': {
+    get: {
+      summary: 'Recent traffic per variant (stable, canary, shadow): requests/s, error rate, latency, shadow agreement',
+      description: 'Live from this server when it serves the deployment (`paddock server --deployment`); otherwise from the prediction log, which records answered requests only: `errors` and `errorRate` are then null and `notes` says why.',
+      parameters: [pathParam('name'), queryParam('window', str, 'How far back, e.g. 60s, 5m, 1h (default 60s, at most 1h)')],
+      responses: { '200': json({ type: 'object', required: ['deployment', 'since', 'until', 'windowMs', 'source', 'notes', 'variants', 'shadow'], properties: { deployment: str, since: int, until: int, windowMs: int, source: { enum: ['serving', 'prediction-log', 'none'] }, notes: { type: 'array', items: str }, variants: { type: 'array', items: { type: 'object', required: ['variant', 'version', 'percent', 'requests', 'requestsPerSecond'], properties: { variant: str, version: str, percent, requests: { type: 'integer' }, requestsPerSecond: { type: 'number' }, errors: { type: ['integer', 'null'] }, errorRate: { type: ['number', 'null'] }, p50Ms: { type: ['number', 'null'] }, p99Ms: { type: ['number', 'null'] } } } }, shadow: { type: ['object', 'null'], properties: { version: str, requests: { type: 'integer' }, errors: { type: 'integer' }, rows: { type: 'integer' }, agreement: fraction, meanAbsDelta: { type: ['number', 'null'] } } } } }), ...errors },
+    },
+  },
+  '/api/v1/deployments/{name}/monitoring': {
+    get: {
+      summary: "Windows of the deployment's traffic against its stable version's reference profile: drift per column (histograms in the newest window with rows), realized and estimated performance, latency, alerts (recorded and from the rules)",
+      parameters: [pathParam('name'), queryParam('window', str, 'One window, e.g. 1h, 1d (default 1h)'), queryParam('windows', { type: 'integer', minimum: 1, maximum: 200 }, 'How many windows, ending at until (default 24)'), queryParam('until', str, 'End of the last window: ISO 8601 or ms since the epoch (default now)'), queryParam('version', str, "Only this version's predictions")],
+      responses: { '200': json({ type: 'object', required: ['deployment', 'windowMs', 'windows', 'alerts', 'model', 'stable', 'reference'], properties: { deployment: str, windowMs: int, model: str, stable: str, windows: { type: 'array', items: { type: 'object' } }, alerts: { type: 'array', items: { type: 'object' } }, reference: { type: 'object' } } }), ...errors },
+    },
+  },
+  '/api/v1/alerts': {
+    get: { summary: 'Alerts as they fired and cleared, newest first, each with the numbers that made it', parameters: [queryParam('deployment', str), queryParam('rule', str), queryParam('since', str, 'ISO 8601 or ms since the epoch'), queryParam('limit', { type: 'integer', minimum: 1, maximum: 1000 })], responses: { '200': json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object' } } } }), ...errors } },
+  },
+  '/api/v1/retrainings': {
+    get: { summary: 'Retrainings, newest first, each with its chain of causes: alert → trigger → data → run → evaluation → canary → promotion', parameters: [queryParam('model', str), queryParam('pipeline', str), queryParam('limit', { type: 'integer', minimum: 1, maximum: 200 })], responses: { '200': json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object' } } } }), ...errors } },
   },
 };
 

@@ -1,0 +1,80 @@
+/**
+ * The runs table's columns: fixed ones (name, status, start) and one per param or metric key,
+ * named as the search syntax names them (`metrics.auc`, `params.lr`), so a column's id is also
+ * what `order_by` takes. The chosen columns are remembered per experiment in localStorage.
+ */
+import type { Run } from '../runs/run-model';
+import { metricValue, paramValue } from '../runs/run-model';
+
+export type ColumnKind = 'attribute' | 'param' | 'metric';
+
+export interface Column {
+  /** `attributes.start_time`, `params.lr`, `metrics.auc`. */
+  readonly id: string;
+  readonly kind: ColumnKind;
+  readonly key: string;
+  readonly label: string;
+}
+
+export const FIXED_COLUMNS: readonly Column[] = [
+  { id: 'attributes.run_name', kind: 'attribute', key: 'run_name', label: 'Run' },
+  { id: 'attributes.status', kind: 'attribute', key: 'status', label: 'Status' },
+  { id: 'attributes.start_time', kind: 'attribute', key: 'start_time', label: 'Started' },
+];
+
+export function paramColumn(key: string): Column {
+  return { id: `params.${key}`, kind: 'param', key, label: key };
+}
+export function metricColumn(key: string): Column {
+  return { id: `metrics.${key}`, kind: 'metric', key, label: key };
+}
+
+/** `metrics.\`my key\` DESC`: keys are backtick-quoted so any character is allowed. */
+export function orderByOf(column: Column, descending: boolean): string {
+  const prefix = column.kind === 'param' ? 'params' : column.kind === 'metric' ? 'metrics' : 'attributes';
+  return `${prefix}.\`${column.key.replace(/`/g, '``')}\` ${descending ? 'DESC' : 'ASC'}`;
+}
+
+/** The param and metric keys seen in `runs`, each sorted. */
+export function keysOf(runs: readonly Run[]): { params: string[]; metrics: string[] } {
+  const params = new Set<string>();
+  const metrics = new Set<string>();
+  for (const r of runs) {
+    for (const p of r.data.params) params.add(p.key);
+    for (const m of r.data.metrics) metrics.add(m.key);
+  }
+  return { params: [...params].sort(), metrics: [...metrics].sort() };
+}
+
+/** A cell's value for sorting-free display. */
+export function cellValue(run: Run, column: Column): string | number | undefined {
+  if (column.kind === 'param') return paramValue(run, column.key);
+  if (column.kind === 'metric') return metricValue(run, column.key);
+  if (column.key === 'run_name') return run.info.runName;
+  if (column.key === 'status') return run.info.status;
+  return run.info.startTime;
+}
+
+const storageKey = (experimentId: string) => `paddock.runs.columns.${experimentId}`;
+
+/** The column ids chosen for an experiment, or undefined when none were chosen yet. */
+export function loadChosenColumns(experimentId: string): string[] | undefined {
+  try {
+    const raw = localStorage.getItem(storageKey(experimentId));
+    const value: unknown = raw ? JSON.parse(raw) : undefined;
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveChosenColumns(experimentId: string, ids: readonly string[]): void {
+  localStorage.setItem(storageKey(experimentId), JSON.stringify(ids));
+}
+
+/** Without a saved choice: every metric and the first few params, at most eight columns. */
+export function defaultColumns(keys: { params: string[]; metrics: string[] }): string[] {
+  const metrics = keys.metrics.slice(0, 5).map((k) => metricColumn(k).id);
+  const params = keys.params.slice(0, Math.max(3, 8 - metrics.length)).map((k) => paramColumn(k).id);
+  return [...params, ...metrics];
+}

@@ -1,0 +1,69 @@
+/**
+ * A run's metric charts: one chart per chosen key, each series fetched whole up to 100,000
+ * points (larger ones downsampled by the server, min/max per bucket), drawn by uPlot.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { LineChart } from '../../charts/line-chart';
+import { ChartControls, DEFAULT_CHART_SETTINGS, type ChartSettings } from './chart-controls';
+import { fetchSeries, type Series } from './run-model';
+
+/** What the run page asks the server for at most, per series. */
+export const RUN_CHART_POINTS = 100_000;
+/** Prefix of the mark set when a metric's chart is first drawn: `paddock:metric-chart-drawn:<key>` (read by bench/ui.js). */
+export const CHART_DRAWN_MARK = 'paddock:metric-chart-drawn';
+
+export function MetricCharts({ runId, keys }: { runId: string; keys: readonly string[] }) {
+  const [settings, setSettings] = useState<ChartSettings>(DEFAULT_CHART_SETTINGS);
+  const [shown, setShown] = useState<readonly string[]>(() => keys.slice(0, 4));
+  if (keys.length === 0) return <p className="muted">No metrics logged.</p>;
+  return (
+    <>
+      <ChartControls value={settings} onChange={setSettings} />
+      <fieldset className="metric-picker">
+        <legend>Charts</legend>
+        {keys.map((k) => (
+          <label key={k} className="check">
+            <input type="checkbox" checked={shown.includes(k)} onChange={() => setShown((s) => (s.includes(k) ? s.filter((x) => x !== k) : [...s, k]))} /> {k}
+          </label>
+        ))}
+      </fieldset>
+      <div className="chart-grid">
+        {keys.filter((k) => shown.includes(k)).map((k) => <RunMetricChart key={k} runId={runId} metricKey={k} settings={settings} />)}
+      </div>
+    </>
+  );
+}
+
+function RunMetricChart({ runId, metricKey, settings }: { runId: string; metricKey: string; settings: ChartSettings }) {
+  const [series, setSeries] = useState<Series | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchSeries(runId, metricKey, RUN_CHART_POINTS, controller.signal)
+      .then(setSeries)
+      .catch((e: unknown) => !controller.signal.aborted && setError(e instanceof Error ? e.message : String(e)));
+    return () => controller.abort();
+  }, [runId, metricKey]);
+  const lines = useMemo(() => (series ? [{ label: metricKey, x: settings.xAxis === 'step' ? series.steps : series.timestamps, y: series.values }] : []), [series, metricKey, settings.xAxis]);
+  const onDrawn = (ms: number) => {
+    const mark = `${CHART_DRAWN_MARK}:${metricKey}`;
+    if (performance.getEntriesByName(mark).length === 0) performance.mark(mark, { detail: { drawMs: ms, points: series?.values.length } });
+  };
+  return (
+    <section className="panel chart-panel" aria-label={`Chart of ${metricKey}`}>
+      <h3>{metricKey} {series && <span className="muted">({series.values.length.toLocaleString()} points)</span>}</h3>
+      {error && <p role="alert" className="error">Could not load {metricKey}: {error}</p>}
+      {!series && !error && <p className="muted" aria-busy="true">Loading…</p>}
+      {series && (
+        <LineChart
+          title={`${metricKey} by ${settings.xAxis}`}
+          series={lines}
+          xAxis={settings.xAxis}
+          smoothing={settings.smoothing}
+          logY={settings.logY}
+          onDrawn={onDrawn}
+        />
+      )}
+    </section>
+  );
+}

@@ -2,6 +2,13 @@ import type {
   DatasetInput, Experiment, Metric, MetricSeries, Page, Param, Run, RunInfo, RunStatus, SearchExperimentsQuery, SearchRunsQuery, Tags,
 } from './model.js';
 
+/** Every param, metric and tag key logged to an experiment's active runs, each sorted. */
+export interface ExperimentColumns {
+  readonly params: readonly string[];
+  readonly metrics: readonly string[];
+  readonly tags: readonly string[];
+}
+
 /**
  * The tracking port. Adapters: SqlTrackingStore (storage/sql, SQLite and PostgreSQL through
  * Kysely) and HttpTrackingStore (client/, talking to a Paddock server), both run through
@@ -38,6 +45,12 @@ export interface TrackingStore {
   /** The same series as columns; with `maxPoints`, downsampled server-side for charts. */
   getMetricSeries(runId: string, key: string, options?: { maxPoints?: number }): Promise<MetricSeries>;
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
+  /**
+   * The keys the experiment's active runs use (the runs table's choosable columns), found by
+   * the store rather than by reading every run. NOT_FOUND for an unknown experiment. Optional:
+   * a store without it leaves callers to collect keys from the runs they have.
+   */
+  experimentColumns?(experimentId: string): Promise<ExperimentColumns>;
 
   close?(): Promise<void>;
 }

@@ -93,4 +93,25 @@ describe('web UI: experiments and runs', () => {
     // The bad filter's 400 is logged by Chromium as a failed resource load: expected, nothing else is.
     expect(ui.problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
   }, 120_000);
+
+  it('offers every key of the experiment in the column chooser, not only those of the runs shown', async () => {
+    // Created after the first test, which expects its experiment to be the newest.
+    const exp = await createExperiment(server.url, 'ui-columns');
+    await createRun(server.url, exp, { name: 'shown', params: { common: 'x' }, metrics: { acc: 0.5 } });
+    await createRun(server.url, exp, { name: 'hidden', params: { common: 'y', rare_param: '7' }, metrics: { rare_metric: 1 }, tags: { team: 'vision' } });
+    const ui = await browser.page();
+    await ui.page.goto(`${server.url}/experiments/${exp}?${new URLSearchParams({ filter: "params.common = 'x'" })}`);
+    await expect.poll(() => ui.page.getByTestId('runs-count').textContent()).toBe('1 runs');
+    await ui.page.getByText(/^Columns \(/).click();
+    // The loaded run has none of these keys: they come from GET /api/v1/experiments/{id}/columns.
+    await expect.poll(() => ui.page.getByLabel('Show column params.rare_param').count()).toBe(1);
+    expect(await ui.page.getByLabel('Show column metrics.rare_metric').count()).toBe(1);
+    await ui.page.getByLabel('Show column tags.team').check();
+    expect(await ui.page.getByRole('button', { name: 'Sort by tags.team' }).count()).toBe(1);
+    // Without the filter the other run shows its tag in the new column.
+    await ui.page.goto(`${server.url}/experiments/${exp}`);
+    await expect.poll(() => ui.page.getByTestId('runs-count').textContent()).toBe('2 runs');
+    await expect.poll(() => ui.page.locator('tr[data-run-id]', { hasText: 'hidden' }).textContent()).toContain('vision');
+    expect(ui.problems).toEqual([]);
+  }, 60_000);
 });

@@ -6,6 +6,7 @@
 import { lazy, Suspense, type ComponentType } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 import { AppShell } from './layout/app-shell';
+import { prefetchRunPage } from './pages/runs/run-data';
 
 function page(load: () => Promise<Record<string, unknown>>, name: string) {
   const Component = lazy(async () => ({ default: (await load())[name] as ComponentType }));
@@ -16,16 +17,34 @@ function page(load: () => Promise<Record<string, unknown>>, name: string) {
   );
 }
 
+/**
+ * A page the router loads before it shows it: no Suspense fallback (React keeps a fallback up
+ * for at least 300 ms once shown), and on a first load the chunk is fetched as the router is
+ * created, beside /whoami, and beside the route's loader.
+ */
+function routed(load: () => Promise<Record<string, unknown>>, name: string): Pick<RouteObject, 'lazy'> {
+  return { lazy: async () => ({ Component: (await load())[name] as ComponentType }) };
+}
+
 export const ROUTES: RouteObject[] = [
   {
     path: '/',
     element: <AppShell />,
+    hydrateFallbackElement: <p className="muted" aria-busy="true">Loading…</p>,
     children: [
       { index: true, element: <Navigate to="/experiments" replace /> },
-      { path: 'experiments', element: page(() => import('./pages/experiments/experiments-page'), 'ExperimentsPage') },
-      { path: 'experiments/:experimentId', element: page(() => import('./pages/experiments/experiments-page'), 'ExperimentsPage') },
-      { path: 'runs/:runId', element: page(() => import('./pages/runs/run-page'), 'RunPage') },
-      { path: 'compare', element: page(() => import('./pages/compare/compare-page'), 'ComparePage') },
+      { path: 'experiments', ...routed(() => import('./pages/experiments/experiments-page'), 'ExperimentsPage') },
+      { path: 'experiments/:experimentId', ...routed(() => import('./pages/experiments/experiments-page'), 'ExperimentsPage') },
+      {
+        path: 'runs/:runId',
+        ...routed(() => import('./pages/runs/run-page'), 'RunPage'),
+        // Starts the run and its first series now; the page reads the same requests.
+        loader: ({ params }) => {
+          if (params.runId) prefetchRunPage(params.runId);
+          return null;
+        },
+      },
+      { path: 'compare', ...routed(() => import('./pages/compare/compare-page'), 'ComparePage') },
       { path: 'pipelines', element: page(() => import('./pages/pipelines/pipelines-page'), 'PipelinesPage') },
       { path: 'data', element: page(() => import('./pages/data/data-page'), 'DataPage') },
       { path: 'models', element: page(() => import('./pages/models/models-page'), 'ModelsPage') },

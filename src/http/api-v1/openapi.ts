@@ -41,6 +41,7 @@ const searchParams = [queryParam('filter', str, 'MLflow filter syntax, plus `or`
 const schemas: Record<string, Schema> = {
   Error: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message', 'details'], properties: { code: str, message: str, details: { type: 'object' } } } } },
   Experiment: { type: 'object', properties: { experimentId: str, name: str, artifactLocation: str, lifecycleStage: { enum: ['active', 'deleted'] }, creationTime: int, lastUpdateTime: int, tags } },
+  ExperimentColumns: { type: 'object', required: ['params', 'metrics', 'tags'], properties: { params: { type: 'array', items: str }, metrics: { type: 'array', items: str }, tags: { type: 'array', items: str } } },
   Metric: { type: 'object', required: ['key', 'value', 'timestamp', 'step'], properties: { key: str, value: double, timestamp: int, step: int } },
   RunInfo: { type: 'object', properties: { runId: str, experimentId: str, runName: str, userId: str, status: { enum: ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] }, startTime: int, endTime: int, artifactUri: str, lifecycleStage: { enum: ['active', 'deleted'] } } },
   Run: { type: 'object', properties: { info: ref('RunInfo'), data: { type: 'object', properties: { metrics: { type: 'array', items: ref('Metric') }, params: { type: 'array', items: { type: 'object', properties: { key: str, value: str } } }, tags } }, inputs: { type: 'array', items: { type: 'object' } } } },
@@ -94,6 +95,9 @@ const paths: Record<string, Record<string, unknown>> = {
     get: { summary: 'Get an experiment', parameters: [pathParam('id')], responses: { '200': json(ref('Experiment')), ...errors } },
     patch: { summary: 'Rename an experiment', parameters: [pathParam('id')], requestBody: body({ type: 'object', required: ['name'], properties: { name: str } }), responses: { '200': json(ref('Experiment')), ...errors } },
     delete: { summary: 'Soft-delete an experiment and its runs (admin)', parameters: [pathParam('id')], responses: noContent },
+  },
+  '/api/v1/experiments/{id}/columns': {
+    get: { summary: "Every param, metric and tag key used by the experiment's active runs, each sorted (the runs table's choosable columns)", parameters: [pathParam('id')], responses: { '200': json(ref('ExperimentColumns')), ...errors } },
   },
   '/api/v1/experiments/{id}/restore': {
     post: { summary: 'Restore a soft-deleted experiment with the runs deleted with it', parameters: [pathParam('id')], responses: { '200': json(ref('Experiment')), ...errors } },

@@ -3,6 +3,7 @@ import type { ServerContext } from '../context.js';
 import { approvalsV1 } from './approvals.js';
 import { deploymentStatsV1 } from './deployment-stats.js';
 import { deploymentsV1 } from './deployments.js';
+import { experimentColumnsV1 } from './experiment-columns.js';
 import { experimentsV1 } from './experiments.js';
 import { metricsV1 } from './metrics.js';
 import { monitoringV1 } from './monitoring.js';
@@ -20,6 +21,7 @@ export function paddockApi(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/openapi.json', async () => OPENAPI);
   whoamiV1(app);
   experimentsV1(app, ctx);
+  experimentColumnsV1(app, ctx);
   runsV1(app, ctx);
   metricsV1(app, ctx);
   runArtifactsV1(app, ctx);

@@ -418,6 +418,29 @@ export function trackingStoreContract(name: string, makeStore: MakeTrackingStore
         expect(found.items[1]!.data.params).toEqual([{ key: 'model', value: 'gbdt' }]);
         expect(found.items[1]!.data.tags.team).toBe('ml-core');
       });
+
+      it('lists every param, metric and tag key of the experiment\'s active runs (experimentColumns, where offered)', async () => {
+        if (!store.experimentColumns) return;
+        const r2 = (await store.searchRuns({ experimentIds: [exp], filter: "attributes.run_name = 'r2'" })).items[0]!;
+        await store.logBatch(r2.info.runId, { params: [{ key: 'lr', value: '0.1' }], metrics: [point('val loss', 0.3, 0)], tags: { 'Zeta tag': 'z' } });
+        // Another experiment's keys and a deleted run's keys are not this experiment's columns.
+        const other = await store.createExperiment({ name: 'other-cols' });
+        const elsewhere = await store.createRun({ experimentId: other, runName: 'x' });
+        await store.logBatch(elsewhere.info.runId, { params: [{ key: 'only_there', value: '1' }] });
+        const r4 = (await store.searchRuns({ experimentIds: [exp], filter: "attributes.run_name = 'r4'" })).items[0]!;
+        await store.logBatch(r4.info.runId, { params: [{ key: 'deleted_only', value: '1' }], metrics: [point('deleted_metric', 1, 0)] });
+        await store.deleteRun(r4.info.runId);
+
+        const cols = await store.experimentColumns(exp);
+        expect(cols.params).toEqual(['lr', 'model']);
+        expect(cols.metrics).toEqual(['auc', 'val loss']);
+        expect(cols.tags).toContain('team');
+        expect(cols.tags).toContain('Zeta tag');
+        expect(cols.tags).not.toContain('deleted_only');
+        expect([...cols.tags]).toEqual([...cols.tags].sort());
+        expect(await store.experimentColumns(other)).toMatchObject({ params: ['only_there'], metrics: [] });
+        expect(await code(store.experimentColumns('987654'))).toBe('NOT_FOUND');
+      });
     });
   });
 }

@@ -2,8 +2,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type {
-  DatasetInput, Experiment, Metric, MetricSeries, Page, Param, Run, RunInfo, RunStatus, SearchExperimentsQuery, SearchRunsQuery, Tags, TrackingStore,
+  DatasetInput, Experiment, ExperimentColumns, Metric, MetricSeries, Page, Param, Run, RunInfo, RunStatus, SearchExperimentsQuery, SearchRunsQuery, Tags, TrackingStore,
 } from '../../tracking/index.js';
+import { experimentColumns } from './experiment-columns.js';
 import * as lifecycle from './experiment-lifecycle.js';
 import * as experiments from './experiments.js';
 import * as batch from './log-batch.js';
@@ -74,4 +75,5 @@ export class SqlTrackingStore implements TrackingStore {
   getMetricHistory(runId: string, key: string, options?: { maxResults?: number; pageToken?: string }): Promise<Page<Metric>> { return history.getMetricHistory(this.ctx, runId, key, options); }
   getMetricSeries(runId: string, key: string, options?: { maxPoints?: number }): Promise<MetricSeries> { return history.getMetricSeries(this.ctx, runId, key, options); }
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>> { return searchRuns(this.ctx, query); }
+  experimentColumns(experimentId: string): Promise<ExperimentColumns> { return experimentColumns(this.ctx, experimentId); }
 }

@@ -1,12 +1,15 @@
-import { metricColumn, paramColumn } from './columns';
+import { metricColumn, paramColumn, tagColumn, type ColumnKeys } from './columns';
 
 export interface ColumnChooserProps {
-  readonly keys: { readonly params: readonly string[]; readonly metrics: readonly string[] };
+  readonly keys: ColumnKeys;
   readonly chosen: readonly string[];
   readonly onChange: (ids: string[]) => void;
 }
 
-/** A drop-down of checkboxes, one per param and metric key, that picks the table's columns. */
+/**
+ * A drop-down of checkboxes, one per param, metric and tag key of the experiment (all of them,
+ * as GET /api/v1/experiments/{id}/columns lists them), that picks the table's columns.
+ */
 export function ColumnChooser({ keys, chosen, onChange }: ColumnChooserProps) {
   const set = new Set(chosen);
   const toggle = (id: string) => onChange(set.has(id) ? chosen.filter((c) => c !== id) : [...chosen, id]);
@@ -27,6 +30,7 @@ export function ColumnChooser({ keys, chosen, onChange }: ColumnChooserProps) {
       <div className="column-chooser-body">
         {group('Params', keys.params.map((k) => ({ id: paramColumn(k).id, key: k })))}
         {group('Metrics', keys.metrics.map((k) => ({ id: metricColumn(k).id, key: k })))}
+        {group('Tags', keys.tags.map((k) => ({ id: tagColumn(k).id, key: k })))}
       </div>
     </details>
   );

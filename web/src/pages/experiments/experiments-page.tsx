@@ -10,8 +10,9 @@ import { useApi } from '../../api/use-api';
 import { Loaded } from '../../layout/status';
 import type { Experiment, Page } from '../runs/run-model';
 import { ColumnChooser } from './column-chooser';
-import { defaultColumns, FIXED_COLUMNS, keysOf, loadChosenColumns, metricColumn, orderByOf, paramColumn, saveChosenColumns, type Column } from './columns';
+import { defaultColumns, FIXED_COLUMNS, loadChosenColumns, metricColumn, orderByOf, paramColumn, saveChosenColumns, tagColumn, type Column } from './columns';
 import { RunsTable, type Sort } from './runs-table';
+import { useColumnKeys } from './use-column-keys';
 import { useRunPages } from './use-run-pages';
 
 /** Set once the runs table first shows rows (read by bench/ui.js). */
@@ -58,16 +59,7 @@ function ExperimentRuns({ experimentId }: { experimentId: string }) {
 
   const sortColumn = sort ? columnOf(sort.column) : undefined;
   const pages = useRunPages(experimentId, filter, sortColumn && sort ? orderByOf(sortColumn, sort.descending) : undefined);
-  const [knownKeys, setKnownKeys] = useState<{ params: string[]; metrics: string[] }>({ params: [], metrics: [] });
-  useEffect(() => {
-    // Keys only grow: a filter that hides every run with a key keeps its column choosable.
-    const seen = keysOf(pages.runs.slice(0, 2000));
-    setKnownKeys((k) => {
-      const params = [...new Set([...k.params, ...seen.params])].sort();
-      const metrics = [...new Set([...k.metrics, ...seen.metrics])].sort();
-      return params.length === k.params.length && metrics.length === k.metrics.length ? k : { params, metrics };
-    });
-  }, [pages.runs]);
+  const knownKeys = useColumnKeys(experimentId, pages.runs, pages.runs.length > 0 || pages.complete);
   const columnIds = chosen ?? defaultColumns(knownKeys);
   const columns = useMemo(() => [...FIXED_COLUMNS, ...columnIds.map(columnOf).filter((c): c is Column => c !== undefined)], [columnIds]);
 
@@ -129,5 +121,6 @@ function columnOf(id: string): Column | undefined {
   if (fixed) return fixed;
   if (id.startsWith('params.')) return paramColumn(id.slice('params.'.length));
   if (id.startsWith('metrics.')) return metricColumn(id.slice('metrics.'.length));
+  if (id.startsWith('tags.')) return tagColumn(id.slice('tags.'.length));
   return undefined;
 }

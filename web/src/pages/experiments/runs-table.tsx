@@ -62,7 +62,7 @@ export function RunsTable({ runs, columns, sort, onSort, selected, onToggle, onT
               return (
                 <th key={c.id} className={c.kind === 'metric' ? 'num' : undefined} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'} title={c.id}>
                   <button type="button" className="sort" onClick={() => onSort(c)} aria-label={`Sort by ${c.kind === 'attribute' ? c.label : c.id}`}>
-                    {c.kind !== 'attribute' && <span className="muted kind">{c.kind === 'param' ? 'param ' : 'metric '}</span>}
+                    {c.kind !== 'attribute' && <span className="muted kind">{c.kind === 'param' ? 'param ' : c.kind === 'tag' ? 'tag ' : 'metric '}</span>}
                     {c.label}
                     <span aria-hidden="true">{active ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
                   </button>

@@ -1,20 +1,20 @@
 /**
  * A run's metric charts: one chart per chosen key, each series fetched whole up to 100,000
- * points (larger ones downsampled by the server, min/max per bucket), drawn by uPlot.
+ * points (larger ones downsampled by the server, min/max per bucket), drawn by uPlot. The
+ * first charts' series are usually already on their way (run-data.ts prefetches them).
  */
 import { useEffect, useMemo, useState } from 'react';
 import { LineChart } from '../../charts/line-chart';
 import { ChartControls, DEFAULT_CHART_SETTINGS, type ChartSettings } from './chart-controls';
-import { fetchSeries, type Series } from './run-model';
+import { INITIAL_CHARTS, loadSeries } from './run-data';
+import type { Series } from './run-model';
 
-/** What the run page asks the server for at most, per series. */
-export const RUN_CHART_POINTS = 100_000;
 /** Prefix of the mark set when a metric's chart is first drawn: `paddock:metric-chart-drawn:<key>` (read by bench/ui.js). */
 export const CHART_DRAWN_MARK = 'paddock:metric-chart-drawn';
 
 export function MetricCharts({ runId, keys }: { runId: string; keys: readonly string[] }) {
   const [settings, setSettings] = useState<ChartSettings>(DEFAULT_CHART_SETTINGS);
-  const [shown, setShown] = useState<readonly string[]>(() => keys.slice(0, 4));
+  const [shown, setShown] = useState<readonly string[]>(() => keys.slice(0, INITIAL_CHARTS));
   if (keys.length === 0) return <p className="muted">No metrics logged.</p>;
   return (
     <>
@@ -38,11 +38,15 @@ function RunMetricChart({ runId, metricKey, settings }: { runId: string; metricK
   const [series, setSeries] = useState<Series | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
-    const controller = new AbortController();
-    fetchSeries(runId, metricKey, RUN_CHART_POINTS, controller.signal)
-      .then(setSeries)
-      .catch((e: unknown) => !controller.signal.aborted && setError(e instanceof Error ? e.message : String(e)));
-    return () => controller.abort();
+    // The request is shared (not aborted here): a remount, or StrictMode's second effect,
+    // takes the same answer instead of asking again.
+    let live = true;
+    loadSeries(runId, metricKey)
+      .then((s) => live && setSeries(s))
+      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      live = false;
+    };
   }, [runId, metricKey]);
   const lines = useMemo(() => (series ? [{ label: metricKey, x: settings.xAxis === 'step' ? series.steps : series.timestamps, y: series.values }] : []), [series, metricKey, settings.xAxis]);
   const onDrawn = (ms: number) => {

@@ -3,24 +3,43 @@
  * data inputs (linked to their data versions), metric charts and an artifacts browser.
  */
 import './runs.css';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { useApi } from '../../api/use-api';
+import type { ApiState } from '../../api/use-api';
 import { formatNumber, formatTime, Loaded } from '../../layout/status';
 import { statusClass } from '../experiments/runs-table';
 import { ArtifactsBrowser } from './artifacts-browser';
 import { MetricCharts } from './metric-charts';
+import { loadRun, metricKeysOf } from './run-data';
 import { runLabel, runSource, type Run } from './run-model';
 
 export function RunPage() {
   const { runId = '' } = useParams();
-  const run = useApi<Run>('/api/v1/runs/{id}', { params: { id: runId } });
-  return <Loaded state={run} what="the run">{(r) => <RunView run={r} />}</Loaded>;
+  const run = useRun(runId);
+  return <Loaded state={run} what="the run">{(r) => <RunView key={r.info.runId} run={r} />}</Loaded>;
+}
+
+/** The run, from the request the router's loader already started when there is one. */
+function useRun(runId: string): ApiState<Run> {
+  const [state, setState] = useState<{ runId: string; data?: Run; error?: Error }>({ runId });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    loadRun(runId)
+      .then((data) => live && setState({ runId, data }))
+      .catch((error: unknown) => live && setState({ runId, error: error instanceof Error ? error : new Error(String(error)) }));
+    return () => {
+      live = false;
+    };
+  }, [runId, tick]);
+  const current = state.runId === runId ? state : { runId };
+  return { data: current.data, error: current.error, loading: current.data === undefined && current.error === undefined, reload: () => setTick((t) => t + 1) };
 }
 
 function RunView({ run }: { run: Run }) {
   const { info, data } = run;
   const source = runSource(run);
-  const metricKeys = [...new Set(data.metrics.map((m) => m.key))].sort();
+  const metricKeys = metricKeysOf(run);
   const tags = Object.entries(data.tags).sort(([a], [b]) => a.localeCompare(b));
   return (
     <>

@@ -19,7 +19,12 @@ type ProjectSettings = Pick<Project, 'root' | 'config'> & Partial<Pick<Project, 
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** Rows per SQLite write: about 2 ms of the event loop each. */
+/**
+ * Rows per SQLite write. The inserts run on a writer thread; the serving thread only serialises
+ * each batch, about half a millisecond of its event loop per 500 rows. Batches are sent as soon
+ * as this many rows wait (sooner than flush_rows): rows held as objects for long outlive the young
+ * generation, and copying thousands of them made garbage collection pauses of several ms.
+ */
 const SQLITE_BATCH_ROWS = 500;
 
 /** How labels join (monitoring.labels): the window, and each deployment's key column. */
@@ -43,12 +48,15 @@ export function predictionLogNeedsMetadata(project: Pick<Project, 'config'>): bo
   return settings.enabled && settings.store === 'metadata';
 }
 
-/** The configured store: the metadata database (`metadata`, the default) or Parquet under the artifact root. */
-export function openPredictionLogStore(project: ProjectSettings, meta: PredictionLogDatabase | undefined): PredictionLogStore {
+/**
+ * The configured store: the metadata database (`metadata`, the default) or Parquet under the
+ * artifact root. `writerThread` (serving's writer): SQLite appends run on a worker thread.
+ */
+export function openPredictionLogStore(project: ProjectSettings, meta: PredictionLogDatabase | undefined, options: { readonly writerThread?: boolean } = {}): PredictionLogStore {
   const { keyColumnOf } = labelJoinSettings(project);
   if (project.config.monitoring.prediction_log.store === 'metadata') {
     if (!meta) return fail('INTERNAL', 'the prediction log in the metadata database needs the database open');
-    return new SqlPredictionLog(meta, { keyColumnOf });
+    return new SqlPredictionLog(meta, { keyColumnOf, ...(options.writerThread && { writerThread: true }) });
   }
   const root = artifactsRootOf(project);
   const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(root);
@@ -76,11 +84,13 @@ export interface RunningPredictionLog {
 export function startPredictionLog(project: ProjectSettings, meta: PredictionLogDatabase | undefined, options: { readonly logger: Logger; readonly prune: boolean }): RunningPredictionLog | undefined {
   const settings = project.config.monitoring.prediction_log;
   if (!settings.enabled) return undefined;
-  const store = openPredictionLogStore(project, meta);
+  const store = openPredictionLogStore(project, meta, { writerThread: true });
+  const sqlite = settings.store === 'metadata' && meta?.dialect === 'sqlite';
   const logger = new PredictionLogger({
-    store, sampleRate: settings.sample_rate, bufferSize: settings.buffer_size, flushIntervalMs: settings.flush_interval_ms, flushRows: settings.flush_rows,
-    // SQLite writes on the event loop (better-sqlite3 is synchronous): in slices of a few ms, with requests answered between them.
-    ...(settings.store === 'metadata' && meta?.dialect === 'sqlite' ? { maxBatchRows: SQLITE_BATCH_ROWS } : {}),
+    store, sampleRate: settings.sample_rate, bufferSize: settings.buffer_size, flushIntervalMs: settings.flush_interval_ms,
+    flushRows: sqlite ? Math.min(settings.flush_rows, SQLITE_BATCH_ROWS) : settings.flush_rows,
+    // Each SQLite batch is serialised on the event loop: in slices, with requests answered between them.
+    ...(sqlite ? { maxBatchRows: SQLITE_BATCH_ROWS } : {}),
     onError: (message, err) => options.logger.warn({ err }, message),
   });
   const prune = async (): Promise<void> => {

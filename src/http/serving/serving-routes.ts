@@ -6,7 +6,6 @@
  * the deployment router instead: it picks the version (stable or canary, `x-paddock-variant`) and
  * mirrors the request to the shadow version after answering.
  */
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fail, type PaddockError } from '../../core/errors.js';
@@ -14,10 +13,11 @@ import type { Logger } from '../../core/logging.js';
 import type { InputRow, PredictionRow } from '../../models/index.js';
 import type { PredictionSink } from '../../monitoring/index.js';
 import {
-  comparedOutput, decodeInferRequest, decodeInvocations, decodeV1Request, encodeInferResponse, encodeInvocations, encodeV1Response, modelMetadata,
+  comparedOutput, decodeInferRequest, decodeInvocations, decodeV1Request, encodeInferResponseJson, encodeInvocations, encodeV1Response, modelMetadata,
   type DeploymentRouter, type ModelLease, type ModelPool, type ServedModelInfo, type VariantStats,
 } from '../../serving/index.js';
 import { mlflowErrorBody, toPaddockError } from '../errors.js';
+import { timeOrderedId } from './request-id.js';
 import type { ServingMetrics } from './serving-metrics.js';
 
 /** What the routes need. */
@@ -33,6 +33,8 @@ export interface ServingRoutesOptions {
   readonly variantStats?: VariantStats;
   /** The prediction log: one record per answered row (not shadow answers). */
   readonly predictionLog?: PredictionSink;
+  /** Fastify's request ids are the serving ones (the app's genReqId is servingRequestId): read `request.id`. */
+  readonly fastifyRequestIds?: boolean;
 }
 
 /** What `infer` decodes from a request body with a version's info. */
@@ -51,8 +53,10 @@ interface ModelRoute {
 
 const ids = new WeakMap<FastifyRequest, string>();
 
-/** The request id: the caller's `x-request-id`, else a new one; the same for the whole request. */
-function requestId(request: FastifyRequest): string {
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The request id: the caller's `x-request-id`, else a new one; the same for the whole request (kept aside per request). */
+function keptRequestId(request: FastifyRequest): string {
   let id = ids.get(request);
   if (id === undefined) {
     const given = request.headers['x-request-id'];
@@ -62,26 +66,18 @@ function requestId(request: FastifyRequest): string {
   return id;
 }
 
-/**
- * A new request id: a UUIDv7 (RFC 9562: the time in ms, then random bits), so the ids the
- * prediction log indexes arrive in order and its index grows at one end instead of everywhere
- * (random v4 ids made each logged row rewrite an index page somewhere in a large index).
- */
-function timeOrderedId(): string {
-  const time = Date.now().toString(16).padStart(12, '0');
-  // randomUUID is v4 (pooled randomness, fast): keep its random tail with the variant bits.
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${randomUUID().slice(15)}`;
-}
-
-/** Route hook: every serving response carries the request id, errors included. (Callback style: no promise per request.) */
-function tagRequest(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
-  reply.header('x-request-id', requestId(request));
-  done();
-}
+/** A request's id when the app's genReqId is servingRequestId. */
+const fastifyId = (request: FastifyRequest): string => request.id;
 
 /** Registers the serving routes on `app`. */
 export function servingRoutes(app: FastifyInstance, options: ServingRoutesOptions): void {
   const { pool, metrics, logger, router, variantStats, predictionLog } = options;
+  const requestId = options.fastifyRequestIds ? fastifyId : keptRequestId;
+  /** Route hook: every serving response carries the request id, errors included. (Callback style: no promise per request.) */
+  const tagRequest = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    reply.header('x-request-id', requestId(request));
+    done();
+  };
   router?.addShadowListener((record) => {
     metrics.shadow(record);
     // The canary analysis judges the candidate's shadow answers (agreement, mean |Δ|).
@@ -223,7 +219,12 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
   const v2 = (request: FastifyRequest<ModelRoute>, reply: FastifyReply) =>
     infer('v2', request.params.name, request.params.version, request, reply,
       (info) => decodeInferRequest(request.body, info.manifest),
-      (info, predictions, id, outputs) => encodeInferResponse({ modelName: info.name, modelVersion: info.version, id, predictions, manifest: info.manifest, ...(outputs ? { outputs } : {}) }));
+      (info, predictions, id, outputs) => {
+        const json = encodeInferResponseJson({ modelName: info.name, modelVersion: info.version, id, predictions, manifest: info.manifest, ...(outputs ? { outputs } : {}) });
+        // Already JSON: with its type set, Fastify sends the text as it is.
+        void reply.header('content-type', JSON_TYPE);
+        return json;
+      });
   app.post<ModelRoute>('/v2/models/:name/infer', oipInfer, v2);
   app.post<ModelRoute>('/v2/models/:name/versions/:version/infer', oipInfer, v2);
 

@@ -10,6 +10,7 @@ import type { DeploymentRouter, ModelPool, VariantStats } from '../../serving/in
 import { errorHandler } from '../errors.js';
 import { closeConnectionsOnClose } from '../close-connections.js';
 import { installCsvParser, installJsonParser } from '../json-body.js';
+import { servingRequestId } from './request-id.js';
 import { ServingMetrics } from './serving-metrics.js';
 import { servingRoutes } from './serving-routes.js';
 
@@ -31,13 +32,14 @@ export interface ServingServerOptions {
 /** Builds the server (not listening yet). Closing it drains in-flight requests; new ones get 503. */
 export async function buildServingServer(options: ServingServerOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? silentLogger;
-  const app = Fastify({ bodyLimit: options.bodyLimitBytes ?? 64 * 2 ** 20, forceCloseConnections: 'idle', return503OnClosing: true });
+  // Fastify's request ids are the serving ones (the caller's x-request-id, else a UUIDv7): made once per request.
+  const app = Fastify({ bodyLimit: options.bodyLimitBytes ?? 64 * 2 ** 20, forceCloseConnections: 'idle', return503OnClosing: true, requestIdHeader: false, genReqId: servingRequestId });
   installJsonParser(app);
   installCsvParser(app);
   app.setErrorHandler(errorHandler(logger));
   app.setNotFoundHandler((request) => fail('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`, { method: request.method }));
   closeConnectionsOnClose(app);
   app.get('/health', async () => ({ status: 'ok' }));
-  servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version, ...(options.router && { router: options.router }), ...(options.variantStats && { variantStats: options.variantStats }), ...(options.predictionLog && { predictionLog: options.predictionLog }) });
+  servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version, ...(options.router && { router: options.router }), ...(options.variantStats && { variantStats: options.variantStats }), ...(options.predictionLog && { predictionLog: options.predictionLog }), fastifyRequestIds: true });
   return app;
 }

@@ -5,8 +5,8 @@
  * encodes PredictionRow[] back in its own shape.
  */
 export {
-  decodeInferRequest, encodeInferResponse, modelMetadata,
-  type DecodedInferRequest, type InferOutputTensor, type InferResponse, type MetadataTensor, type ModelMetadata,
+  decodeInferRequest, encodeInferResponse, encodeInferResponseJson, modelMetadata,
+  type DecodedInferRequest, type InferOutputTensor, type InferResponse, type InferResponseArgs, type MetadataTensor, type ModelMetadata,
 } from './open-inference.js';
 export { decodeV1Request, encodeV1Response, type V1Response } from './kserve-v1.js';
 export { decodeInvocations, encodeInvocations, parseCsv, INVOCATION_FORMATS, type InvocationsResponse, type CsvRecord } from './mlflow-invocations.js';

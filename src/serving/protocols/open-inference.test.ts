@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeInferRequest, encodeInferResponse, modelMetadata } from './open-inference.js';
+import { decodeInferRequest, encodeInferResponse, encodeInferResponseJson, modelMetadata } from './open-inference.js';
 import { FLIGHT_PREDICTIONS, FLIGHT_ROWS, flightsManifest, regressionManifest, thrown } from './test-manifests.js';
 
 const manifest = flightsManifest();
@@ -161,6 +161,31 @@ describe('encodeInferResponse', () => {
     expect(decoded.rows).toEqual([{ distance: 12.5, passengers: 1 }, { distance: 3, passengers: 2 }]);
     const got = encodeInferResponse({ modelName: 'fare', modelVersion: '1', id: 'x', manifest: reg, predictions: [{ prediction: 31.5 }, { prediction: 9.25 }] });
     expect(got.outputs).toEqual([{ name: 'prediction', shape: [2], datatype: 'FP32', data: [31.5, 9.25] }]);
+  });
+});
+
+describe('encodeInferResponseJson', () => {
+  const base = { modelName: 'flights', modelVersion: '3', id: 'req-1', manifest };
+  const same = (args: Parameters<typeof encodeInferResponse>[0]): void => {
+    expect(encodeInferResponseJson(args)).toBe(JSON.stringify(encodeInferResponse(args)));
+  };
+
+  it('writes exactly what JSON.stringify writes of encodeInferResponse: rows, requested outputs, empty batches', () => {
+    same({ ...base, predictions: FLIGHT_PREDICTIONS });
+    same({ ...base, predictions: FLIGHT_PREDICTIONS.slice(0, 1) });
+    same({ ...base, predictions: FLIGHT_PREDICTIONS, outputs: ['probabilities', 'label'] });
+    same({ ...base, predictions: [] });
+  });
+
+  it('escapes names and ids, writes non-finite numbers as null, and keeps string and odd values as JSON does', () => {
+    const reg = regressionManifest();
+    same({ modelName: 'fa"re\\', modelVersion: 'v\n1', id: 'id "\u2028" ✓', manifest: reg, predictions: [{ prediction: 0.1 + 0.2 }, { prediction: -0 }, { prediction: Number.NaN }, { prediction: 1e21 }, { prediction: -Infinity }, { prediction: 5e-324 }] });
+    same({ ...base, predictions: [{ label: 'late "yes"', probabilities: [0.25, 0.75] }, { label: true as never, probabilities: [null as never, 1] }] });
+    expect(encodeInferResponseJson({ modelName: 'm', modelVersion: '1', id: 'x', manifest: reg, predictions: [{ prediction: Number.NaN }] })).toBe('{"model_name":"m","model_version":"1","id":"x","outputs":[{"name":"prediction","shape":[1],"datatype":"FP32","data":[null]}]}');
+  });
+
+  it('fails as encodeInferResponse does on an unknown output', () => {
+    expect(() => encodeInferResponseJson({ ...base, predictions: FLIGHT_PREDICTIONS, outputs: ['score'] })).toThrow(/unknown output 'score'/);
   });
 });
 

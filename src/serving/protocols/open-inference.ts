@@ -10,7 +10,7 @@
 import { fail } from '../../core/errors.js';
 import type { InputRow, ModelManifest, PredictionRow, SignatureColumn } from '../../models/index.js';
 import { acceptedDatatypes, isOipDatatype, oipDatatype, readTensorElement, type OipDatatype } from './datatypes.js';
-import { checkColumnNames, isPlainObject, rowsFromColumns, show } from './rows.js';
+import { checkColumnNames, isPlainObject, rowsFromCheckedColumns, show } from './rows.js';
 
 /** A decoded inference request. */
 export interface DecodedInferRequest {
@@ -74,29 +74,45 @@ export function decodeInferRequest(body: unknown, manifest: ModelManifest): Deco
     if (seen.has(t.name)) fail('INVALID_ARGUMENT', `input '${t.name}' is given twice; send each column once`, { input: t.name });
     seen.add(t.name);
   }
-  checkColumnNames(manifest, tensors.map((t) => t.name), { noun: 'input', typeName: datatypeName });
-  const columns: Record<string, unknown[]> = {};
+  const byName = inputColumnsOf(manifest);
+  // Distinct names, as many as the signature's, all known: exactly its inputs (the common case, checked without sets).
+  if (tensors.length !== byName.size || !tensors.every((t) => byName.has(t.name))) {
+    checkColumnNames(manifest, tensors.map((t) => t.name), { noun: 'input', typeName: datatypeName });
+  }
+  const columns: Record<string, readonly unknown[]> = {};
   let first: { name: string; n: number; shape: readonly number[] } | undefined;
   for (const t of tensors) {
-    const col = manifest.signature.inputs.find((c) => c.name === t.name)!;
+    const col = byName.get(t.name)!;
     const n = checkTensor(t, col);
     if (!first) first = { name: t.name, n, shape: t.shape };
     else if (n !== first.n) {
       fail('INVALID_ARGUMENT', `input '${t.name}' has ${n} rows (shape ${shapeText(t.shape)}) but input '${first.name}' has ${first.n} (shape ${shapeText(first.shape)}); every input needs one element per row`, { input: t.name, rows: n, expected: first.n });
     }
-    columns[t.name] = t.data.map((v, i) => (plainElement(t.datatype, v) ? v : readTensorElement(t.datatype, v, `input '${t.name}' data[${i}]`, { input: t.name, index: i })));
+    columns[t.name] = t.data.every((v) => plainElement(t.datatype, v)) ? t.data
+      : t.data.map((v, i) => (plainElement(t.datatype, v) ? v : readTensorElement(t.datatype, v, `input '${t.name}' data[${i}]`, { input: t.name, index: i })));
   }
-  const rows = rowsFromColumns(manifest, columns, {
-    noun: 'input',
-    typeName: datatypeName,
-    locate: (name, i) => ({ at: `input '${name}' data[${i}]`, details: { input: name, index: i } }),
-  });
+  // Every input is a list of N elements (checkTensor: the data count is the shape's product, N × 1).
+  const rows = rowsFromCheckedColumns(manifest, columns, first?.n ?? 0, locateElement);
   return {
     ...(id !== undefined && { id: id as string }),
     rows,
     ...(outputs !== undefined && { outputs: requestedOutputs(outputs, manifest) }),
     ...(parameters !== undefined && { parameters: parameters as Record<string, unknown> }),
   };
+}
+
+const locateElement = (name: string, i: number) => ({ at: `input '${name}' data[${i}]`, details: { input: name, index: i } });
+
+const inputColumns = new WeakMap<ModelManifest, ReadonlyMap<string, SignatureColumn>>();
+
+/** The signature's input columns by name, made once per manifest. */
+function inputColumnsOf(manifest: ModelManifest): ReadonlyMap<string, SignatureColumn> {
+  let byName = inputColumns.get(manifest);
+  if (!byName) {
+    byName = new Map(manifest.signature.inputs.map((c) => [c.name, c]));
+    inputColumns.set(manifest, byName);
+  }
+  return byName;
 }
 
 /**
@@ -183,22 +199,55 @@ function requestedOutputs(outputs: unknown, manifest: ModelManifest): string[] {
  * the order asked): a scalar per row → shape [N]; K values per row → shape [N, K], data
  * row-major; datatype from the output's signature type.
  */
-export function encodeInferResponse(args: {
+export function encodeInferResponse(args: InferResponseArgs): InferResponse {
+  return { model_name: args.modelName, model_version: args.modelVersion, id: args.id, outputs: outputTensors(args) };
+}
+
+/** What an inference response is encoded from. */
+export interface InferResponseArgs {
   readonly modelName: string;
   readonly modelVersion: string;
   readonly id: string;
   readonly predictions: readonly PredictionRow[];
   readonly manifest: ModelManifest;
   readonly outputs?: readonly string[];
-}): InferResponse {
+}
+
+/**
+ * The response body as JSON text, exactly `JSON.stringify(encodeInferResponse(args))`, written
+ * directly: a server answers thousands a second, and generic stringification of the response
+ * objects cost several times more than the model's evaluation of a row.
+ */
+export function encodeInferResponseJson(args: InferResponseArgs): string {
+  let text = `{"model_name":${JSON.stringify(args.modelName)},"model_version":${JSON.stringify(args.modelVersion)},"id":${JSON.stringify(args.id)},"outputs":[`;
+  const tensors = outputTensors(args);
+  for (let i = 0; i < tensors.length; i++) {
+    const t = tensors[i]!;
+    // Shapes are whole numbers and datatypes plain upper-case names: nothing to escape.
+    text += `${i > 0 ? ',' : ''}{"name":${JSON.stringify(t.name)},"shape":[${t.shape.join(',')}],"datatype":"${t.datatype}","data":[${jsonElements(t.data)}]}`;
+  }
+  return `${text}]}`;
+}
+
+/** Array elements as JSON.stringify writes them, comma-separated. */
+function jsonElements(values: readonly unknown[]): string {
+  let text = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const item = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : (JSON.stringify(v) ?? 'null');
+    text = i === 0 ? item : `${text},${item}`;
+  }
+  return text;
+}
+
+function outputTensors(args: InferResponseArgs): InferOutputTensor[] {
   const { manifest, predictions } = args;
   const wanted = args.outputs ?? manifest.signature.outputs.map((o) => o.name);
-  const outputs = wanted.map((name) => {
+  return wanted.map((name) => {
     const col = manifest.signature.outputs.find((o) => o.name === name);
     if (!col) return fail('INVALID_ARGUMENT', `unknown output '${name}'; the model has outputs ${manifest.signature.outputs.map((o) => o.name).join(', ')}`, { output: name });
     return outputTensor(col, predictions, knownWidth(manifest, name));
   });
-  return { model_name: args.modelName, model_version: args.modelVersion, id: args.id, outputs };
 }
 
 function outputTensor(col: SignatureColumn, predictions: readonly PredictionRow[], width: number | undefined): InferOutputTensor {

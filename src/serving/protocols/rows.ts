@@ -126,13 +126,22 @@ export function rowsFromColumns(manifest: ModelManifest, columns: Readonly<Recor
       fail('INVALID_ARGUMENT', `${noun} '${col.name}' has ${values.length} values but ${noun} '${first.name}' has ${first.n}; every ${noun} needs one value per row`, { [noun]: col.name, count: values.length, expected: first.n });
     }
   }
-  const n = first?.n ?? 0;
-  const rows: Record<string, unknown>[] = Array.from({ length: n }, () => ({}));
-  for (const col of manifest.signature.inputs) {
-    const values = columns[col.name] as readonly unknown[];
+  return rowsFromCheckedColumns(manifest, columns as Readonly<Record<string, readonly unknown[]>>, first?.n ?? 0, naming.locate);
+}
+
+/**
+ * rowsFromColumns after its checks of form: `columns` holds exactly the signature inputs, each a
+ * list of `n` values. For decoders that established that themselves (once is enough per request).
+ */
+export function rowsFromCheckedColumns(manifest: ModelManifest, columns: Readonly<Record<string, readonly unknown[]>>, n: number, locate: Locate): InputRow[] {
+  const inputs = manifest.signature.inputs;
+  const rows: Record<string, unknown>[] = new Array(n);
+  for (let i = 0; i < n; i++) rows[i] = {};
+  for (const col of inputs) {
+    const values = columns[col.name]!;
     for (let i = 0; i < n; i++) {
       const v = values[i];
-      rows[i]![col.name] = plainValue(col, v) ? v : coerceValue(manifest, col, v, naming.locate(col.name, i));
+      rows[i]![col.name] = plainValue(col, v) ? v : coerceValue(manifest, col, v, locate(col.name, i));
     }
   }
   return checked(manifest, rows);

@@ -9,6 +9,7 @@ import { translateDbError } from '../db-errors.js';
 import type { SqlDialectName } from '../open-database.js';
 import { writeTransaction } from '../write-transaction.js';
 import type { PredictionLogRow, PredictionLogTables } from './prediction-log-schema.js';
+import { PREDICTION_LOG_COLUMNS as APPEND_COLUMNS, SqliteWriterThread, packRecords } from './sqlite-writer-thread.js';
 
 /** The open metadata database the log lives in (an SqlDatabase, or openMetadataStore's result). */
 export interface PredictionLogDatabase {
@@ -27,7 +28,13 @@ export interface SqlPredictionLogOptions {
   readonly clock?: Clock;
   /** Rows per scan batch (default 5000). */
   readonly scanBatchRows?: number;
+  /**
+   * SQLite in a file: append on a worker thread with its own connection (serving's writer), so
+   * the inserts never hold the event loop. Ignored for PostgreSQL and in-memory SQLite.
+   */
+  readonly writerThread?: boolean;
 }
+
 
 // 13 bound values a row: 500 rows stay under SQLite's 32766 variables and Postgres' 65535.
 const INSERT_CHUNK = 500;
@@ -48,6 +55,7 @@ export class SqlPredictionLog implements PredictionLogStore {
   private readonly sqlite: Database.Database | undefined;
   /** Prepared multi-row inserts by row count (SQLite): a full chunk and the batch's remainder. */
   private readonly inserts = new Map<number, Database.Statement>();
+  private readonly writer: SqliteWriterThread | undefined;
 
   constructor(database: PredictionLogDatabase, options: SqlPredictionLogOptions = {}) {
     this.db = database.db as Kysely<PredictionLogTables>;
@@ -56,10 +64,17 @@ export class SqlPredictionLog implements PredictionLogStore {
     this.clock = options.clock ?? systemClock;
     this.keyColumnOf = options.keyColumnOf ?? (() => undefined);
     this.scanBatchRows = options.scanBatchRows ?? 5000;
+    if (options.writerThread && this.sqlite && !this.sqlite.memory) {
+      this.writer = new SqliteWriterThread({ filename: this.sqlite.name });
+    }
   }
 
   async append(records: readonly PredictionRecord[]): Promise<void> {
     if (records.length === 0) return;
+    if (this.writer) {
+      const packed = packRecords(records, (r) => labelKeyOf(r.inputs, this.keyColumnOf(r.deployment)));
+      return packed ? this.writer.insertPacked(packed) : this.writer.insert(this.flatValues(records), records.length);
+    }
     if (this.sqlite) return this.appendPrepared(this.sqlite, records);
     // Serialised here, off the request path: the logger hands over the objects serving decoded.
     const rows = records.map((r) => ({
@@ -84,12 +99,7 @@ export class SqlPredictionLog implements PredictionLogStore {
       await this.db.connection().execute(async () => handle.transaction(() => {
         for (let i = 0; i < records.length; i += INSERT_CHUNK) {
           const chunk = records.slice(i, i + INSERT_CHUNK);
-          const values: unknown[] = [];
-          for (const r of chunk) {
-            values.push(r.deployment, r.requestId, r.rowIndex, r.model, r.version, r.variant, r.at, r.latencyMs,
-              JSON.stringify(r.inputs), JSON.stringify(r.outputs), labelKeyOf(r.inputs, this.keyColumnOf(r.deployment)) ?? null);
-          }
-          this.insertOf(handle, chunk.length).run(values);
+          this.insertOf(handle, chunk.length).run(this.flatValues(chunk));
         }
       }).immediate());
     } catch (err) {
@@ -97,11 +107,36 @@ export class SqlPredictionLog implements PredictionLogStore {
     }
   }
 
+  /** The rows' values in APPEND_COLUMNS order, one after another (inputs and outputs as JSON). */
+  private flatValues(records: readonly PredictionRecord[]): unknown[] {
+    const values = new Array<unknown>(records.length * APPEND_COLUMNS.length);
+    let k = 0;
+    for (const r of records) {
+      values[k++] = r.deployment;
+      values[k++] = r.requestId;
+      values[k++] = r.rowIndex;
+      values[k++] = r.model;
+      values[k++] = r.version;
+      values[k++] = r.variant;
+      values[k++] = r.at;
+      values[k++] = r.latencyMs;
+      values[k++] = JSON.stringify(r.inputs);
+      values[k++] = JSON.stringify(r.outputs);
+      values[k++] = labelKeyOf(r.inputs, this.keyColumnOf(r.deployment)) ?? null;
+    }
+    return values;
+  }
+
+  /** Ends the writer thread once the batches given to it are written (the database stays open). */
+  async close(): Promise<void> {
+    await this.writer?.close();
+  }
+
   private insertOf(handle: Database.Database, rows: number): Database.Statement {
     let statement = this.inserts.get(rows);
     if (!statement) {
-      const tuple = `(${new Array(11).fill('?').join(', ')})`;
-      statement = handle.prepare(`insert into prediction_log (deployment, request_id, row_index, model, version, variant, at, latency_ms, inputs, outputs, label_key) values ${new Array(rows).fill(tuple).join(', ')}`);
+      const tuple = `(${APPEND_COLUMNS.map(() => '?').join(', ')})`;
+      statement = handle.prepare(`insert into prediction_log (${APPEND_COLUMNS.join(', ')}) values ${new Array(rows).fill(tuple).join(', ')}`);
       // Only the full chunk's statement is worth keeping; remainders vary batch to batch.
       if (rows === INSERT_CHUNK) this.inserts.set(rows, statement);
     }
@@ -141,12 +176,15 @@ export class SqlPredictionLog implements PredictionLogStore {
       for (const label of labels) {
         const at = label.at ?? now;
         const set = { label: JSON.stringify(label.label ?? null), labeled_at: at };
-        let base = trx.updateTable('prediction_log').set(set).where('deployment', '=', deployment).where('at', '>=', at - options.joinWindowMs).where('at', '<=', at);
         if (label.requestId !== undefined) {
-          base = base.where('request_id', '=', label.requestId);
-          if (label.rowIndex !== undefined) base = base.where('row_index', '=', label.rowIndex);
-          const result = await base.executeTakeFirst();
-          if (Number(result.numUpdatedRows) > 0) matched++;
+          // By the (deployment, request_id) index, then the join window on the few rows found: with
+          // the window in the query, SQLite walks the (deployment, at) index over the whole window.
+          let q = trx.selectFrom('prediction_log').select(['id', 'at']).where('deployment', '=', deployment).where('request_id', '=', label.requestId);
+          if (label.rowIndex !== undefined) q = q.where('row_index', '=', label.rowIndex);
+          const ids = (await q.execute()).filter((r) => Number(r.at) >= at - options.joinWindowMs && Number(r.at) <= at).map((r) => r.id);
+          if (ids.length === 0) continue;
+          await trx.updateTable('prediction_log').set(set).where('id', 'in', ids).execute();
+          matched++;
           continue;
         }
         if (label.key === undefined || keyColumn === undefined) continue;

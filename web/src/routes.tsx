@@ -1,21 +1,13 @@
 /**
  * Every page of the UI and its path. The server answers each of these paths with index.html
  * (src/http/web-ui.ts lists the same first segments; a test keeps them in step). Pages load
- * lazily, one chunk each, so the first page does not wait for every chart library.
+ * lazily through the router, one chunk each, so the first page does not wait for every chart
+ * library.
  */
-import { lazy, Suspense, type ComponentType } from 'react';
+import type { ComponentType } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 import { AppShell } from './layout/app-shell';
 import { prefetchRunPage } from './pages/runs/run-data';
-
-function page(load: () => Promise<Record<string, unknown>>, name: string) {
-  const Component = lazy(async () => ({ default: (await load())[name] as ComponentType }));
-  return (
-    <Suspense fallback={<p className="muted" aria-busy="true">Loading…</p>}>
-      <Component />
-    </Suspense>
-  );
-}
 
 /**
  * A page the router loads before it shows it: no Suspense fallback (React keeps a fallback up
@@ -45,15 +37,15 @@ export const ROUTES: RouteObject[] = [
         },
       },
       { path: 'compare', ...routed(() => import('./pages/compare/compare-page'), 'ComparePage') },
-      { path: 'pipelines', element: page(() => import('./pages/pipelines/pipelines-page'), 'PipelinesPage') },
-      { path: 'data', element: page(() => import('./pages/data/data-page'), 'DataPage') },
-      { path: 'models', element: page(() => import('./pages/models/models-page'), 'ModelsPage') },
-      { path: 'models/:name', element: page(() => import('./pages/models/model-page'), 'ModelPage') },
-      { path: 'models/:name/versions/:version', element: page(() => import('./pages/models/version-page'), 'VersionPage') },
-      { path: 'deployments', element: page(() => import('./pages/deployments/deployments-page'), 'DeploymentsPage') },
-      { path: 'deployments/:name', element: page(() => import('./pages/deployments/deployment-page'), 'DeploymentPage') },
-      { path: 'monitoring', element: page(() => import('./pages/monitoring/monitoring-page'), 'MonitoringPage') },
-      { path: 'monitoring/:deployment', element: page(() => import('./pages/monitoring/deployment-monitoring-page'), 'DeploymentMonitoringPage') },
+      { path: 'pipelines', ...routed(() => import('./pages/pipelines/pipelines-page'), 'PipelinesPage') },
+      { path: 'data', ...routed(() => import('./pages/data/data-page'), 'DataPage') },
+      { path: 'models', ...routed(() => import('./pages/models/models-page'), 'ModelsPage') },
+      { path: 'models/:name', ...routed(() => import('./pages/models/model-page'), 'ModelPage') },
+      { path: 'models/:name/versions/:version', ...routed(() => import('./pages/models/version-page'), 'VersionPage') },
+      { path: 'deployments', ...routed(() => import('./pages/deployments/deployments-page'), 'DeploymentsPage') },
+      { path: 'deployments/:name', ...routed(() => import('./pages/deployments/deployment-page'), 'DeploymentPage') },
+      { path: 'monitoring', ...routed(() => import('./pages/monitoring/monitoring-page'), 'MonitoringPage') },
+      { path: 'monitoring/:deployment', ...routed(() => import('./pages/monitoring/deployment-monitoring-page'), 'DeploymentMonitoringPage') },
       { path: '*', element: <p role="alert">No page here. Pick one from the menu above.</p> },
     ],
   },

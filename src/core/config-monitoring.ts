@@ -27,10 +27,37 @@ export const labelsConfigSchema = z.strictObject({
   key_columns: z.record(z.string(), z.string().min(1)).default({}).describe('per-deployment key columns, over key_column'),
 }).prefault({});
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** '10s', '5m', '1h', '1d' → milliseconds (NaN when it is not a duration). */
+export function durationMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
+  return m ? Number(m[1]) * DURATION_UNITS[m[2]!]! : NaN;
+}
+
+/** A duration in paddock.yaml (`30s`, `5m`, `1h`, `1d`) within [min, max], kept as written. */
+function durationSchema(min: string, max: string, what: string) {
+  const [lo, hi] = [durationMs(min), durationMs(max)];
+  return z.string().superRefine((text, ctx) => {
+    const ms = durationMs(text);
+    if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: `'${text}' is not a duration: give a number and a unit (ms, s, m, h, d), e.g. 30s, 5m, 1h or 1d` });
+    else if (ms < lo || ms > hi) ctx.addIssue({ code: 'custom', message: `'${text}' is out of range: ${what} must be from ${min} to ${max}` });
+  });
+}
+
 export const monitoringConfigSchema = z.strictObject({
   prediction_log: predictionLogConfigSchema,
   labels: labelsConfigSchema,
+  window: durationSchema('10s', '1d', 'the monitoring window').default('1h')
+    .describe('the window serving processes monitor and evaluate alert rules on (10s … 1d; windows are aligned to multiples of it since the epoch)'),
+  label_delay: durationSchema('0s', '7d', 'the label delay').default('0s')
+    .describe('how long after a window ends it is evaluated, so labels arriving late count towards its performance (0s … 7d)'),
 }).prefault({});
+
+/** `monitoring.window` and `monitoring.label_delay` in milliseconds (validated when the config loaded). */
+export function monitoringTimes(monitoring: { readonly window: string; readonly label_delay: string }): { readonly windowMs: number; readonly delayMs: number } {
+  return { windowMs: durationMs(monitoring.window), delayMs: durationMs(monitoring.label_delay) };
+}
 
 /** The metrics an alert rule watches, each measured per monitoring window. */
 export const ALERT_METRICS = ['dataset_drift', 'drift_score', 'performance', 'estimated_performance', 'latency_p99', 'error_rate', 'dropped_predictions'] as const;

@@ -35,7 +35,7 @@ export function registerMonitorReport(monitor: Command): void {
     .command('report <deployment>')
     .description("compare a deployment's recent traffic with its model's training profile: drift per column, performance (realized and estimated), latency, alerts; writes a self-contained HTML report")
     .option('--window <duration>', 'the length of one window (1d, 6h, 30m, …)', '1d')
-    .option('--windows <n>', 'how many windows, ending now (or at --until)', '7')
+    .option('--windows <n>', 'how many windows, ending with the last complete one (or at --until)', '7')
     .option('--until <time>', 'the end of the last window (ISO 8601; default now)')
     .option('--version <version>', "only this version's predictions (default: everything the deployment answered)")
     .option('--out <file>', 'where to write the HTML report (default monitor-<deployment>.html)')
@@ -46,7 +46,8 @@ export function registerMonitorReport(monitor: Command): void {
       const windowMs = parseDuration(flags.window, '--window');
       const windows = Number(flags.windows);
       if (!Number.isInteger(windows) || windows < 1 || windows > 1000) fail('INVALID_ARGUMENT', `--windows '${flags.windows}': give a whole number from 1 to 1000`, { flag: 'windows' });
-      const until = flags.until === undefined ? Date.now() : Date.parse(flags.until);
+      // Without --until, the last complete window, aligned as the serving monitor aligns its windows (multiples of the window since the epoch).
+      const until = flags.until === undefined ? Math.floor(Date.now() / windowMs) * windowMs : Date.parse(flags.until);
       if (!Number.isFinite(until)) fail('INVALID_ARGUMENT', `--until '${flags.until}': give an ISO 8601 time such as 2024-05-01T00:00:00Z`, { flag: 'until' });
       const project = commandProject(cmd, { logLevel: 'silent' });
       const meta = await openMetadata(project);
@@ -72,9 +73,9 @@ function render(out: Output, report: MonitorReport, file: string): void {
   const rows = report.windows.map((w) => [
     new Date(w.since).toISOString(), String(w.rows), String(w.labeled),
     w.drift ? `${w.drift.driftedColumns}/${w.drift.columns.length}${w.drift.datasetDrift ? ' (dataset drift)' : ''}` : '—',
-    fmt(w.performance.realized?.metrics.accuracy ?? w.performance.realized?.metrics.rmse), fmt(w.performance.estimated?.accuracy), fmt(w.latency?.p99),
+    fmt(w.performance.realized?.metrics.accuracy ?? w.performance.realized?.metrics.rmse), fmt(w.performance.realized?.metrics.roc_auc), fmt(w.performance.estimated?.accuracy), fmt(w.latency?.p99),
   ]);
-  out.line(formatTable(['window start', 'rows', 'labeled', 'drifted columns', 'accuracy/rmse', 'est. accuracy', 'p99 ms'], rows));
+  out.line(formatTable(['window start', 'rows', 'labeled', 'drifted columns', 'accuracy/rmse', 'roc_auc', 'est. accuracy', 'p99 ms'], rows));
   for (const a of report.alerts) out.line(`alert ${a.rule} ${a.kind} at ${new Date(a.at).toISOString()}: ${a.metric} = ${formatScore(a.value)} (${a.condition})${a.origin === 'rules' ? ' [from the rules over these windows]' : ''}`);
   out.line(`Report written to ${file}`);
 }

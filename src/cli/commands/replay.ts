@@ -11,6 +11,7 @@ interface ReplayFlags {
   readonly concurrency: string;
   readonly rate?: string;
   readonly header: string[];
+  readonly idColumn?: string;
   readonly json?: boolean;
 }
 
@@ -24,6 +25,7 @@ export function registerReplay(program: Command): void {
     .option('--concurrency <n>', 'requests in flight at once', '4')
     .option('--rate <per-second>', 'at most this many requests a second (default: no cap)')
     .option('--header <name=value>', 'send this header with every request, e.g. x-user=42 for sticky routing (repeatable)', (v: string, p: string[]) => [...p, v], [])
+    .option('--id-column <column>', "send each row's value of this column as its request's x-request-id (labels sent later name it as request_id)")
     .option('--json', 'print the summary as JSON')
     .action(async (data: string, flags: ReplayFlags, cmd: Command) => {
       const summary = await replayTraffic({
@@ -33,6 +35,7 @@ export function registerReplay(program: Command): void {
         ...(flags.limit !== undefined ? { limit: numberFlag(flags.limit, '--limit') } : {}),
         ...(flags.rate !== undefined ? { rate: numberFlag(flags.rate, '--rate') } : {}),
         headers: Object.fromEntries(flags.header.map(parseHeader)),
+        ...(flags.idColumn !== undefined ? { idColumn: flags.idColumn } : {}),
       });
       const out = commandOutput(cmd);
       out.result({ ...summary, file: data });

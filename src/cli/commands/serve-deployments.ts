@@ -11,7 +11,8 @@ import type { Project } from '../../core/project.js';
 import { CanaryAnalysis, DeploymentRouter, DeploymentService, followDeployments, type ModelPool, type VariantStats } from '../../serving/index.js';
 import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
 import type { MetadataStore } from '../../storage/sql/open-metadata-store.js';
-import { alertRetrainingLinks, retrainOnAlert, startServingMonitor } from './serve-monitoring.js';
+import { alertLine, alertRetrainingLinks, retrainOnAlert, startServingMonitor } from './serve-monitoring.js';
+import type { AlertEvent } from '../../monitoring/index.js';
 import { requestedLine, retrainingContextOn, retrainingLines, type RetrainingContext } from './retraining-context.js';
 import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
 import type { Output } from '../output.js';
@@ -35,6 +36,8 @@ export interface ServeDeploymentsOptions {
    * it, one is opened on `meta` when an alert rule retrains a pipeline, and closed by stop().
    */
   readonly retraining?: RetrainingContext;
+  /** This process's running count of predictions the log dropped (its buffer full), for the `dropped_predictions` alert rule. */
+  readonly droppedPredictions?: () => number;
 }
 
 /** The running parts; stop() ends following and the analysis (the caller closes the pool). */
@@ -73,7 +76,8 @@ export async function serveDeployments(options: ServeDeploymentsOptions): Promis
   const monitoring = monitored
     ? startServingMonitor({
       project: { root: project.root!, config: project.config }, meta, store: openPredictionLogStore({ root: project.root!, config: project.config }, meta), names, stats: options.stats, logger,
-      ...(retraining ? { onAlert: retrainOnAlert(retraining.ctx.triggers, { logger, onRequested: (r) => out.line(requestedLine(r)) }) } : {}),
+      ...(options.droppedPredictions ? { droppedTotal: options.droppedPredictions } : {}),
+      onAlert: announced(out, retraining ? retrainOnAlert(retraining.ctx.triggers, { logger, onRequested: (r) => out.line(requestedLine(r)) }) : undefined),
     })
     : undefined;
   return {
@@ -107,6 +111,14 @@ async function alertRetraining(options: ServeDeploymentsOptions, meta: MetadataS
     logger.error({ err }, `alerts will not trigger retraining: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
+}
+
+/** Prints each fired or cleared alert with its numbers, then hands it to the automation (if any). */
+function announced(out: Output, next: ((alert: AlertEvent) => Promise<void>) | undefined): (alert: AlertEvent) => Promise<void> {
+  return async (alert) => {
+    out.line(alertLine(alert));
+    await next?.(alert);
+  };
 }
 
 /** serve and server pass their whole project; tests may pass only its config. */

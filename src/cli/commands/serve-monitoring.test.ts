@@ -8,7 +8,8 @@ import type { MonitorReference } from '../../monitoring/monitor/reference.js';
 import { profileColumns } from '../../monitoring/profiles/monitoring-profile.js';
 import { MemoryPredictionLog } from '../../test-support/memory-prediction-log.js';
 import { memoryRetrainingStore } from '../../test-support/memory-retraining-store.js';
-import { alertRetrainingLinks, retrainOnAlert } from './serve-monitoring.js';
+import { monitoringTimes } from '../../core/config-monitoring.js';
+import { alertLine, alertRetrainingLinks, retrainOnAlert } from './serve-monitoring.js';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 5, 1, 10);
@@ -100,6 +101,57 @@ describe('serving monitor → retraining', () => {
     await hook({ ...alert, kind: 'fired' });
     expect(errors).toEqual(['alert flights-slow on flights: could not request a retraining: database is down']);
     await queue.close();
+  });
+});
+
+describe('monitoring.window and monitoring.label_delay', () => {
+  it('default to 1h and 0s, and accept 10s … 1d windows', () => {
+    expect(monitoringTimes(configSchema.parse({}).monitoring)).toEqual({ windowMs: HOUR, delayMs: 0 });
+    expect(monitoringTimes(configSchema.parse({ monitoring: { window: '10s', label_delay: '45s' } }).monitoring)).toEqual({ windowMs: 10_000, delayMs: 45_000 });
+    expect(monitoringTimes(configSchema.parse({ monitoring: { window: '1d' } }).monitoring).windowMs).toBe(24 * HOUR);
+  });
+
+  it('reject a window out of range or not a duration, naming the field and what to give', () => {
+    const issue = (monitoring: object) => {
+      const r = configSchema.safeParse({ monitoring });
+      expect(r.success).toBe(false);
+      const first = r.error!.issues[0]!;
+      return `${first.path.join('.')}: ${first.message}`;
+    };
+    expect(issue({ window: '5s' })).toBe("monitoring.window: '5s' is out of range: the monitoring window must be from 10s to 1d");
+    expect(issue({ window: '2d' })).toBe("monitoring.window: '2d' is out of range: the monitoring window must be from 10s to 1d");
+    expect(issue({ window: 'hourly' })).toBe("monitoring.window: 'hourly' is not a duration: give a number and a unit (ms, s, m, h, d), e.g. 30s, 5m, 1h or 1d");
+    expect(issue({ label_delay: '8d' })).toBe("monitoring.label_delay: '8d' is out of range: the label delay must be from 0s to 7d");
+  });
+
+  it('with a label delay, a window is judged only that long after it ends, so labels arriving meanwhile count', async () => {
+    const log = await slowHour();
+    let now = START + HOUR + 1000;
+    const notifier = new AlertNotifier({ rules: [], logger: silentLogger });
+    const monitoring = startMonitoring({
+      store: log, deployments: ['flights'], reference: async () => reference(), windowMs: HOUR, delayMs: 10 * 60_000,
+      rules: [], notifier, logger: silentLogger, now: () => now,
+    });
+    try {
+      // One second after the hour ended: still within the delay, so the window judged is the hour before (empty).
+      const [early] = await monitoring.tick();
+      expect([early!.since, early!.rows]).toEqual([START - HOUR, 0]);
+      await log.attachLabels('flights', Array.from({ length: 50 }, (_, i) => ({ requestId: `r${i}`, label: (i % 10) / 10, at: START + HOUR + 60_000 })));
+      now = START + HOUR + 10 * 60_000;
+      const [late] = await monitoring.tick();
+      expect([late!.since, late!.rows, late!.labeled]).toEqual([START, 50, 50]);
+      expect(late!.performance.realized?.metrics.rmse).toBe(0);
+    } finally {
+      await monitoring.stop();
+    }
+  });
+
+  it('prints a fired alert with the numbers of each window behind it', () => {
+    const line = alertLine({
+      rule: 'auc-decay', deployment: 'flights', kind: 'fired', metric: 'performance', performanceMetric: 'roc_auc', value: 0.650938, condition: '< 0.655', at: START,
+      windows: [{ since: START - 20_000, until: START - 10_000, value: 0.6484661, samples: 6488 }, { since: START - 10_000, until: START, value: 0.650938, samples: 5601 }], retrain: [],
+    });
+    expect(line).toBe('Alert auc-decay fired on flights: performance roc_auc < 0.655 in 2 windows: 0.6485 (6488 samples), 0.6509 (5601 samples)');
   });
 });
 

@@ -7,16 +7,15 @@
  */
 import { onAlert, type RequestDeps, type Retraining } from '../../automation/index.js';
 import type { Config } from '../../core/config.js';
+import { monitoringTimes } from '../../core/config-monitoring.js';
 import type { Logger } from '../../core/logging.js';
 import type { Project } from '../../core/project.js';
-import { AlertNotifier, startMonitoring, type AlertEvent, type Monitoring, type PredictionLogStore } from '../../monitoring/index.js';
+import { AlertNotifier, DroppedCounter, startMonitoring, type AlertEvent, type Monitoring, type PredictionLogStore } from '../../monitoring/index.js';
 import type { VariantStats } from '../../serving/index.js';
 import { SqlAlertStore } from '../../storage/sql/alerts/sql-alert-store.js';
 import type { MetadataStore } from '../../storage/sql/open-metadata-store.js';
 import { deploymentReferences } from './monitor-reference.js';
 
-/** The window alerts are evaluated on. */
-export const SERVING_MONITOR_WINDOW_MS = 3_600_000;
 
 export interface ServingMonitorOptions {
   readonly project: Pick<Project, 'root' | 'config'>;
@@ -25,22 +24,34 @@ export interface ServingMonitorOptions {
   readonly names: readonly string[];
   readonly stats: VariantStats;
   readonly logger: Logger;
+  /** The window instead of paddock.yaml's `monitoring.window` (tests). */
   readonly windowMs?: number;
+  /** The prediction logger's running count of dropped predictions (this process's), for the `dropped_predictions` rule. */
+  readonly droppedTotal?: () => number;
   /** The automation's hook (retraining on `retrain:<pipeline>` alerts). */
   readonly onAlert?: (alert: AlertEvent) => void | Promise<void>;
 }
 
 export function startServingMonitor(options: ServingMonitorOptions): Monitoring {
   const { project, meta, logger } = options;
+  const times = monitoringTimes(project.config.monitoring);
+  const windowMs = options.windowMs ?? times.windowMs;
+  // Dropped predictions are counted per process: sampled every second (or tenth of a window), two windows plus the delay kept.
+  const dropped = options.droppedTotal ? new DroppedCounter(options.droppedTotal, 2 * windowMs + times.delayMs) : undefined;
+  dropped?.sample(Date.now());
+  const sampler = dropped ? setInterval(() => dropped.sample(Date.now()), Math.min(1000, windowMs / 10)) : undefined;
+  sampler?.unref();
   const notifier = new AlertNotifier({ rules: project.config.alerts, logger, store: new SqlAlertStore(meta), ...(options.onAlert ? { onAlert: options.onAlert } : {}) });
   const monitoring = startMonitoring({
     store: options.store,
     deployments: options.names,
     reference: deploymentReferences(project, meta, project.root),
-    windowMs: options.windowMs ?? SERVING_MONITOR_WINDOW_MS,
+    windowMs,
+    delayMs: times.delayMs,
     rules: project.config.alerts,
     notifier,
     logger,
+    ...(dropped ? { dropped: (_deployment: string, since: number, until: number) => dropped.between(since, until) } : {}),
     outcomes: (deployment, since, until) => {
       const parts = (['stable', 'canary'] as const).map((v) => options.stats.summary(deployment, v, { since, until }));
       return { requests: parts[0]!.requests + parts[1]!.requests, errors: parts[0]!.errors + parts[1]!.errors };
@@ -49,11 +60,22 @@ export function startServingMonitor(options: ServingMonitorOptions): Monitoring 
   return {
     tick: () => monitoring.tick(),
     async stop() {
+      clearInterval(sampler);
       await monitoring.stop();
       await notifier.close();
       await options.store.close?.();
     },
   };
+}
+
+/**
+ * The line a serving process prints for a fired or cleared alert, with the numbers behind it:
+ * `Alert auc-decay fired on flights: performance roc_auc < 0.655 in 2 windows: 0.6532 (2419 samples), 0.6418 (6569 samples)`.
+ */
+export function alertLine(alert: AlertEvent): string {
+  const what = [alert.metric, alert.performanceMetric ?? alert.column].filter(Boolean).join(' ');
+  const windows = alert.windows.map((w) => `${Number(w.value.toPrecision(4))} (${w.samples} samples)`).join(', ');
+  return `Alert ${alert.rule} ${alert.kind} on ${alert.deployment}: ${what} ${alert.condition} in ${alert.windows.length} window${alert.windows.length === 1 ? '' : 's'}: ${windows}`;
 }
 
 /** Which retraining pipelines each alert rule triggers, and the `retrain:<pipeline>` names that match none. */

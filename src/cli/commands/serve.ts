@@ -96,7 +96,7 @@ export function registerServe(program: Command): void {
           const info = await pool.add(w.name ?? (await defaultServeName(w.ref, cwd)), w.ref, batching ? { batching } : {});
           out.line(`Loaded ${info.name} version ${info.version} from ${info.ref}`);
         }
-        const served = await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: analyses, logger, out, ...(project && { project }) });
+        const served = await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: analyses, logger, out, ...(project && { project }), ...(predictionLog && { droppedPredictions: () => predictionLog.logger.counts().dropped }) });
         const { router } = served;
         const app = await buildServingServer({ pool, router, version: paddockVersion(), logger, metrics, variantStats, ...(predictionLog && { predictionLog: predictionLog.logger }) });
         // Which worker answered (tests and debugging a cluster); one header, set only in a cluster.

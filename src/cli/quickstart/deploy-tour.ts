@@ -1,29 +1,37 @@
 /**
- * The serving half of the quickstart tour: deploy the champion as a deployment's stable version,
- * serve it, replay later months of flights to it as traffic, train a second version, put it in
- * as a canary with automatic analysis, and replay traffic until the analysis has promoted it.
+ * The loop half of the quickstart tour, closed by Paddock itself: deploy the champion (trained
+ * on January) and serve it with the monitoring loop; replay February–April as traffic; the
+ * flights land with their delays (a new data version) and the delays go to the deployment as
+ * late labels; the monitor judges each window, an alert rule fires on the real numbers, the alert
+ * triggers the retraining pipeline, which trains on the new data, gates the challenger against
+ * the champion on the same held-out April flights and starts its canary; traffic lets the
+ * canary analysis promote it; the audit prints the chain.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { freePort, paddockOutput, runStep, startBackground, type Background, type Log } from './tour-steps.js';
+import { FEED, freePort, paddockOutput, runStep, startBackground, type Background, type Log } from './tour-steps.js';
 
-/** The deployment, the registered model it serves, and the traffic it is sent. */
+/** The deployment, the registered model it serves, and the retraining pipeline (paddock.yaml). */
 export const DEPLOYMENT = 'flights';
 const MODEL = 'flights-late';
-const REPLAY = 'data/features/replay.parquet';
-/** The training param the second version changes. */
-const PARAM = { key: 'n_estimators', from: '100', to: '150' };
-/** How long the canary may take to be promoted before the tour gives up. */
+const PIPELINE = 'flights';
+/** The months replayed as traffic before the retraining, and the month the canary is judged on. */
+const MONTHS = ['2001-02', '2001-03', '2001-04'] as const;
+const CANARY_MONTH = '2001-05';
+/** Requests a second of the replays (a 10 s window then holds a few thousand flights). */
+const RATE = 700;
+/** How long the alert, the retraining and the canary may take before the tour gives up. */
+const ALERT_TIMEOUT_MS = 150_000;
+const RETRAINING_TIMEOUT_MS = 240_000;
 const PROMOTION_TIMEOUT_MS = 90_000;
-/** One round of traffic: rows and requests a second (about 6 s, two analysis intervals). */
+/** One round of canary traffic: rows and requests a second (about 6 s, two analysis intervals). */
 const ROUND = { rows: 1500, rate: 250 };
+const COMMIT = ['git', '-c', 'user.name=Paddock Quickstart', '-c', 'user.email=quickstart@example.com', 'commit', '-qm'];
 
-/** Runs the deploy steps in `dir` (after the pipeline tour registered and promoted version 1). */
-export async function runDeployTour(dir: string, log: Log): Promise<void> {
+/** Runs the loop in `dir` (after the pipeline tour registered and promoted version 1). */
+export async function runLoopTour(dir: string, log: Log): Promise<void> {
   await runStep(dir, log, { say: `Deploy the champion: deployment \`${DEPLOYMENT}\` serves version 1 of ${MODEL} as its stable version`, cmd: ['paddock', 'deploy', 'create', DEPLOYMENT, '--model', MODEL, '--stable', '1', '--reason', 'quickstart: first deployment'] });
   const port = await freePort(8080);
   const serve = startBackground(dir, log, {
-    say: 'Serve the deployment in the background: it follows changes to the deployment every second and runs their canary analysis',
+    say: 'Serve the deployment in the background: it logs every prediction, judges each monitoring window against the training profile, fires the alert rules, runs the retrainings they trigger and the canary analysis',
     cmd: ['paddock', 'serve', '--deployment', DEPLOYMENT, '--port', String(port)],
   }, 'serve');
   try {
@@ -31,38 +39,47 @@ export async function runDeployTour(dir: string, log: Log): Promise<void> {
     const url = (await serve.waitFor(/listening on (http:\/\/\S+)[\s\S]*\/metrics\n/, 120_000))[1]!;
     log('');
     const infer = `${url}/v2/models/${DEPLOYMENT}/infer`;
-    await runStep(dir, log, { say: 'Replay 2000 flights from May–June, months after the training data, as live traffic (all answered by version 1)', cmd: ['paddock', 'replay', REPLAY, '--url', infer, '--limit', '2000'] });
-    trainSecondVersion(dir, log);
-    await runStep(dir, log, { say: "Commit the change with the first run's dvc.lock (the new version's lineage names this commit)", cmd: ['git', '-c', 'user.name=Paddock Quickstart', '-c', 'user.email=quickstart@example.com', 'commit', '-qm', `Quickstart: train with ${PARAM.to} trees`] });
-    await runStep(dir, log, { say: 'Retrain: train → evaluate (gated against champion version 1) → register version 2 as the challenger', cmd: ['paddock', 'repro'] });
-    await runStep(dir, log, {
-      say: 'Put version 2 in as a canary with automatic analysis: every 3 s the server judges its requests (success, p99 latency), steps its share 25% → 50% → 100%, then promotes it (or rolls it back)',
-      cmd: ['paddock', 'deploy', 'set', DEPLOYMENT, '--canary', '2=0', '--step-weights', '25,50,100', '--interval', '3', '--min-samples', '50', '--reason', 'quickstart: canary of version 2'],
-    });
+    await runStep(dir, log, { say: 'The following months as a booking site would ask about them: each flight before it leaves (no delay yet), its delay kept aside for later', cmd: ['node', 'src/traffic.mjs', FEED, 'data/traffic', ...MONTHS, CANARY_MONTH] });
+    for (const month of MONTHS) {
+      await runStep(dir, log, { say: `Replay ${month} as live traffic, each request named by its flight id (x-request-id)`, cmd: ['paddock', 'replay', `data/traffic/${month}.parquet`, '--url', infer, '--id-column', 'flight_id', '--rate', String(RATE)] });
+    }
+    await runStep(dir, log, { say: 'The flights have landed: February–April join the landed data, with their actual delays', cmd: ['node', 'src/land.mjs', FEED, 'data/flights.parquet', MONTHS.at(-1)!] });
+    await runStep(dir, log, { say: 'Version the new data (its pointer gets a new md5; the retraining will train on it)', cmd: ['paddock', 'add', 'data/flights.parquet'] });
+    await runStep(dir, log, { say: 'Commit the new data version', cmd: [...COMMIT, 'Quickstart: flights through April landed'] });
+    for (const month of MONTHS) {
+      await runStep(dir, log, { say: `The delays of ${month}'s flights arrive late as labels (late = more than 15 minutes), joined to the predictions by request id`, cmd: ['paddock', 'monitor', 'labels', `data/traffic/${month}-labels.csv`, '--deployment', DEPLOYMENT] });
+    }
+    await waitForRetraining(serve, log);
+    await runStep(dir, log, { say: 'What the monitor saw, window by window (also as HTML)', cmd: ['paddock', 'monitor', 'report', DEPLOYMENT, '--window', '10s', '--windows', '12', '--out', 'monitor.html'] });
+    await runStep(dir, log, { say: 'The retraining the alert started, step by step', cmd: ['paddock', 'retrain', PIPELINE, '--history'] });
     await replayUntilPromoted(dir, log, infer);
     await runStep(dir, log, { say: 'The deployment now serves version 2 as stable', cmd: ['paddock', 'deploy', 'status', DEPLOYMENT] });
     await runStep(dir, log, { say: 'Its history: who changed what and why, with the numbers each analysis step measured', cmd: ['paddock', 'deploy', 'history', DEPLOYMENT] });
-    await runStep(dir, log, { say: 'Make the promoted version the registry\'s champion too', cmd: ['paddock', 'models', 'alias', 'set', MODEL, 'champion', '2', '--reason', `quickstart: promoted by the canary analysis of deployment ${DEPLOYMENT}`] });
+    await runStep(dir, log, { say: "Make the promoted version the registry's champion too (the promotion policy checks its gates again)", cmd: ['paddock', 'models', 'alias', 'set', MODEL, 'champion', '2', '--reason', `quickstart: promoted by the canary analysis of deployment ${DEPLOYMENT}`] });
+    await runStep(dir, log, { say: 'The audit chain of the version in production: alert → trigger → data → run → evaluation → gates → canary steps → promotion', cmd: ['paddock', 'audit', MODEL, '--html', 'audit.html'] });
     await serve.waitFor(new RegExp(`Deployment ${DEPLOYMENT} \\(revision \\d+\\): stable 2\\n`), 30_000);
-    await runStep(dir, log, { say: 'Traffic after the promotion: every request is answered by version 2', cmd: ['paddock', 'replay', REPLAY, '--url', infer, '--limit', '500'] });
+    await runStep(dir, log, { say: 'Traffic after the promotion: every request is answered by version 2', cmd: ['paddock', 'replay', `data/traffic/${CANARY_MONTH}.parquet`, '--url', infer, '--limit', '500'] });
   } finally {
     await stopServe(serve, log);
   }
 }
 
-/** Changes the training param in params.yaml, printed as the one-line edit a user would make. */
-function trainSecondVersion(dir: string, log: Log): void {
-  const file = path.join(dir, 'params.yaml');
-  const before = readFileSync(file, 'utf8');
-  const after = before.replace(`  ${PARAM.key}: ${PARAM.from}\n`, `  ${PARAM.key}: ${PARAM.to}\n`);
-  if (after === before) throw new Error(`params.yaml has no \`${PARAM.key}: ${PARAM.from}\` under train to change`);
-  log(`# Train a second version with more trees: change one param\n$ sed -i 's/${PARAM.key}: ${PARAM.from}/${PARAM.key}: ${PARAM.to}/' params.yaml`);
-  writeFileSync(file, after);
-  log(`  params.yaml  train.${PARAM.key}: ${PARAM.from} → ${PARAM.to}\n`);
+/**
+ * Waits (printing what the server says meanwhile) for the alert, the retraining it triggered and
+ * the canary the retraining started. A retraining that fails or is skipped stops the quickstart
+ * with its reason: the champion is still serving.
+ */
+async function waitForRetraining(serve: Background, log: Log): Promise<void> {
+  log('# Wait for the loop: each 10 s window is judged 60 s after it ends (paddock.yaml monitoring.label_delay), once its labels are in; an alert rule that fires triggers the retraining pipeline, which reproduces dvc.yaml on the new data, registers the challenger and starts its canary\n');
+  await serve.waitFor(/Retraining \S+: started/, ALERT_TIMEOUT_MS);
+  const [, id, status, rest] = await serve.waitFor(/Retraining (\S+): (succeeded|failed|skipped)(.*)\n/, RETRAINING_TIMEOUT_MS);
+  if (status !== 'succeeded') throw new Error(`retraining ${id} ${status}${rest}: \`paddock retrain ${PIPELINE} --history\` says why`);
+  await serve.waitFor(new RegExp(`Deployment ${DEPLOYMENT} \\(revision \\d+\\): stable 1, canary 2 at 0%`), 30_000);
+  log('');
 }
 
 /**
- * Rounds of replayed traffic (each printed, so the canary's growing share shows) until the
+ * Rounds of May traffic (each printed, so the canary's growing share shows) until the
  * deployment's stable version is 2. A rollback or the timeout stops the quickstart with the way
  * to find out why.
  */
@@ -70,8 +87,8 @@ async function replayUntilPromoted(dir: string, log: Log, infer: string): Promis
   const deadline = Date.now() + PROMOTION_TIMEOUT_MS;
   for (let round = 1; ; round++) {
     await runStep(dir, log, {
-      say: `Traffic for the canary analysis, round ${round}: ${ROUND.rows} flights at up to ${ROUND.rate} requests/s`,
-      cmd: ['paddock', 'replay', REPLAY, '--url', infer, '--limit', String(ROUND.rows), '--rate', String(ROUND.rate)],
+      say: `Traffic for the canary analysis, round ${round}: ${ROUND.rows} flights of ${CANARY_MONTH} at up to ${ROUND.rate} requests/s`,
+      cmd: ['paddock', 'replay', `data/traffic/${CANARY_MONTH}.parquet`, '--url', infer, '--limit', String(ROUND.rows), '--rate', String(ROUND.rate)],
     });
     const { policy } = (JSON.parse(await paddockOutput(dir, ['deploy', 'status', DEPLOYMENT, '--json'])) as { deployment: { policy: { stable: string; candidates: unknown[] } } }).deployment;
     if (policy.stable === '2') return;

@@ -4,31 +4,34 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fail } from '../../core/errors.js';
-import { DEPLOYMENT, runDeployTour } from './deploy-tour.js';
-import { CLI, exec, freePort, PACKAGE_ROOT, runStep, type Step } from './tour-steps.js';
+import { DEPLOYMENT, runLoopTour } from './deploy-tour.js';
+import { CLI, exec, FEED, freePort, PACKAGE_ROOT, runStep, showFile, type Step } from './tour-steps.js';
+
+const COMMIT = ['git', '-c', 'user.name=Paddock Quickstart', '-c', 'user.email=quickstart@example.com', 'commit', '-qm'];
 
 const STEPS: readonly Step[] = [
-  { say: 'Create the project (paddock.yaml, .paddock/ with the cache)', cmd: ['paddock', 'init'] },
-  { say: 'Version the raw data: 3 million flights as a DVC-compatible pointer', cmd: ['paddock', 'add', 'data/flights-3m.parquet'] },
-  { say: 'Commit the pointer and the pipeline to git (runs and models will record this commit)', cmd: ['git', '-c', 'user.name=Paddock Quickstart', '-c', 'user.email=quickstart@example.com', 'commit', '-qm', 'Quickstart: track the flights data and the pipeline'] },
+  { say: 'January\'s flights land from the airline\'s feed (3 million flights, January–June 2001), with their actual delays', cmd: ['node', 'src/land.mjs', FEED, 'data/flights.parquet', '2001-01'] },
+  { say: 'Version them: a DVC-compatible pointer to commit, the content in the cache', cmd: ['paddock', 'add', 'data/flights.parquet'] },
+  { say: 'Commit the pointer, the pipeline and the loop\'s settings to git (runs and models will record this commit)', cmd: [...COMMIT, 'Quickstart: January\'s flights, the pipeline and the loop'] },
   { say: 'The pipeline in dvc.yaml', cmd: ['paddock', 'dag'] },
-  { say: 'Run it: validate → featurize → train → evaluate (gated against the champion) → register', cmd: ['paddock', 'repro'] },
-  { say: 'Metrics the evaluate stage wrote', cmd: ['paddock', 'metrics', 'show'] },
+  { say: 'Run it: validate → featurize → train → evaluate (gated against the champion: there is none yet) → register', cmd: ['paddock', 'repro'] },
+  { say: 'Metrics the evaluate stage wrote (on flights held out of January)', cmd: ['paddock', 'metrics', 'show'] },
   { say: 'Run it again: nothing changed, so nothing runs', cmd: ['paddock', 'repro'] },
   { say: 'Everything is up to date', cmd: ['paddock', 'status'] },
   { say: 'Charts of the plot files, as one self-contained page', cmd: ['paddock', 'plots', 'show', '-o', 'plots.html'] },
   { say: 'The training and evaluation runs the stages logged (linked to the stage, its data and params)', cmd: ['paddock', 'runs', 'list', '-e', 'quickstart'] },
   { say: 'The model package the train stage wrote: signature, preprocessing, metrics, lineage', cmd: ['paddock', 'models', 'inspect', 'model'] },
-  { say: 'The register stage made it the challenger; promote it to champion', cmd: ['paddock', 'models', 'alias', 'set', 'flights-late', 'champion', '1', '--reason', 'quickstart: first model'] },
+  { say: 'The register stage made it the challenger; promote it to champion (the promotion policy checks its gates passed)', cmd: ['paddock', 'models', 'alias', 'set', 'flights-late', 'champion', '1', '--reason', 'quickstart: first model'] },
   { say: 'Where the champion came from: run, params, data versions, commit', cmd: ['paddock', 'models', 'lineage', 'models:/flights-late@champion'] },
   { say: 'Rebuild the champion from its lineage alone and compare the model file byte for byte', cmd: ['paddock', 'models', 'reproduce', 'models:/flights-late@champion'] },
 ];
 
 /**
- * The main job of `npm start`: copies examples/quickstart to a fresh folder, versions a real
- * data set (vega-datasets' flights-3m.parquet), runs its pipeline with the real CLI, deploys the
- * model and takes a second version through a canary to promotion (deploy-tour.ts), and says
- * where to look. Each step prints the command a user would type.
+ * The main job of `npm start`: copies examples/quickstart to a fresh folder, lands and versions
+ * January of a real data set (vega-datasets' flights-3m.parquet), runs its pipeline with the real
+ * CLI, deploys the model, then lets Paddock close the loop on the following months
+ * (deploy-tour.ts: traffic, late labels, an alert, retraining, canary, promotion, audit), and
+ * says where to look. Each step prints the command a user would type.
  */
 export async function runQuickstart(options: { dir?: string; serve?: boolean; log: (line: string) => void }): Promise<string> {
   const dir = options.dir ? path.resolve(options.dir) : mkdtempSync(path.join(os.tmpdir(), 'paddock-quickstart-'));
@@ -36,22 +39,27 @@ export async function runQuickstart(options: { dir?: string; serve?: boolean; lo
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   cpSync(path.join(PACKAGE_ROOT, 'examples/quickstart'), dir, { recursive: true });
   linkModules(dir);
-  cpSync(flightsParquet(), path.join(dir, 'data/flights-3m.parquet'));
+  mkdirSync(path.join(dir, 'feed'));
+  cpSync(flightsParquet(), path.join(dir, FEED));
   options.log(`Quickstart project in ${dir}\n`);
   await exec('git', ['init', '-q'], dir, options.log, true);
+  await runStep(dir, options.log, { say: 'Create the project (.paddock/ with the cache; the example\'s paddock.yaml is kept)', cmd: ['paddock', 'init'] });
+  showFile(dir, options.log, 'The loop\'s settings: monitoring windows, alert rules, the retraining they trigger, the promotion policy', 'paddock.yaml');
   for (const step of STEPS) await runStep(dir, options.log, step);
-  await runDeployTour(dir, options.log);
+  await runLoopTour(dir, options.log);
   options.log([
     'Where to look:',
+    `  ${path.join(dir, 'paddock.yaml')}    monitoring windows, alert rules, retraining, promotion policy`,
     `  ${path.join(dir, 'dvc.yaml')}        the pipeline; edit params.yaml and run \`paddock repro\` again`,
     `  ${path.join(dir, 'dvc.lock')}        the hashes of every input and output of the last run`,
-    `  ${path.join(dir, 'data/flights-3m.parquet.dvc')}  the data pointer to commit to git`,
+    `  ${path.join(dir, 'data/flights.parquet.dvc')}  the data pointer (January–April now; \`git log -p\` shows January's)`,
     `  ${path.join(dir, 'model')}           the model package (ONNX, paddock-model.yaml)`,
     `  ${path.join(dir, 'reports')}         the validation and evaluation reports (HTML)`,
     `  ${path.join(dir, 'metrics.json')}    the evaluation; plots in ${path.join(dir, 'plots.html')}`,
     `  ${path.join(dir, '.paddock/logs')}   each stage's log`,
-    `  ${path.join(dir, '.paddock/paddock.db')}  runs, metrics, the model registry and deployments (SQLite)`,
-    `  ${path.join(dir, 'data/features/replay.parquet')}  the May–June flights replayed as traffic`,
+    `  ${path.join(dir, '.paddock/paddock.db')}  runs, metrics, the registry, deployments, predictions, alerts, retrainings (SQLite)`,
+    `  ${path.join(dir, 'data/traffic')}    the months replayed as traffic, and their labels`,
+    `  ${path.join(dir, 'audit.html')}      the audit chain of the promoted version`,
   ].join('\n'));
   if (options.serve ?? true) await serve(dir, options.log);
   return dir;
@@ -73,19 +81,18 @@ function linkModules(dir: string): void {
 }
 
 /**
- * Leaves `paddock server` running in the foreground (Ctrl-C stops it), with lines to try. It also
- * serves the champion (the version the deployment promoted) under the deployment's name; the
- * deployment itself, with its canary routing and analysis, is what `paddock serve --deployment` serves.
+ * Leaves `paddock server` running in the foreground (Ctrl-C stops it), with lines to try. It
+ * serves the deployment too, with its monitoring loop, alert rules, retraining and canary
+ * analysis: the loop goes on while it runs.
  */
 async function serve(dir: string, log: (line: string) => void): Promise<void> {
   const port = await freePort(5000);
   const url = `http://127.0.0.1:${port}`;
-  const served = `${DEPLOYMENT}=models:/flights-late@champion`;
   const flight = `{"inputs":[{"name":"hour","shape":[1],"datatype":"INT64","data":[18]},{"name":"weekday","shape":[1],"datatype":"INT64","data":[5]},{"name":"distance","shape":[1],"datatype":"INT64","data":[2400]},{"name":"origin","shape":[1],"datatype":"BYTES","data":["ORD"]}]}`;
   log([
     '',
-    `# The tracking server and registry, over Paddock's API and MLflow's REST API, also serving the champion as \`${DEPLOYMENT}\``,
-    `$ paddock server --port ${port} --serve ${served}`,
+    `# The tracking server and registry, over Paddock's API and MLflow's REST API, also serving the deployment \`${DEPLOYMENT}\` with its monitoring and retraining`,
+    `$ paddock server --port ${port} --deployment ${DEPLOYMENT}`,
     'Try, in another terminal:',
     `  curl -s ${url}/api/2.0/mlflow/experiments/get-by-name?experiment_name=quickstart`,
     `  curl -s -X POST ${url}/api/2.0/mlflow/runs/search -H 'content-type: application/json' -d '{"experiment_ids":["1"],"order_by":["metrics.auc DESC"]}'`,
@@ -93,12 +100,12 @@ async function serve(dir: string, log: (line: string) => void): Promise<void> {
     `  curl -s ${url}/api/v1/openapi.json`,
     `  curl -s ${url}/v2/models/${DEPLOYMENT}`,
     `  curl -s -X POST ${url}/v2/models/${DEPLOYMENT}/infer -H 'content-type: application/json' -d '${flight}'`,
-    `  cd ${dir} && paddock replay data/features/replay.parquet --url ${url}/v2/models/${DEPLOYMENT}/infer --limit 1000`,
+    `  cd ${dir} && paddock replay data/traffic/2001-05.parquet --url ${url}/v2/models/${DEPLOYMENT}/infer --id-column flight_id --limit 1000`,
     `  MLFLOW_TRACKING_URI=${url} python -c "import mlflow; print(mlflow.search_runs(experiment_names=['quickstart']))"`,
-    `The deployment with its canary routing and analysis: paddock serve --deployment ${DEPLOYMENT} (see \`paddock deploy --help\`).`,
+    `  cd ${dir} && paddock audit flights-late && paddock retrain flights --history && paddock deploy history ${DEPLOYMENT}`,
     'Ctrl-C stops the server.',
   ].join('\n'));
-  const server = spawn(process.execPath, [CLI, 'server', '--port', String(port), '--serve', served], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  const server = spawn(process.execPath, [CLI, 'server', '--port', String(port), '--deployment', DEPLOYMENT], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
   // Ctrl-C reaches the whole process group; a plain kill of this process must not orphan it.
   const stop = () => server.kill('SIGTERM');
   process.once('SIGTERM', stop);

@@ -3,7 +3,7 @@
  * type, then runs that command (the real CLI, or git) in the project, its output indented.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,9 @@ export const PACKAGE_ROOT = packageRoot(path.dirname(fileURLToPath(import.meta.u
 export const CLI = path.join(PACKAGE_ROOT, 'bin/paddock.js');
 
 export type Log = (line: string) => void;
+
+/** The airline's feed the quickstart lands months from (vega-datasets' flights, January–June 2001). */
+export const FEED = 'feed/flights-3m.parquet';
 
 /** One step of the tour: what it does, and the command a user would type. */
 export interface Step {
@@ -25,16 +28,25 @@ export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
-/** Prints the step, runs its command in `dir` with the output indented, and a blank line. */
+/** Prints the step, runs its command (`paddock`, `git` or `node`) in `dir` with the output indented, and a blank line. */
 export async function runStep(dir: string, log: Log, step: Step): Promise<void> {
   const { cmd } = step;
   log(`# ${step.say}\n$ ${cmd.map(shellWord).join(' ')}`);
   if (cmd[0] === 'git') {
     await exec('git', ['add', '-A'], dir, log, false);
     await exec('git', cmd.slice(1), dir, log, false);
+  } else if (cmd[0] === 'node') {
+    await exec(process.execPath, cmd.slice(1), dir, log, false);
   } else {
     await exec(process.execPath, [CLI, ...cmd.slice(1)], dir, log, false);
   }
+  log('');
+}
+
+/** Prints a file of the project as `cat` would, indented, and a blank line. */
+export function showFile(dir: string, log: Log, say: string, file: string): void {
+  log(`# ${say}\n$ cat ${shellWord(file)}`);
+  for (const line of readFileSync(path.join(dir, file), 'utf8').replace(/\n$/, '').split('\n')) log(`  ${line}`);
   log('');
 }
 
@@ -93,7 +105,7 @@ export function startBackground(dir: string, log: Log, step: Step, label: string
     resolve();
   }));
   const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString().replace(/\n$/, '').split('\n')) log(`  [${label}] ${line}`);
+    for (const line of chunk.toString().replace(/\n$/, '').split('\n')) log(`  [${label}] ${readableLog(line)}`);
   };
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
@@ -123,6 +135,19 @@ export function startBackground(dir: string, log: Log, step: Step, label: string
       await exited;
     },
   };
+}
+
+const LEVELS: Readonly<Record<number, string>> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+/** A structured log line (JSON on stderr) as `warn: <message>` for the story; other lines as they are. */
+function readableLog(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const entry = JSON.parse(line) as { level?: number; msg?: string };
+    return typeof entry.msg === 'string' ? `${LEVELS[entry.level ?? 30] ?? 'log'}: ${entry.msg}` : line;
+  } catch {
+    return line;
+  }
 }
 
 /** `preferred` when nothing listens there, else any free port. */

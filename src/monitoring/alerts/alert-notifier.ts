@@ -84,7 +84,7 @@ export class AlertNotifier {
 
   private log(alert: StoredAlert | AlertEvent): void {
     const what = alert.column ? `${alert.metric} of ${alert.column}` : alert.performanceMetric ? `${alert.metric} ${alert.performanceMetric}` : alert.metric;
-    const message = `alert ${alert.rule} ${alert.kind} on deployment ${alert.deployment}: ${what} = ${alert.value} (${alert.kind === 'fired' ? 'breached' : 'healthy again vs'} ${alert.condition}) in ${alert.windows.length} consecutive windows`;
+    const message = `alert ${alert.rule} ${alert.kind} on deployment ${alert.deployment}: ${what} = ${Number(alert.value.toPrecision(4))} (${alert.kind === 'fired' ? 'breached' : 'healthy again vs'} ${alert.condition}) in ${alert.windows.length} consecutive windows`;
     const fields = { alert: { ...alert } };
     if (alert.kind === 'fired') this.options.logger.warn(fields, message);
     else this.options.logger.info(fields, message);

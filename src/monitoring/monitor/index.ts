@@ -5,5 +5,6 @@ export { estimatePerformance, expectedAuc, type EstimatedPerformance } from './c
 export { PerformanceAccumulator, outputProbabilities, outputPrediction, type WindowPerformance, type RealizedPerformance } from './window-performance.js';
 export { monitorWindow, monitorSeries, type MonitorWindowInput, type WindowResult, type RequestOutcomes } from './monitor-window.js';
 export { startMonitoring, type StartMonitoringOptions, type Monitoring } from './monitoring-loop.js';
+export { DroppedCounter } from './dropped-counter.js';
 export { renderMonitorHtml, type MonitorReportPage } from './report-html.js';
 export { monitorReport, type MonitorReportInput, type MonitorReport, type ReportAlert } from './monitor-report.js';

@@ -4,8 +4,9 @@
  * epoch, so every process agrees where a day starts: UTC midnight for 1d), monitors it once,
  * feeds the result to the alert rules and sends what fires or clears. It never backfills: a
  * process starting mid-day evaluates yesterday's window and then each new one as it completes.
- * A failure (no reference, a database hiccup) is logged and retried on the next tick; it never
- * stops serving.
+ * With `delayMs`, a window is evaluated that long after it ends, so labels arriving late are
+ * joined before its performance is measured. A failure (no reference, a database hiccup) is
+ * logged and retried on the next tick; it never stops serving.
  */
 import type { Logger } from '../../core/logging.js';
 import { AlertEvaluator } from '../alerts/alert-evaluator.js';
@@ -21,6 +22,8 @@ export interface StartMonitoringOptions {
   /** The reference of a deployment now (its stable version's package); undefined skips it this tick. */
   reference(deployment: string): Promise<MonitorReference | undefined>;
   readonly windowMs: number;
+  /** How long after a window ends it is evaluated, so late labels count (default 0). */
+  readonly delayMs?: number;
   /** How often to look for a newly completed window (default: a tenth of the window, at most a minute). */
   readonly evaluateEveryMs?: number;
   readonly rules: readonly AlertRule[];
@@ -49,7 +52,7 @@ export function startMonitoring(options: StartMonitoringOptions): Monitoring {
   let stopped = false;
 
   const evaluate = async (): Promise<WindowResult[]> => {
-    const until = Math.floor(now() / options.windowMs) * options.windowMs;
+    const until = Math.floor((now() - (options.delayMs ?? 0)) / options.windowMs) * options.windowMs;
     const out: WindowResult[] = [];
     for (const deployment of options.deployments) {
       if ((done.get(deployment) ?? -Infinity) >= until) continue;

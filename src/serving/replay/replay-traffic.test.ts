@@ -82,6 +82,16 @@ describe('replayTraffic', () => {
     expect(received.map((r) => r.body.inputs[0]!.data[0]).sort((a, b) => (a as number) - (b as number))).toEqual(Array.from({ length: 12 }, (_, i) => i));
   });
 
+  it("with idColumn, sends each row's value of it as the request's x-request-id (and not as an input)", async () => {
+    const data = file('ids.csv', 'flight_id,hour,origin,distance\nf-1,1,SEA,300\nf-2,2,ORD,999\n');
+    const summary = await replayTraffic({ file: data, url: `${base}/v2/models/m/infer`, idColumn: 'flight_id' });
+    expect(summary.requests).toBe(2);
+    expect(received.map((r) => [r.headers['x-request-id'], r.body.inputs[0]!.data[0]]).sort()).toEqual([['f-1', 1], ['f-2', 2]]);
+    expect(received.every((r) => r.body.inputs.every((t) => t.name !== 'flight_id'))).toBe(true);
+    const err = await caught(() => replayTraffic({ file: data, url: `${base}/v2/models/m/infer`, idColumn: 'flight' }));
+    expect(err.message).toMatch(/no column 'flight', given as --id-column — did you mean 'flight_id'\?/);
+  });
+
   it('names a column the model takes that the file lacks, before sending anything', async () => {
     const data = file('no-origin.csv', 'hour,distnce\n1,300\n');
     const err = await caught(() => replayTraffic({ file: data, url: `${base}/v2/models/m/infer` }));

@@ -28,6 +28,8 @@ export interface ReplayOptions {
   readonly rate?: number;
   /** Sent with every request (e.g. a sticky-routing key). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** A column of the file whose value each row's request carries as its `x-request-id` (so labels can name it later). */
+  readonly idColumn?: string;
 }
 
 /** What the replay saw. */
@@ -59,7 +61,7 @@ const ERROR_BODY_CHARS = 500;
 export async function replayTraffic(options: ReplayOptions): Promise<ReplaySummary> {
   const { concurrency, limit, rate } = checkOptions(options);
   const inputs = await modelInputs(options.url, options.headers ?? {});
-  const bodies = await requestBodies(options.file, inputs, limit);
+  const { bodies, ids } = await requestBodies(options.file, inputs, limit, options.idColumn);
   const headers = { 'content-type': 'application/json', ...options.headers };
   const byStatus: Record<string, number> = {};
   const byVersion: Record<string, number> = {};
@@ -70,12 +72,12 @@ export async function replayTraffic(options: ReplayOptions): Promise<ReplaySumma
   let next = 0;
   const started = performance.now();
 
-  const sendOne = async (body: string): Promise<void> => {
+  const sendOne = async (body: string, id: string | undefined): Promise<void> => {
     const t0 = performance.now();
     let res: Response;
     let text: string;
     try {
-      res = await fetch(options.url, { method: 'POST', headers, body });
+      res = await fetch(options.url, { method: 'POST', headers: id === undefined ? headers : { ...headers, 'x-request-id': id }, body });
       text = await res.text();
     } catch (err) {
       transportFailures++;
@@ -99,7 +101,7 @@ export async function replayTraffic(options: ReplayOptions): Promise<ReplaySumma
         const due = started + (i * 1000) / rate - performance.now();
         if (due > 0) await sleep(due);
       }
-      await sendOne(bodies[i]!);
+      await sendOne(bodies[i]!, ids?.[i]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, bodies.length) }, worker));
@@ -158,21 +160,26 @@ async function modelInputs(url: string, headers: Readonly<Record<string, string>
 /**
  * One JSON request body per row of the file: the model's input columns only, each a [1] tensor
  * of the model's datatype. A column the model needs but the file lacks fails here, before any
- * request is sent.
+ * request is sent. With `idColumn`, each row's value of it too, as text (its request id).
  */
-async function requestBodies(file: string, inputs: readonly MetadataTensor[], limit: number | undefined): Promise<string[]> {
+async function requestBodies(file: string, inputs: readonly MetadataTensor[], limit: number | undefined, idColumn: string | undefined): Promise<{ bodies: string[]; ids?: string[] }> {
   const source = await openSource(file);
   try {
     const columns = (await describe(source)).map((c) => c.name);
-    for (const input of inputs) {
-      if (columns.includes(input.name)) continue;
-      const near = nearest(input.name, columns);
-      fail('INVALID_ARGUMENT', `${file}: no column '${input.name}', which the model takes as input${near ? ` — did you mean '${near}'?` : ''} (model inputs: ${inputs.map((t) => t.name).join(', ')}; file columns: ${columns.join(', ')})`, { file, column: input.name });
+    for (const name of [...inputs.map((t) => t.name), ...(idColumn !== undefined ? [idColumn] : [])]) {
+      if (columns.includes(name)) continue;
+      const near = nearest(name, columns);
+      const role = name === idColumn ? 'given as --id-column' : 'which the model takes as input';
+      fail('INVALID_ARGUMENT', `${file}: no column '${name}', ${role}${near ? ` — did you mean '${near}'?` : ''} (model inputs: ${inputs.map((t) => t.name).join(', ')}; file columns: ${columns.join(', ')})`, { file, column: name });
     }
-    const result = await source.columns(`SELECT ${inputs.map((t) => ident(t.name)).join(', ')} FROM ${VIEW}${limit !== undefined ? ` LIMIT ${limit}` : ''}`);
-    return Array.from({ length: result.rows }, (_, r) => JSON.stringify({
+    const selected = [...inputs.map((t) => ident(t.name)), ...(idColumn !== undefined ? [ident(idColumn)] : [])];
+    const result = await source.columns(`SELECT ${selected.join(', ')} FROM ${VIEW}${limit !== undefined ? ` LIMIT ${limit}` : ''}`);
+    const bodies = Array.from({ length: result.rows }, (_, r) => JSON.stringify({
       inputs: inputs.map((t, c) => ({ name: t.name, shape: [1], datatype: t.datatype, data: [tensorValue(t.datatype, result.columns[c]![r])] })),
     }));
+    if (idColumn === undefined) return { bodies };
+    const idValues = result.columns[inputs.length]!;
+    return { bodies, ids: Array.from({ length: result.rows }, (_, r) => String(idValues[r] ?? '')) };
   } finally {
     source.close();
   }

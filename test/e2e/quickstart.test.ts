@@ -4,8 +4,8 @@
  * (February–April replayed as traffic, their delays sent late as labels, the AUC alert firing on
  * the real numbers, the retraining it triggers on the newly landed data, the challenger gated
  * against the champion on the same held-out April flights, its canary promoted, the audit chain),
- * then the loop a user continues with: change a param, see it in status, reproduce only what
- * changed.
+ * then every page of the web UI over that data (quickstart-web-tour.ts), then the loop a user
+ * continues with: change a param, see it in status, reproduce only what changed.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli, tempDir } from '../../src/test-support/cli.js';
+import { describeWebTour } from './quickstart-web-tour.js';
 
 /** The slice of `paddock audit --json`'s version chain the test reads. */
 interface AuditedVersion {
@@ -183,7 +184,12 @@ describe('quickstart', () => {
     expect(infer.status).toBe(200);
     expect(await infer.json()).toMatchObject({ model_name: 'flights', model_version: '2' });
   });
+});
 
+// The web UI over the same run, before the user changes anything (the pipeline is all up to date).
+describeWebTour(() => ({ url: serverUrl }));
+
+describe('quickstart, continued by the user', () => {
   it('shows a changed param in status, retrains, and the gate refuses a challenger that does not beat the champion (version 2)', async () => {
     const params = path.join(project, 'params.yaml');
     writeFileSync(params, readFileSync(params, 'utf8').replace('min_samples_leaf: 50', 'min_samples_leaf: 60'));

@@ -77,11 +77,12 @@ export function registerServer(program: Command): void {
       const polled = flags.triggers ? Object.entries(project.config.retraining.pipelines).filter(([, p]) => p.triggers.data.length > 0 || p.triggers.schedule !== undefined).map(([name]) => name) : [];
       const alerted = flags.deployment.length > 0 && project.config.monitoring.prediction_log.enabled && alertRetrainingLinks(project.config).rules.size > 0;
       const retraining = polled.length > 0 || alerted ? await openRetraining(project, meta, () => stopping, out) : undefined;
-      // The dropped-predictions alert rule reads the log's counter, started just below.
+      // The server prunes the prediction log past its retention, and joins labels to it, serving or not.
+      // Started before the deployments: their monitor samples its dropped counter at once.
+      const predictionLog = startPredictionLog(project, meta, { logger: project.logger, prune: true });
+      // The dropped-predictions alert rule reads the log's counter.
       const droppedPredictions = () => predictionLog?.logger.counts().dropped ?? 0;
       const deployments = pool ? await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: true, logger: project.logger, out, project, droppedPredictions, ...(retraining && { retraining }) }) : undefined;
-      // The server prunes the prediction log past its retention, and joins labels to it, serving or not.
-      const predictionLog = startPredictionLog(project, meta, { logger: project.logger, prune: true });
       const labelStore = predictionLog?.store ?? openPredictionLogStore(project, meta);
       const app = await buildServer({
         tracking: meta.tracking,

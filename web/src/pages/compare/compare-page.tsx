@@ -1,6 +1,7 @@
 /**
- * Compare runs (/compare?runs=a,b,c): a diff table of params and final metrics (rows that
- * differ highlighted, or shown alone), overlaid metric charts, and a parallel-coordinates plot
+ * Compare runs (/compare?runs=a,b,c): a diff table of params, data inputs and final metrics
+ * (rows that differ highlighted, or shown alone; two runs of one pipeline often differ only in
+ * the data they read), overlaid metric charts, and a parallel-coordinates plot
  * of the params against a chosen metric.
  */
 import '../runs/runs.css';
@@ -10,7 +11,7 @@ import { Link, useSearchParams } from 'react-router';
 import { apiGet } from '../../api/client';
 import { ParallelCoordinates } from '../../charts/parallel-coordinates';
 import { colorAt } from '../../charts/palette';
-import { formatNumber } from '../../layout/status';
+import { formatNumber, formatTime } from '../../layout/status';
 import { metricValue, paramValue, runLabel, type Run } from '../runs/run-model';
 import { OverlaidCharts } from './overlaid-charts';
 
@@ -38,10 +39,13 @@ export function ComparePage() {
 function CompareView({ runs }: { runs: readonly Run[] }) {
   const params = [...new Set(runs.flatMap((r) => r.data.params.map((p) => p.key)))].sort();
   const metrics = [...new Set(runs.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort();
+  const inputs = [...new Set(runs.flatMap((r) => r.inputs.map((d) => d.name)))].sort();
   const [onlyDiffs, setOnlyDiffs] = useState(false);
   const [target, setTarget] = useState(metrics[0] ?? '');
   const rows = [
     ...params.map((k) => ({ kind: 'param' as const, key: k, values: runs.map((r) => paramValue(r, k)) })),
+    // A data input's version: the first 12 characters of its digest (an md5 for DVC-tracked data).
+    ...inputs.map((k) => ({ kind: 'data' as const, key: k, values: runs.map((r) => r.inputs.find((d) => d.name === k)?.digest.slice(0, 12)) })),
     ...metrics.map((k) => ({ kind: 'metric' as const, key: k, values: runs.map((r) => metricValue(r, k)) })),
   ].map((row) => ({ ...row, differs: new Set(row.values.map((v) => (v === undefined ? '\u0000' : String(v)))).size > 1 }));
   const shown = onlyDiffs ? rows.filter((r) => r.differs) : rows;
@@ -51,7 +55,7 @@ function CompareView({ runs }: { runs: readonly Run[] }) {
       <h1>Compare {runs.length} runs</h1>
       <section className="panel" aria-labelledby="diff-h">
         <div className="toolbar">
-          <h2 id="diff-h" className="inline">Params and final metrics</h2>
+          <h2 id="diff-h" className="inline">Params, data inputs and final metrics</h2>
           <label><input type="checkbox" checked={onlyDiffs} onChange={(e) => setOnlyDiffs(e.target.checked)} /> Only differences</label>
           <span className="muted">{rows.filter((r) => r.differs).length} of {rows.length} differ</span>
         </div>
@@ -60,14 +64,14 @@ function CompareView({ runs }: { runs: readonly Run[] }) {
             <thead>
               <tr>
                 <th>key</th>
-                {runs.map((r, i) => <th key={r.info.runId}><span className="swatch" style={{ background: colorAt(i) }} aria-hidden="true" /><Link to={`/runs/${r.info.runId}`}>{runLabel(r)}</Link></th>)}
+                {runs.map((r, i) => <th key={r.info.runId}><span className="swatch" style={{ background: colorAt(i) }} aria-hidden="true" /><Link to={`/runs/${r.info.runId}`}>{runLabel(r)}</Link><div className="muted run-started">{formatTime(r.info.startTime)}</div></th>)}
               </tr>
             </thead>
             <tbody>
               {shown.map((row) => (
                 <tr key={`${row.kind}.${row.key}`} className={row.differs ? 'differs' : undefined} data-differs={row.differs ? 'true' : 'false'}>
                   <th scope="row"><span className="muted">{row.kind} </span>{row.key}</th>
-                  {row.values.map((v, i) => <td key={i} className={row.kind === 'metric' ? 'num' : undefined}>{row.kind === 'metric' ? formatNumber(v) : (v ?? '—')}</td>)}
+                  {row.values.map((v, i) => <td key={i} className={row.kind === 'metric' ? 'num' : undefined}>{row.kind === 'metric' ? formatNumber(v) : row.kind === 'data' && v !== undefined ? <code>{v}</code> : (v ?? '—')}</td>)}
                 </tr>
               ))}
             </tbody>

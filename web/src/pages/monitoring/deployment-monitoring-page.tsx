@@ -8,7 +8,8 @@ import { Histogram } from './histogram';
 import { RetrainingChains } from './retraining-chains';
 import type { MonitoringReport, MonitorWindow, Retraining } from './types';
 
-const SPANS = { '24 × 1h': { window: '1h', windows: 24 }, '48 × 30m': { window: '30m', windows: 48 }, '14 × 1d': { window: '1d', windows: 14 } } as const;
+// '60 × 1m' resolves a short burst of traffic (a replay, the quickstart's few minutes) that one 1h window would hide.
+const SPANS = { '24 × 1h': { window: '1h', windows: 24 }, '60 × 1m': { window: '1m', windows: 60 }, '48 × 30m': { window: '30m', windows: 48 }, '14 × 1d': { window: '1d', windows: 14 } } as const;
 type Span = keyof typeof SPANS;
 
 /** One deployment's monitoring: drift over time and per column, performance, alerts, retrainings. */

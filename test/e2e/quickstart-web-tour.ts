@@ -50,8 +50,9 @@ export function describeWebTour(target: () => TourTarget): void {
       const names = await texts(ui, 'tbody tr[data-run-id] td:nth-child(2)');
       expect(names.sort()).toEqual(['evaluate model', 'evaluate model', 'train model', 'train model']);
       const headers = await texts(ui, 'table[aria-label="Runs"] thead th');
-      expect(headers.some((h) => /^param /.test(h))).toBe(true);
-      expect(headers.some((h) => /^metric /.test(h))).toBe(true);
+      // Default columns: params that differ between runs (none here: each run logs the same values as its twin), then metrics, the headline roc_auc first.
+      expect(headers.find((h) => /^metric /.test(h))).toBe('metric roc_auc');
+      expect(headers).not.toContain('param n_estimators');
       await ui.screenshot('quickstart-experiments');
 
       const trains = table.locator('tbody tr[data-run-id]', { hasText: 'train model' });
@@ -186,11 +187,13 @@ export function describeWebTour(target: () => TourTarget): void {
       await ui.screenshot('quickstart-monitoring');
       await ui.page.getByRole('link', { name: 'flights', exact: true }).click();
       await ui.page.getByRole('heading', { name: 'Monitoring flights' }).waitFor();
+      // The page starts with the project's own window (monitoring.window: 10s).
+      await expect.poll(() => ui.page.getByRole('combobox', { name: /^Windows/ }).locator('option:checked').textContent(), { timeout: 15_000 }).toBe('60 × 10s (project)');
+      // The quickstart's traffic came in a few minutes: minute windows resolve it into a series, however long ago it was.
+      await ui.page.getByRole('combobox', { name: /^Windows/ }).selectOption('60 × 1m');
       await expect.poll(() => ui.page.locator('article.column-drift').count(), { timeout: 15_000 }).toBeGreaterThan(0);
       const columns = await ui.page.locator('article.column-drift').evaluateAll((els) => els.map((e) => e.getAttribute('data-column')));
       expect(columns).toEqual(expect.arrayContaining(['hour', 'weekday', 'distance', 'origin']));
-      // The quickstart's traffic came in a few minutes: minute windows resolve it into a series.
-      await ui.page.getByRole('combobox', { name: /^Windows/ }).selectOption('60 × 1m');
       await expect.poll(() => ui.page.getByText(/^\d+ of \d+ windows with data show dataset drift/).textContent(), { timeout: 15_000 }).toMatch(/of ([2-9]|\d\d+) windows/);
       const scores = ui.page.getByRole('img', { name: 'Drift score per column over time' });
       expect(Number(await scores.getAttribute('data-points'))).toBeGreaterThanOrEqual(8);

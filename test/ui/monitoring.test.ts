@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type UiBrowser } from '../../src/test-support/browser.js';
 import { startListening, type ServeProcess } from '../../src/test-support/serve-process.js';
@@ -6,7 +8,8 @@ import { monitoredProject, type MonitoredProject } from './fixtures/monitored-pr
 /**
  * The Monitoring pages against a real `paddock server` over a project whose deployment has two
  * hours of logged traffic (the last hour's numeric inputs shifted), labels for part of the first
- * hour, a recorded drift alert and the retraining it caused.
+ * hour, a recorded drift alert and the retraining it caused. The project monitors 30-minute
+ * windows (`monitoring.window`), which the page starts with.
  */
 describe('web UI: monitoring', () => {
   let browser: UiBrowser;
@@ -15,6 +18,7 @@ describe('web UI: monitoring', () => {
 
   beforeAll(async () => {
     project = await monitoredProject();
+    appendFileSync(path.join(project.dir, 'paddock.yaml'), '\nmonitoring:\n  window: 30m\n');
     server = await startListening(project.dir, ['server', '--port', '0', '--no-triggers']);
     browser = await launchBrowser();
   }, 120_000);
@@ -30,6 +34,8 @@ describe('web UI: monitoring', () => {
     await ui.page.getByRole('link', { name: 'web' }).click();
     const column = (name: string) => ui.page.getByRole('article', { name: `Column ${name}` });
     await expect.poll(() => column('x1').isVisible(), { timeout: 20_000 }).toBe(true);
+    // The window picker starts with the project's own window, as the server answered it.
+    await expect.poll(() => ui.page.getByRole('combobox', { name: /^Windows/ }).locator('option:checked').textContent()).toBe('48 × 30m (project)');
     // The last hour was shifted by 5 std in x1 and x2 only.
     expect(await column('x1').getByText('drift', { exact: true }).count()).toBe(1);
     expect(await column('x2').getByText('drift', { exact: true }).count()).toBe(1);
@@ -73,9 +79,28 @@ describe('web UI: monitoring', () => {
     const retrainings = await (await get('/api/v1/retrainings?model=churn')).json() as { items: { id: string; chain: { step: string; status: string }[] }[] };
     expect(retrainings.items.map((r) => r.id)).toEqual(['rt-ui-1']);
     expect(retrainings.items[0]!.chain.find((l) => l.step === 'canary')!.status).toBe('ok');
+    // Without a window: the project's monitoring.window, named in the answer; a given one wins.
+    const byProject = await (await get('/api/v1/deployments/web/monitoring?windows=2')).json() as { window: string; windowMs: number; windows: { since: number; until: number }[] };
+    expect([byProject.window, byProject.windowMs]).toEqual(['30m', 1_800_000]);
+    expect(byProject.windows.map((w) => w.until - w.since)).toEqual([1_800_000, 1_800_000]);
+    expect(((await (await get('/api/v1/deployments/web/monitoring?window=1h&windows=1')).json()) as { window: string }).window).toBe('1h');
     const bad = await get('/api/v1/deployments/web/monitoring?windows=0');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("'windows'");
     expect((await get('/api/v1/deployments/nosuch/monitoring')).status).toBe(404);
+  }, 60_000);
+
+  it('the model\'s audit log names the versions each deployment event left serving, by role', async () => {
+    const ui = await browser.page();
+    await ui.page.goto(`${server.url}/models/churn`);
+    const audit = ui.page.getByRole('table', { name: 'Audit log of churn' });
+    const versions = (action: string) => audit.locator(`tr[data-action="${action}"]`).first().getByRole('list', { name: 'Versions of deployment web' }).getByRole('listitem').allTextContents();
+    await expect.poll(() => versions('deployment.created')).toEqual(['stable v1', 'canary v2 25%']);
+    expect(await versions('deployment.promoted')).toEqual(['stable v1 → v2']);
+    expect(await versions('deployment.set')).toEqual(['stable v2', 'canary v3 20%', 'mirror v3 50%']);
+    const promoted = audit.locator('tr[data-action="deployment.promoted"]').first();
+    expect(await promoted.getByRole('link', { name: 'v2' }).getAttribute('href')).toBe('/models/churn/versions/2');
+    expect(await promoted.getByRole('link', { name: 'web' }).getAttribute('href')).toBe('/deployments/web');
+    expect(ui.problems).toEqual([]);
   }, 60_000);
 });

@@ -14,6 +14,7 @@ import { SqlRetrainingStore } from '../../storage/sql/retraining/sql-retraining-
 import { SqlTokenStore } from '../auth/token-store.js';
 import { buildServer } from '../server.js';
 import { call, startTestServer } from '../test-server.js';
+import { defaultWindow, defaultWindows } from './monitoring.js';
 
 /**
  * The stats, alerts and retrainings endpoints over real SQLite stores and a real server: traffic
@@ -124,6 +125,12 @@ describe('deployment stats, alerts and retrainings on /api/v1', () => {
     expect(chain[6]).toMatchObject({ status: 'ok', detail: 'version 3 became stable of web (promoted by ops)' });
     expect((await get('/api/v1/retrainings', { model: 'nope' })).body.items).toEqual([]);
     expect((await get('/api/v1/retrainings', { modle: 'churn' })).body.error.details.field).toBe('modle');
+  });
+
+  test("without a window the report uses the project's monitoring.window (else 1h), with up to 60 windows under an hour", () => {
+    expect(defaultWindow({})).toBe('1h');
+    expect(defaultWindow({ project: { config: { monitoring: { window: '10s' } } } as never })).toBe('10s');
+    expect([defaultWindows(10_000), defaultWindows(1_800_000), defaultWindows(3_600_000), defaultWindows(86_400_000)]).toEqual([60, 48, 24, 24]);
   });
 
   test('the monitoring report names a missing deployment; a server without monitoring stores refuses, saying why', async () => {

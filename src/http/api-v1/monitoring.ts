@@ -19,6 +19,22 @@ const retrainingsQuery = z.strictObject({ model: z.string().min(1).optional(), p
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * The window a report uses when the query gives none: the project's own `monitoring.window` (the
+ * one its serving processes and alert rules use, e.g. the quickstart's 10s), else 1h.
+ */
+export function defaultWindow(ctx: Pick<ServerContext, 'project'>): string {
+  return ctx.project?.config.monitoring.window ?? '1h';
+}
+
+/**
+ * How many windows a report has when the query gives no count: 24 of an hour or more; of shorter
+ * windows 60, at most a day's worth (10s: the last 10 minutes; 30m: 48, the last day).
+ */
+export function defaultWindows(windowMs: number): number {
+  return windowMs < HOUR_MS ? Math.min(60, Math.ceil(24 * HOUR_MS / windowMs)) : 24;
+}
+
 /** Refuses when the server was built without the monitoring stores. */
 function source(ctx: ServerContext): MonitoringSource {
   if (!ctx.monitoring) fail('INVALID_STATE', 'this server has no monitoring stores (prediction log, alerts): start it with `paddock server` in a project', {});
@@ -43,17 +59,19 @@ export function monitoringV1(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/deployments/:name/monitoring', async (req) => {
     const { name } = params(req, nameParams);
     const q = query(req, reportQuery);
-    const windowMs = durationParam(q.window, 'window', HOUR_MS, { min: 1000, max: 30 * 24 * HOUR_MS });
+    const window = q.window ?? defaultWindow(ctx);
+    const windowMs = durationParam(window, 'window', HOUR_MS, { min: 1000, max: 30 * 24 * HOUR_MS });
     const until = timeParam(q.until, 'until', Date.now());
     const m = source(ctx);
     const deployment = await ctx.deployments.get(name);
     const reference = await m.referenceOf(name);
     const report = await monitorReport({
-      store: m.predictionLog, alertStore: m.alerts, deployment: name, reference, windowMs, windows: q.windows ?? 24, until, rules: m.rules,
+      store: m.predictionLog, alertStore: m.alerts, deployment: name, reference, windowMs, windows: q.windows ?? defaultWindows(windowMs), until, rules: m.rules,
       ...(q.version ? { version: q.version } : {}),
     });
     return {
       ...report,
+      window,
       windows: lightWindows(report.windows),
       model: deployment.model,
       stable: deployment.policy.stable,

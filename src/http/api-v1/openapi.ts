@@ -261,8 +261,8 @@ const paths: Record<string, Record<string, unknown>> = {
   '/api/v1/deployments/{name}/monitoring': {
     get: {
       summary: "Windows of the deployment's traffic against its stable version's reference profile: drift per column (histograms in the newest window with rows), realized and estimated performance, latency, alerts (recorded and from the rules)",
-      parameters: [pathParam('name'), queryParam('window', str, 'One window, e.g. 1h, 1d (default 1h)'), queryParam('windows', { type: 'integer', minimum: 1, maximum: 200 }, 'How many windows, ending at until (default 24)'), queryParam('until', str, 'End of the last window: ISO 8601 or ms since the epoch (default now)'), queryParam('version', str, "Only this version's predictions")],
-      responses: { '200': json({ type: 'object', required: ['deployment', 'windowMs', 'windows', 'alerts', 'model', 'stable', 'reference'], properties: { deployment: str, windowMs: int, model: str, stable: str, windows: { type: 'array', items: { type: 'object' } }, alerts: { type: 'array', items: { type: 'object' } }, reference: { type: 'object' } } }), ...errors },
+      parameters: [pathParam('name'), queryParam('window', str, "One window, e.g. 1h, 1d (default the project's monitoring.window, else 1h)"), queryParam('windows', { type: 'integer', minimum: 1, maximum: 200 }, 'How many windows, ending at until (default 24; under 1h windows 60, at most a day of them)'), queryParam('until', str, 'End of the last window: ISO 8601 or ms since the epoch (default now)'), queryParam('version', str, "Only this version's predictions")],
+      responses: { '200': json({ type: 'object', required: ['deployment', 'window', 'windowMs', 'windows', 'alerts', 'model', 'stable', 'reference'], properties: { deployment: str, window: str, windowMs: int, model: str, stable: str, windows: { type: 'array', items: { type: 'object' } }, alerts: { type: 'array', items: { type: 'object' } }, reference: { type: 'object' } } }), ...errors },
     },
   },
   '/api/v1/alerts': {

@@ -84,10 +84,3 @@ export function loadChosenColumns(experimentId: string): string[] | undefined {
 export function saveChosenColumns(experimentId: string, ids: readonly string[]): void {
   localStorage.setItem(storageKey(experimentId), JSON.stringify(ids));
 }
-
-/** Without a saved choice: every metric and the first few params, at most eight columns (no tags). */
-export function defaultColumns(keys: ColumnKeys): string[] {
-  const metrics = keys.metrics.slice(0, 5).map((k) => metricColumn(k).id);
-  const params = keys.params.slice(0, Math.max(3, 8 - metrics.length)).map((k) => paramColumn(k).id);
-  return [...params, ...metrics];
-}

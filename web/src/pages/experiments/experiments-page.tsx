@@ -10,7 +10,8 @@ import { useApi } from '../../api/use-api';
 import { Loaded } from '../../layout/status';
 import type { Experiment, Page } from '../runs/run-model';
 import { ColumnChooser } from './column-chooser';
-import { defaultColumns, FIXED_COLUMNS, loadChosenColumns, metricColumn, orderByOf, paramColumn, saveChosenColumns, tagColumn, type Column } from './columns';
+import { FIXED_COLUMNS, loadChosenColumns, metricColumn, orderByOf, paramColumn, saveChosenColumns, tagColumn, type Column } from './columns';
+import { defaultColumns } from './default-columns';
 import { RunsTable, type Sort } from './runs-table';
 import { useColumnKeys } from './use-column-keys';
 import { useRunPages } from './use-run-pages';
@@ -60,7 +61,10 @@ function ExperimentRuns({ experimentId }: { experimentId: string }) {
   const sortColumn = sort ? columnOf(sort.column) : undefined;
   const pages = useRunPages(experimentId, filter, sortColumn && sort ? orderByOf(sortColumn, sort.descending) : undefined);
   const knownKeys = useColumnKeys(experimentId, pages.runs, pages.runs.length > 0 || pages.complete);
-  const columnIds = chosen ?? defaultColumns(knownKeys);
+  // Without a saved choice: what tells the first loaded runs apart, kept as more pages load so columns do not jump.
+  const [defaults, setDefaults] = useState<string[]>();
+  if (defaults === undefined && pages.runs.length > 0) setDefaults(defaultColumns(pages.runs));
+  const columnIds = chosen ?? defaults ?? [];
   const columns = useMemo(() => [...FIXED_COLUMNS, ...columnIds.map(columnOf).filter((c): c is Column => c !== undefined)], [columnIds]);
 
   const choose = (ids: string[]) => {

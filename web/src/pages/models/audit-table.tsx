@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { formatTime } from '../../layout/status';
+import { deploymentRoles } from './deployment-roles';
 import type { AuditEvent } from './model-types';
 
 /** The registry's audit log: alias moves, promotions, registrations, newest first. */
@@ -16,8 +17,8 @@ export function AuditTable({ events, label }: { events: readonly AuditEvent[]; l
           <tr key={e.id} data-action={e.action}>
             <td>{formatTime(e.timestamp)}</td>
             <td><code>{e.action}</code></td>
-            <td>{e.version !== undefined ? <Link to={`/models/${encodeURIComponent(e.model)}/versions/${e.version}`}>v{e.version}</Link> : '—'}</td>
-            <td>{e.alias ? `@${e.alias}` : e.deployment ? `deployment ${e.deployment}` : '—'}</td>
+            <td>{e.version !== undefined ? <VersionLink model={e.model} version={String(e.version)} /> : e.deployment ? <DeploymentVersions event={e} /> : '—'}</td>
+            <td>{e.alias ? `@${e.alias}` : e.deployment ? <>deployment <Link to={`/deployments/${encodeURIComponent(e.deployment)}`}>{e.deployment}</Link></> : '—'}</td>
             <td>{e.from !== undefined || e.to !== undefined ? `${e.from ?? '∅'} → ${e.to ?? '∅'}` : '—'}</td>
             <td>{e.actor}</td>
             <td className="reason">{e.reason ?? ''}</td>
@@ -25,5 +26,27 @@ export function AuditTable({ events, label }: { events: readonly AuditEvent[]; l
         ))}
       </tbody>
     </table>
+  );
+}
+
+function VersionLink({ model, version }: { model: string; version: string }) {
+  return /^\d+$/.test(version) ? <Link to={`/models/${encodeURIComponent(model)}/versions/${version}`}>v{version}</Link> : <>v{version}</>;
+}
+
+/** A deployment event's versions by role, as it left them (`stable v1 → v2`, `canary v3 25% → 50%`). */
+function DeploymentVersions({ event }: { event: AuditEvent }) {
+  const roles = deploymentRoles(event.from, event.to);
+  if (roles.length === 0) return <>—</>;
+  return (
+    <ul className="deployment-versions" aria-label={`Versions of deployment ${event.deployment ?? ''}`}>
+      {roles.map((r) => (
+        <li key={`${r.role} ${r.version}`} className={r.change === 'removed' ? 'muted' : undefined}>
+          {r.role} {r.before !== undefined && r.before !== r.version ? <><VersionLink model={event.model} version={r.before} /> → </> : null}
+          <VersionLink model={event.model} version={r.version} />
+          {r.percent !== undefined ? ` ${r.percentBefore !== undefined && r.percentBefore !== r.percent ? `${r.percentBefore}% → ` : ''}${r.percent}%` : ''}
+          {r.change === 'removed' ? ' removed' : ''}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -10,13 +10,19 @@ import type { MonitoringReport, MonitorWindow, Retraining } from './types';
 
 // '60 × 1m' resolves a short burst of traffic (a replay, the quickstart's few minutes) that one 1h window would hide.
 const SPANS = { '24 × 1h': { window: '1h', windows: 24 }, '60 × 1m': { window: '1m', windows: 60 }, '48 × 30m': { window: '30m', windows: 48 }, '14 × 1d': { window: '1d', windows: 14 } } as const;
-type Span = keyof typeof SPANS;
+/** The first choice: no window in the query, so the server uses the project's `monitoring.window`. */
+const PROJECT = 'project';
+type Span = keyof typeof SPANS | typeof PROJECT;
 
 /** One deployment's monitoring: drift over time and per column, performance, alerts, retrainings. */
 export function DeploymentMonitoringPage() {
   const name = useParams().deployment!;
-  const [span, setSpan] = useState<Span>('24 × 1h');
-  const report = useApi<MonitoringReport>('/api/v1/deployments/{name}/monitoring', { params: { name }, query: { ...SPANS[span] } }, 60_000);
+  const [span, setSpan] = useState<Span>(PROJECT);
+  const report = useApi<MonitoringReport>('/api/v1/deployments/{name}/monitoring', { params: { name }, query: span === PROJECT ? {} : { ...SPANS[span] } }, 60_000);
+  // The project's window, as the server answered the first (window-less) request: names the first choice.
+  const [projectSpan, setProjectSpan] = useState<string>();
+  const answered = span === PROJECT && !report.loading && report.data ? `${report.data.windows.length} × ${report.data.window} (project)` : undefined;
+  if (answered !== undefined && answered !== projectSpan) setProjectSpan(answered);
   return (
     <>
       <p className="muted"><Link to="/monitoring">Monitoring</Link> / {name}</p>
@@ -25,6 +31,7 @@ export function DeploymentMonitoringPage() {
         <label>
           Windows{' '}
           <select value={span} onChange={(e) => setSpan(e.target.value as Span)}>
+            <option value={PROJECT}>{projectSpan ?? 'project window'}</option>
             {Object.keys(SPANS).map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         </label>

@@ -69,6 +69,8 @@ export interface MonitoringReport {
   readonly deployment: string;
   readonly model: string;
   readonly stable: string;
+  /** The window used: the query's, else the project's `monitoring.window` (e.g. 10s). */
+  readonly window: string;
   readonly windowMs: number;
   readonly windows: readonly MonitorWindow[];
   readonly alerts: readonly Alert[];

@@ -33,6 +33,18 @@ abstract class Labelled<T> {
   abstract readonly type: string;
   protected abstract fresh(): T;
 
+  #generation = 0;
+
+  /** Counts resets: series states handed out by `state` before a reset are no longer rendered. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** The state of the series of these label values, for callers that keep it to update directly (see `generation`). */
+  state(values: readonly string[]): T {
+    return this.series(values);
+  }
+
   /** The series of these label values (in labelNames order), created on first use. */
   protected series(values: readonly string[]): T {
     const key = values.length === 1 ? values[0]! : values.join('\u0001');
@@ -51,6 +63,7 @@ abstract class Labelled<T> {
   }
 
   reset(): void {
+    this.#generation++;
     this.#series.clear();
   }
 
@@ -103,7 +116,8 @@ export class LabelledGauge extends Labelled<{ value: number }> {
   }
 }
 
-interface HistogramState {
+/** A histogram series' numbers. */
+export interface HistogramState {
   /** Per bucket (not cumulative); the last one is +Inf. */
   readonly counts: Float64Array;
   sum: number;
@@ -123,7 +137,11 @@ export class LabelledHistogram extends Labelled<HistogramState> {
   }
 
   observe(values: readonly string[], value: number): void {
-    const s = this.series(values);
+    this.observeState(this.series(values), value);
+  }
+
+  /** Adds `value` to a series' state (from `state`). */
+  observeState(s: HistogramState, value: number): void {
     let i = 0;
     while (i < this.buckets.length && value > this.buckets[i]!) i++;
     s.counts[i]! += 1;

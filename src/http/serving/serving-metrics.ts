@@ -4,7 +4,7 @@
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ShadowRecord } from '../../serving/index.js';
-import { LabelledCounter, LabelledGauge, LabelledHistogram } from './labelled-metrics.js';
+import { LabelledCounter, LabelledGauge, LabelledHistogram, type HistogramState } from './labelled-metrics.js';
 
 /** Labels of one inference request. */
 export interface RequestLabels {
@@ -25,6 +25,8 @@ export class ServingMetrics {
   private readonly batchRows: LabelledHistogram;
   private readonly shadowRequests: Counter<'deployment' | 'outcome'>;
   private readonly shadowDelta: Histogram<'deployment'>;
+  /** The series a 200 of each labels object updates. */
+  private readonly okSeries = new WeakMap<RequestLabels, { readonly generation: number; readonly requests: { value: number }; readonly latency: HistogramState; readonly rows: HistogramState }>();
 
   /**
    * `processMetrics`: add prom-client's process and Node.js metrics (prefix `paddock_`).
@@ -49,17 +51,50 @@ export class ServingMetrics {
 
   /** Marks a request started; the returned function records its end with the status code. */
   start(model: string): (labels: RequestLabels, code: number, rows: number) => void {
-    const started = performance.now();
-    const inFlight = [model];
-    this.inFlight.add(inFlight, 1);
-    return (labels, code, rows) => {
-      this.inFlight.add(inFlight, -1);
-      this.requests.inc([labels.model, labels.version, labels.variant, labels.protocol, String(code)]);
-      if (code < 400) {
-        this.latency.observe([labels.model, labels.version, labels.variant, labels.protocol], (performance.now() - started) / 1000);
-        this.batchRows.observe([labels.model, labels.version], rows);
+    const started = this.begin(model);
+    return (labels, code, rows) => this.end(model, labels, code, rows, started);
+  }
+
+  /** Marks a request for `model` started; returns its start time (performance.now()) for `end`. */
+  begin(model: string): number {
+    this.inFlight.add([model], 1);
+    return performance.now();
+  }
+
+  /**
+   * Records the end of a request `begin` started. A 200 with the same labels object as before
+   * (the routes keep one per model version, variant and protocol) updates the series it found
+   * then, without building their keys again.
+   */
+  end(model: string, labels: RequestLabels, code: number, rows: number, started: number): void {
+    this.inFlight.add([model], -1);
+    const seconds = (performance.now() - started) / 1000;
+    if (code === 200) {
+      let ok = this.okSeries.get(labels);
+      if (ok === undefined || ok.generation !== this.generation()) {
+        ok = {
+          generation: this.generation(),
+          requests: this.requests.state([labels.model, labels.version, labels.variant, labels.protocol, '200']),
+          latency: this.latency.state([labels.model, labels.version, labels.variant, labels.protocol]),
+          rows: this.batchRows.state([labels.model, labels.version]),
+        };
+        this.okSeries.set(labels, ok);
       }
-    };
+      ok.requests.value += 1;
+      this.latency.observeState(ok.latency, seconds);
+      this.batchRows.observeState(ok.rows, rows);
+      return;
+    }
+    this.requests.inc([labels.model, labels.version, labels.variant, labels.protocol, String(code)]);
+    if (code < 400) {
+      this.latency.observe([labels.model, labels.version, labels.variant, labels.protocol], seconds);
+      this.batchRows.observe([labels.model, labels.version], rows);
+    }
+  }
+
+  /** Changes whenever one of the series maps `okSeries` points into is reset (a registry reset). */
+  private generation(): number {
+    return this.requests.generation + this.latency.generation + this.batchRows.generation;
   }
 
   /** Records one shadow comparison (a DeploymentRouter shadow listener). */

@@ -18,7 +18,7 @@ import {
 } from '../../serving/index.js';
 import { mlflowErrorBody, toPaddockError } from '../errors.js';
 import { timeOrderedId } from './request-id.js';
-import type { ServingMetrics } from './serving-metrics.js';
+import type { RequestLabels, ServingMetrics } from './serving-metrics.js';
 
 /** What the routes need. */
 export interface ServingRoutesOptions {
@@ -84,49 +84,55 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     variantStats?.recordShadow(record);
   });
 
-  /** Runs one inference: lease, decode, predict, encode, with metrics, access log and protocol-shaped errors. */
-  async function infer(protocol: Protocol, name: string, version: string | undefined, request: FastifyRequest, reply: FastifyReply,
-    decode: (info: ServedModelInfo) => Decoded,
-    encode: (info: ServedModelInfo, predictions: PredictionRow[], id: string, outputs?: string[]) => unknown): Promise<unknown> {
+  /** Feeds the canary analysis once a routed inference ends (with a classifier's predicted labels). */
+  const recordOutcome = (name: string, labels: RequestLabels, status: number, started: number, predicted?: readonly string[]): void => {
+    if (variantStats && labels.variant !== 'default') variantStats.record({ deployment: name, variant: labels.variant as 'stable' | 'canary', version: labels.version, status, ms: performance.now() - started, ...(predicted ? { labels: predicted } : {}) });
+  };
+
+  /**
+   * Runs one inference: lease, decode, predict, encode, with metrics, access log and protocol-shaped
+   * errors. (The codecs are made once, not per request: no closures on the request path.)
+   */
+  async function infer(codec: Codec, name: string, version: string | undefined, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const protocol = codec.protocol;
     const id = requestId(request);
-    const done = metrics.start(name);
-    const started = performance.now();
-    /** Feeds the canary analysis once a routed inference ends (with a classifier's predicted labels). */
-    const outcome = (status: number, predicted?: readonly string[]): void => {
-      if (variantStats && labels.variant !== 'default') variantStats.record({ deployment: name, variant: labels.variant as 'stable' | 'canary', version: labels.version, status, ms: performance.now() - started, ...(predicted ? { labels: predicted } : {}) });
-    };
+    void reply.header('x-request-id', id);
+    const started = metrics.begin(name);
     let lease: ModelLease | undefined;
     let rows = 0;
-    let labels = { model: name, version: version ?? '', variant: 'default', protocol };
+    let labels: RequestLabels | undefined;
     try {
       let decoded: Decoded;
       if (router?.has(name)) {
         // A sticky column is read with the stable version's signature, before a version is chosen.
-        const early = router.readsRows(name) ? decode(router.info(name)) : undefined;
+        const early = router.readsRows(name) ? codec.decode(request, router.info(name)) : undefined;
         const routed = version !== undefined ? router.pin(name, version) : router.route(name, { header: (h) => headerValue(request, h), rows: early?.rows ?? [] });
         lease = routed.lease;
-        labels = { ...labels, version: routed.version, variant: routed.variant };
+        labels = { model: name, version: routed.version, variant: routed.variant, protocol };
         void reply.header('x-paddock-variant', routed.variant);
-        decoded = early && lease.info.manifest === router.info(name).manifest ? early : decode(lease.info);
+        decoded = early && lease.info.manifest === router.info(name).manifest ? early : codec.decode(request, lease.info);
       } else {
         lease = pool.lease(name, version);
-        labels = { ...labels, version: lease.info.version };
-        decoded = decode(lease.info);
+        labels = plainLabels(lease.info, name, protocol);
+        decoded = codec.decode(request, lease.info);
       }
       rows = decoded.rows.length;
       const predictions = await lease.predict(decoded.rows);
-      const body = encode(lease.info, predictions, decoded.id ?? id, decoded.outputs);
-      done(labels, 200, rows);
+      const body = codec.encode(reply, lease.info, predictions, decoded.id ?? id, decoded.outputs);
+      metrics.end(name, labels, 200, rows, started);
       if (predictionLog) logPredictions(predictionLog, { requestId: id, deployment: name, model: modelOf(lease.info), version: labels.version, variant: labels.variant, latencyMs: performance.now() - started, at: Date.now() }, decoded.rows, predictions);
-      outcome(200, variantStats && labels.variant !== 'default' ? predictedLabels(lease.info, predictions) : undefined);
-      if (labels.variant !== 'default') router!.shadow(name, decoded.rows, { version: labels.version, predictions, correlationId: id });
+      if (labels.variant !== 'default') {
+        recordOutcome(name, labels, 200, started, variantStats ? predictedLabels(lease.info, predictions) : undefined);
+        router!.shadow(name, decoded.rows, { version: labels.version, predictions, correlationId: id });
+      }
       if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, version: labels.version, variant: labels.variant, protocol, rows, status: 200 }, 'inference');
       return body;
     } catch (err) {
       const e = toPaddockError(err);
       const status = e.code === 'INTERNAL' ? 500 : e.spec.status;
-      done(labels, status, rows);
-      outcome(status);
+      labels ??= { model: name, version: version ?? '', variant: 'default', protocol };
+      metrics.end(name, labels, status, rows, started);
+      recordOutcome(name, labels, status, started);
       if (status >= 500) logger.error({ reqId: id, model: name, err: (e as Error).cause ?? e }, 'inference failed');
       else if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, protocol, status, code: e.code }, e.message);
       return reply.code(status).send(errorBody(protocol, e, id));
@@ -181,10 +187,12 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     return served.length === 1 ? served[0]!.name : undefined;
   };
   const oip = { onRequest: tagRequest, errorHandler: onError('v2', false) };
-  const oipInfer = { onRequest: tagRequest, errorHandler: onError('v2', true) };
+  // The inference routes tag their answers in `infer` and in onError (every way a request ends
+  // there): no onRequest hook to run per request.
+  const oipInfer = { errorHandler: onError('v2', true) };
   const v1 = { onRequest: tagRequest, errorHandler: onError('v1', false) };
-  const v1Infer = { onRequest: tagRequest, errorHandler: onError('v1', true) };
-  const mlflow = { onRequest: tagRequest, errorHandler: onError('mlflow', true) };
+  const v1Infer = { errorHandler: onError('v1', true) };
+  const mlflow = { errorHandler: onError('mlflow', true) };
   const ping = { onRequest: tagRequest, errorHandler: onError('mlflow', false) };
 
   app.get('/v2/health/live', oip, async () => ({ live: true }));
@@ -216,15 +224,7 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
   app.get<ModelRoute>('/v2/models/:name/ready', oip, ready);
   app.get<ModelRoute>('/v2/models/:name/versions/:version/ready', oip, ready);
 
-  const v2 = (request: FastifyRequest<ModelRoute>, reply: FastifyReply) =>
-    infer('v2', request.params.name, request.params.version, request, reply,
-      (info) => decodeInferRequest(request.body, info.manifest),
-      (info, predictions, id, outputs) => {
-        const json = encodeInferResponseJson({ modelName: info.name, modelVersion: info.version, id, predictions, manifest: info.manifest, ...(outputs ? { outputs } : {}) });
-        // Already JSON: with its type set, Fastify sends the text as it is.
-        void reply.header('content-type', JSON_TYPE);
-        return json;
-      });
+  const v2 = (request: FastifyRequest<ModelRoute>, reply: FastifyReply) => infer(V2_CODEC, request.params.name, request.params.version, request, reply);
   app.post<ModelRoute>('/v2/models/:name/infer', oipInfer, v2);
   app.post<ModelRoute>('/v2/models/:name/versions/:version/infer', oipInfer, v2);
 
@@ -235,10 +235,7 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
   // KServe V1: `:predict` is a literal suffix of the path segment. Fastify escapes `:` as `::`, but
   // right after a parameter (`:name::predict`) it takes `name::predict` for the parameter's name
   // (every call answered "no model named 'undefined'"), so a regex bounds the name instead.
-  app.post<ModelRoute>('/v1/models/:name(^[^:]+)::predict', v1Infer, (request, reply) =>
-    infer('v1', request.params.name, undefined, request, reply,
-      (info) => ({ rows: decodeV1Request(request.body, info.manifest) }),
-      (info, predictions) => encodeV1Response(predictions, info.manifest)));
+  app.post<ModelRoute>('/v1/models/:name(^[^:]+)::predict', v1Infer, (request, reply) => infer(V1_CODEC, request.params.name, undefined, request, reply));
 
   // MLflow's scoring server serves one model: the only one, or the one named by ?model=.
   app.post<{ Querystring: { model?: string } }>('/invocations', mlflow, (request, reply) => {
@@ -246,14 +243,63 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     if (name === undefined) {
       const served = servedModels();
       const message = `this server serves ${served.length} models: name one with /invocations?model=<name> (${served.map((m) => m.name).join(', ')})`;
-      return reply.code(400).send({ error_code: 'BAD_REQUEST', message, request_id: requestId(request) });
+      const id = requestId(request);
+      return reply.code(400).header('x-request-id', id).send({ error_code: 'BAD_REQUEST', message, request_id: id });
     }
-    return infer('mlflow', name, undefined, request, reply,
-      (info) => ({ rows: decodeInvocations(request.body, String(request.headers['content-type'] ?? 'application/json'), info.manifest) }),
-      (info, predictions) => encodeInvocations(predictions, info.manifest));
+    return infer(MLFLOW_CODEC, name, undefined, request, reply);
   });
   app.get('/ping', ping, async (_req, reply) => reply.code(pool.list().every((m) => m.ready) ? 200 : 503).send(''));
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.render()));
+}
+
+/** How one protocol reads rows from a request and writes predictions as its answer. */
+interface Codec {
+  readonly protocol: Protocol;
+  decode(request: FastifyRequest, info: ServedModelInfo): Decoded;
+  encode(reply: FastifyReply, info: ServedModelInfo, predictions: PredictionRow[], id: string, outputs?: string[]): unknown;
+}
+
+const V2_CODEC: Codec = {
+  protocol: 'v2',
+  decode: (request, info) => decodeInferRequest(request.body, info.manifest),
+  encode(reply, info, predictions, id, outputs) {
+    const json = encodeInferResponseJson({ modelName: info.name, modelVersion: info.version, id, predictions, manifest: info.manifest, ...(outputs ? { outputs } : {}) });
+    // Already JSON: with its type set, Fastify sends the text as it is.
+    void reply.header('content-type', JSON_TYPE);
+    return json;
+  },
+};
+
+const V1_CODEC: Codec = {
+  protocol: 'v1',
+  decode: (request, info) => ({ rows: decodeV1Request(request.body, info.manifest) }),
+  encode: (_reply, info, predictions) => encodeV1Response(predictions, info.manifest),
+};
+
+const MLFLOW_CODEC: Codec = {
+  protocol: 'mlflow',
+  decode: (request, info) => ({ rows: decodeInvocations(request.body, String(request.headers['content-type'] ?? 'application/json'), info.manifest) }),
+  encode: (_reply, info, predictions) => encodeInvocations(predictions, info.manifest),
+};
+
+const labelsByInfo = new WeakMap<ServedModelInfo, Partial<Record<Protocol, RequestLabels>>>();
+
+/**
+ * The metric labels of a model served outside deployments, one object per version and protocol
+ * (the metrics find their series by it without building keys).
+ */
+function plainLabels(info: ServedModelInfo, name: string, protocol: Protocol): RequestLabels {
+  let byProtocol = labelsByInfo.get(info);
+  if (byProtocol === undefined) {
+    byProtocol = {};
+    labelsByInfo.set(info, byProtocol);
+  }
+  let labels = byProtocol[protocol];
+  if (labels === undefined || labels.model !== name) {
+    labels = { model: name, version: info.version, variant: 'default', protocol };
+    byProtocol[protocol] = labels;
+  }
+  return labels;
 }
 
 const modelNames = new WeakMap<ServedModelInfo, string>();

@@ -61,11 +61,31 @@ export function treeEnsembleScorer(node: OnnxNode): (row: Float32Array) => numbe
   check('base_values', base.length <= 1);
   const trees = flatten(node, 'target');
   const origin = f(base[0] ?? 0);
+  const { roots, weight } = trees;
+  if (trees.mode.every((m) => m === 0 || m === 6)) {
+    // Every branch `x <= v` (as Paddock's and most exporters write trees): no mode to dispatch on.
+    return (row) => {
+      let score = 0;
+      for (let t = 0; t < roots.length; t++) score = f(score + weight[leqLeafOf(trees, roots[t]!, row)]!);
+      return f(score + origin);
+    };
+  }
   return (row) => {
     let score = 0;
-    for (let t = 0; t < trees.roots.length; t++) score = f(score + trees.weight[leafOf(trees, trees.roots[t]!, row)]!);
+    for (let t = 0; t < roots.length; t++) score = f(score + weight[leafOf(trees, roots[t]!, row)]!);
     return f(score + origin);
   };
+}
+
+/** leafOf for trees whose branches are all BRANCH_LEQ: the same leaf, NaN included (false unless tracked as true). */
+function leqLeafOf(t: FlatEnsemble, root: number, row: Float32Array): number {
+  const { mode, feature, threshold, trueNext, falseNext, missingTrue } = t;
+  let i = root;
+  while (mode[i] !== 6) {
+    const x = row[feature[i]!]!;
+    i = x <= threshold[i]! || (x !== x && missingTrue[i] !== 0) ? trueNext[i]! : falseNext[i]!;
+  }
+  return i;
 }
 
 function leafOf(t: FlatEnsemble, root: number, row: Float32Array): number {

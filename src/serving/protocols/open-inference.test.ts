@@ -164,6 +164,54 @@ describe('encodeInferResponse', () => {
   });
 });
 
+describe('decodeInferRequest, one row', () => {
+  const one = (changes: Record<string, Record<string, unknown> | undefined> = {}, extra: Record<string, unknown> = {}) => ({
+    id: 'r-1',
+    inputs: [
+      { name: 'weekday', shape: [1], datatype: 'INT64', data: [5] },
+      { name: 'hour', shape: [1], datatype: 'INT64', data: [17] },
+      { name: 'origin', shape: [1], datatype: 'BYTES', data: ['ORD'] },
+      { name: 'distance', shape: [1], datatype: 'FP64', data: [740.5] },
+    ].flatMap((t) => (t.name in changes ? (changes[t.name] === undefined ? [] : [{ ...t, ...changes[t.name] }]) : [t])),
+    ...extra,
+  });
+  /** The general path's answer (a `parameters` member takes it) without that member, or its error. */
+  const general = (body: Record<string, unknown>): unknown => {
+    try {
+      const { parameters: _p, ...rest } = decodeInferRequest({ ...body, parameters: {} }, manifest);
+      return rest;
+    } catch (err) {
+      return thrown(() => { throw err; }).message;
+    }
+  };
+  const decoded = (body: Record<string, unknown>): unknown => {
+    try {
+      return decodeInferRequest(body, manifest);
+    } catch (err) {
+      return thrown(() => { throw err; }).message;
+    }
+  };
+
+  it('answers exactly what the general path answers, rows in signature order, and fails with its messages', () => {
+    const bodies: Record<string, unknown>[] = [
+      one(), one({}, { id: undefined }), one({ distance: { datatype: 'FP32', data: [1e300] } }), one({ hour: { datatype: 'INT32' } }),
+      one({ hour: { shape: [1, 1] } }), one({ hour: { data: [[17]] } }), one({ hour: { data: ['17'] } }), one({ hour: { data: [17.5] } }), one({ hour: { data: [2 ** 60] } }),
+      one({ hour: { datatype: 'BOOL', data: [true] } }), one({ hour: { datatype: 'FP64' } }), one({ hour: { shape: [2] } }), one({ hour: { shape: [1], data: [1, 2] } }),
+      one({ hour: undefined }), one({ hour: { name: 'minute' } }), one({ hour: { name: 'weekday' } }), one({ origin: { data: [7] } }), one({ origin: { datatype: 'INT64' } }),
+      one({ distance: { data: [null] } }), one({ distance: { data: [Number.NaN] } }), one({ distance: { shape: [0], data: [] } }), one({}, { id: 7 }), one({}, { outputs: [{ name: 'label' }] }),
+      one({ hour: { shape: 1 } }), one({ hour: { datatype: 'int64' } }), one({ hour: { name: '' } }), one({}, { inputs: 'x' }),
+    ];
+    for (const body of bodies) {
+      const got = decoded(body);
+      expect(got).toEqual(general(body));
+      if (typeof got !== 'string') expect(JSON.stringify(got)).toBe(JSON.stringify(general(body)));
+    }
+    expect(decodeInferRequest(one(), manifest)).toEqual({ id: 'r-1', rows: [{ hour: 17, weekday: 5, distance: 740.5, origin: 'ORD' }] });
+    expect(Object.keys(decodeInferRequest(one(), manifest).rows[0]!)).toEqual(['hour', 'weekday', 'distance', 'origin']);
+    expect(decoded(one({ hour: { name: 'weekday' } }))).toMatch(/input 'weekday' is given twice/);
+  });
+});
+
 describe('encodeInferResponseJson', () => {
   const base = { modelName: 'flights', modelVersion: '3', id: 'req-1', manifest };
   const same = (args: Parameters<typeof encodeInferResponse>[0]): void => {
@@ -182,6 +230,24 @@ describe('encodeInferResponseJson', () => {
     same({ modelName: 'fa"re\\', modelVersion: 'v\n1', id: 'id "\u2028" ✓', manifest: reg, predictions: [{ prediction: 0.1 + 0.2 }, { prediction: -0 }, { prediction: Number.NaN }, { prediction: 1e21 }, { prediction: -Infinity }, { prediction: 5e-324 }] });
     same({ ...base, predictions: [{ label: 'late "yes"', probabilities: [0.25, 0.75] }, { label: true as never, probabilities: [null as never, 1] }] });
     expect(encodeInferResponseJson({ modelName: 'm', modelVersion: '1', id: 'x', manifest: reg, predictions: [{ prediction: Number.NaN }] })).toBe('{"model_name":"m","model_version":"1","id":"x","outputs":[{"name":"prediction","shape":[1],"datatype":"FP32","data":[null]}]}');
+  });
+
+  it('answers one row (its fixed text made once per manifest) exactly as the general path does, and fails as it does', () => {
+    const reg = regressionManifest();
+    const cases: Parameters<typeof encodeInferResponse>[0][] = [
+      { ...base, predictions: [{ label: 1, probabilities: [0.569017767906189, 0.43098223209381104] }] },
+      { ...base, modelVersion: '4', predictions: [{ label: 0, probabilities: [0.25, 0.75] }] },
+      { ...base, modelName: 'fa"re', id: 'id "\u2028" ✓', predictions: [{ label: 'late "yes"', probabilities: [null as never, Number.NaN, -0] }] },
+      { ...base, predictions: [{ label: 1, probabilities: [] }] },
+      { ...base, predictions: [{ probabilities: [0.5, 0.5], label: Number.POSITIVE_INFINITY, extra: 3 }] },
+      { modelName: 'fare', modelVersion: '1', id: 'x', manifest: reg, predictions: [{ prediction: 1e21 }] },
+      { modelName: 'fare', modelVersion: '1', id: 'x', manifest: reg, predictions: [{ prediction: [1, 2] }] },
+    ];
+    for (const args of cases) same(args);
+    // A missing or undefined output: the general path's error, or its answer.
+    expect(() => encodeInferResponseJson({ ...base, predictions: [{ label: 1 }] })).toThrow(/prediction row 1 lacks output 'probabilities'/);
+    expect(() => encodeInferResponseJson({ ...base, predictions: [{ label: 1, probabilities: undefined as never }] })).toThrow(/output 'probabilities' has 2 values in row 1 but not in row 1/);
+    same({ modelName: 'fare', modelVersion: '1', id: 'x', manifest: reg, predictions: [{ prediction: undefined as never }] });
   });
 
   it('fails as encodeInferResponse does on an unknown output', () => {

@@ -10,7 +10,8 @@
 import { fail } from '../../core/errors.js';
 import type { InputRow, ModelManifest, PredictionRow, SignatureColumn } from '../../models/index.js';
 import { acceptedDatatypes, isOipDatatype, oipDatatype, readTensorElement, type OipDatatype } from './datatypes.js';
-import { checkColumnNames, isPlainObject, rowsFromCheckedColumns, show } from './rows.js';
+import { checkRows } from '../../models/index.js';
+import { checkColumnNames, isPlainObject, plainValue, rowsFromCheckedColumns, show } from './rows.js';
 
 /** A decoded inference request. */
 export interface DecodedInferRequest {
@@ -63,6 +64,8 @@ const datatypeName = (c: SignatureColumn): string => oipDatatype(c.type);
  * disagreeing on N, INT64 numbers beyond 2^53 (send them as strings), unknown requested outputs.
  */
 export function decodeInferRequest(body: unknown, manifest: ModelManifest): DecodedInferRequest {
+  const one = oneRowRequest(body, manifest);
+  if (one !== undefined) return one;
   if (!isPlainObject(body)) fail('INVALID_ARGUMENT', `an inference request must be a JSON object like ${EXAMPLE}; got ${show(body)}`, {});
   const { id, parameters, inputs, outputs } = body;
   if (id !== undefined && typeof id !== 'string') fail('INVALID_ARGUMENT', `request 'id' must be a string, got ${show(id)}`, { field: 'id' });
@@ -99,6 +102,47 @@ export function decodeInferRequest(body: unknown, manifest: ModelManifest): Deco
     ...(outputs !== undefined && { outputs: requestedOutputs(outputs, manifest) }),
     ...(parameters !== undefined && { parameters: parameters as Record<string, unknown> }),
   };
+}
+
+/** Per signature input name: its position and column, and the datatypes it takes. */
+const oneRowInputs = new WeakMap<ModelManifest, ReadonlyMap<string, { readonly index: number; readonly col: SignatureColumn; readonly accepted: readonly OipDatatype[] }>>();
+
+/**
+ * The common request, read in one pass: one row (every input shape [1], one plain element of a
+ * datatype its column takes), each signature input once, no `parameters` or `outputs`. Gives what
+ * the general path gives for it; undefined for anything else, which the general path then decodes
+ * or rejects with its messages.
+ */
+function oneRowRequest(body: unknown, manifest: ModelManifest): DecodedInferRequest | undefined {
+  if (!isPlainObject(body) || body.parameters !== undefined || body.outputs !== undefined) return undefined;
+  const { id, inputs } = body;
+  if ((id !== undefined && typeof id !== 'string') || !Array.isArray(inputs)) return undefined;
+  let byName = oneRowInputs.get(manifest);
+  if (byName === undefined) {
+    byName = new Map(manifest.signature.inputs.map((col, index) => [col.name, { index, col, accepted: acceptedDatatypes(col.type) }]));
+    oneRowInputs.set(manifest, byName);
+  }
+  const columns = manifest.signature.inputs;
+  if (inputs.length !== columns.length) return undefined;
+  const values: unknown[] = new Array(columns.length);
+  const given: boolean[] = new Array(columns.length).fill(false);
+  for (let i = 0; i < inputs.length; i++) {
+    const t: unknown = inputs[i];
+    if (!isPlainObject(t) || typeof t.name !== 'string') return undefined;
+    const input = byName.get(t.name);
+    const { shape, data, datatype } = t;
+    if (input === undefined || given[input.index] || !Array.isArray(shape) || shape.length !== 1 || shape[0] !== 1 || !Array.isArray(data) || data.length !== 1) return undefined;
+    const v: unknown = data[0];
+    if (!input.accepted.includes(datatype as OipDatatype) || !plainElement(datatype as OipDatatype, v) || !plainValue(input.col, v)) return undefined;
+    given[input.index] = true;
+    values[input.index] = v;
+  }
+  // In signature order, as the general path builds rows.
+  const row: Record<string, unknown> = {};
+  for (let j = 0; j < columns.length; j++) row[columns[j]!.name] = values[j];
+  const rows = [row as InputRow];
+  checkRows(manifest, rows);
+  return id !== undefined ? { id: id as string, rows } : { rows };
 }
 
 const locateElement = (name: string, i: number) => ({ at: `input '${name}' data[${i}]`, details: { input: name, index: i } });
@@ -219,6 +263,10 @@ export interface InferResponseArgs {
  * objects cost several times more than the model's evaluation of a row.
  */
 export function encodeInferResponseJson(args: InferResponseArgs): string {
+  if (args.predictions.length === 1 && args.outputs === undefined) {
+    const fast = oneRowJson(args);
+    if (fast !== undefined) return fast;
+  }
   let text = `{"model_name":${JSON.stringify(args.modelName)},"model_version":${JSON.stringify(args.modelVersion)},"id":${JSON.stringify(args.id)},"outputs":[`;
   const tensors = outputTensors(args);
   for (let i = 0; i < tensors.length; i++) {
@@ -227,6 +275,56 @@ export function encodeInferResponseJson(args: InferResponseArgs): string {
     text += `${i > 0 ? ',' : ''}{"name":${JSON.stringify(t.name)},"shape":[${t.shape.join(',')}],"datatype":"${t.datatype}","data":[${jsonElements(t.data)}]}`;
   }
   return `${text}]}`;
+}
+
+/** What every one-row answer of a manifest shares: the JSON text around each output's data. */
+interface OneRowTexts {
+  modelName: string;
+  modelVersion: string;
+  /** `{"model_name":…,"model_version":…,"id":` for modelName and modelVersion. */
+  head: string;
+  /** Per signature output: its name, and `{"name":…,"shape":[1` and `],"datatype":"…","data":[`. */
+  readonly outputs: readonly { readonly name: string; readonly open: string; readonly close: string }[];
+}
+
+const oneRowTexts = new WeakMap<ModelManifest, OneRowTexts>();
+
+/**
+ * The common answer (one row, every signature output) with the fixed parts of its text made once
+ * per manifest: byte-identical to the general path, which it leaves to answer (or fail) on
+ * anything else (a missing output). Undefined: take the general path.
+ */
+function oneRowJson(args: InferResponseArgs): string | undefined {
+  let texts = oneRowTexts.get(args.manifest);
+  if (texts === undefined) {
+    texts = {
+      modelName: '', modelVersion: '', head: '',
+      outputs: args.manifest.signature.outputs.map((o) => ({ name: o.name, open: `{"name":${JSON.stringify(o.name)},"shape":[1`, close: `],"datatype":"${oipDatatype(o.type)}","data":[` })),
+    };
+    oneRowTexts.set(args.manifest, texts);
+  }
+  if (texts.head === '' || texts.modelName !== args.modelName || texts.modelVersion !== args.modelVersion) {
+    texts.modelName = args.modelName;
+    texts.modelVersion = args.modelVersion;
+    texts.head = `{"model_name":${JSON.stringify(args.modelName)},"model_version":${JSON.stringify(args.modelVersion)},"id":`;
+  }
+  const row = args.predictions[0]!;
+  let text = `${texts.head}${JSON.stringify(args.id)},"outputs":[`;
+  const outputs = texts.outputs;
+  for (let i = 0; i < outputs.length; i++) {
+    const o = outputs[i]!;
+    const v = row[o.name];
+    // Absent (or undefined, which the general path tells apart by output): its answer or error.
+    if (v === undefined) return undefined;
+    const tensor = Array.isArray(v) ? `${o.open},${v.length}${o.close}${jsonElements(v)}]}` : `${o.open}${o.close}${jsonElement(v)}]}`;
+    text += i > 0 ? `,${tensor}` : tensor;
+  }
+  return `${text}]}`;
+}
+
+/** One array element as JSON.stringify writes it. */
+function jsonElement(v: unknown): string {
+  return typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : (JSON.stringify(v) ?? 'null');
 }
 
 /** Array elements as JSON.stringify writes them, comma-separated. */

@@ -104,7 +104,7 @@ export function show(value: unknown): string {
 }
 
 /** A value coerceValue would return unchanged, told apart without locating it (a server reads thousands a second). */
-function plainValue(column: SignatureColumn, v: unknown): boolean {
+export function plainValue(column: SignatureColumn, v: unknown): boolean {
   if (column.type === 'string') return typeof v === 'string';
   if (column.type === 'int64') return Number.isSafeInteger(v);
   return typeof v === 'number';

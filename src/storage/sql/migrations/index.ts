@@ -8,6 +8,7 @@ import { predictionLogMigration } from './006-prediction-log.js';
 import { alertsMigration } from './007-alerts.js';
 import { retrainingsMigration } from './008-retrainings.js';
 import { promotionApprovalsMigration } from './009-promotion-approvals.js';
+import { predictionLogPartialKeyIndexMigration } from './010-prediction-log-partial-key-index.js';
 
 /**
  * Every migration, in the order they apply. Append only: add a new file `NNN-name.ts` and one
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   alertsMigration,
   retrainingsMigration,
   promotionApprovalsMigration,
+  predictionLogPartialKeyIndexMigration,
 ];
 
 export type { Migration } from './migration.js';

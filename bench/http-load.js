@@ -77,6 +77,42 @@ function wrkLoadTest(url, { body, connections, duration }) {
   }
 }
 
+/**
+ * Latency at about `rate` requests/s under wrk (for rates the Node latency client cannot pace):
+ * each connection waits a fixed think time after every answer (wrk's Lua `delay`, whole ms), with
+ * as many connections as make `rate` when answers take no time; the rate reached is a little
+ * lower (by each answer's latency and wrk's timer granularity) and is reported; pass the
+ * `connections` calibrateWrkConnections found to come closer. Percentiles have µs resolution.
+ */
+export function wrkLatencyAtRate(url, { body, rate, duration, thinkMs = 2, connections = Math.max(1, Math.round((rate * thinkMs) / 1000)) }) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'paddock-wrk-'));
+  try {
+    const script = path.join(dir, 'paced.lua');
+    writeFileSync(script, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(body)}\nfunction delay() return ${thinkMs} end\n`);
+    const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+    const pct = (p) => wrkMs(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1]);
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+    const mean = wrkMs(/^\s+Latency\s+(\S+)/m.exec(out)?.[1]);
+    const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+    const errors = /Socket errors: (.*)/.exec(out)?.[1];
+    if (!Number.isFinite(rps) || Number.isNaN(pct(50))) throw new Error(`${url}: cannot read wrk's output:\n${out}`);
+    if (non2xx > 0 || errors) throw new Error(`${url}: ${non2xx} non-2xx answers${errors ? `, socket errors ${errors}` : ''} under load`);
+    return { rps, connections, p50: pct(50), p99: pct(99), mean };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Connections that bring wrkLatencyAtRate's rate (think time `thinkMs`) to about `rate` on `url`: two short runs. */
+export function calibrateWrkConnections(url, { body, rate, thinkMs = 2 }) {
+  let connections = Math.max(1, Math.round((rate * thinkMs) / 1000));
+  for (let i = 0; i < 2; i++) {
+    const { rps } = wrkLatencyAtRate(url, { body, rate, duration: 2, thinkMs, connections });
+    connections = Math.max(1, Math.round((connections * rate) / rps));
+  }
+  return connections;
+}
+
 /** wrk's latency ("812.00us", "1.20ms", "2.01s") in ms. */
 function wrkMs(text) {
   const m = /^([\d.]+)(us|ms|s)$/.exec(text ?? '');

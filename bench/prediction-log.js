@@ -2,10 +2,12 @@
 // write. Two `paddock serve` processes on the same flights package side by side, one logging
 // (the default: monitoring.prediction_log on, sample rate 1, the metadata database) and one with
 // --no-prediction-log. Their maximum throughput is measured with the load generator (16
-// connections); then each is loaded at half the unlogged server's maximum by bench/latency-client.js
-// (sub-ms latency, open loop), capped at CLIENT_CAP because that client is itself the bottleneck
-// above a few thousand req/s, in alternating rounds; the best p50 of each is compared (target
-// ≤ 1.05×). The logging server's /metrics must count the rows written and none dropped.
+// connections); then each is loaded at half the unlogged server's maximum, in alternating rounds,
+// and the best p50 of each is compared (target ≤ 1.05×). With wrk installed the half-max load comes
+// from wrk with a fixed think time per connection and as many connections as reach that rate on
+// the unlogged server (µs percentiles); without it, from
+// bench/latency-client.js (sub-ms latency, open loop), capped at CLIENT_CAP because that client is
+// itself the bottleneck above a few thousand req/s. The logging server's /metrics must count the rows written and none dropped.
 // Then rows/s appended to SQLite (in a file, WAL; on the calling thread, and through the writer
 // thread serving uses) and to Parquet (local directory) in batches of 5,000 rows (the default flush_rows).
 import { mkdirSync } from 'node:fs';
@@ -17,7 +19,7 @@ import { MIGRATIONS } from '../src/storage/sql/migrations/index.ts';
 import { runMigrations } from '../src/storage/sql/migrations/run-migrations.ts';
 import { openDatabase } from '../src/storage/sql/open-database.ts';
 import { SqlPredictionLog } from '../src/storage/sql/prediction-log/sql-prediction-log.ts';
-import { fmtCount as fmt, inferOnce, loadGenerator, loadTest } from './http-load.js';
+import { calibrateWrkConnections, fmtCount as fmt, hasWrk, inferOnce, loadGenerator, loadTest, wrkLatencyAtRate } from './http-load.js';
 import { latencyAtRate } from './latency-client.js';
 import { best, initProject, removeDir, row, tempDir } from './lib.js';
 import { BODY, startPaddock, trainFlights, writeTrainingData } from './serve.js';
@@ -46,20 +48,25 @@ export async function predictionLog() {
     inferOnce(plain, BODY);
     const full = { plain: load(plain), logged: load(logged) };
     const half = Math.floor(full.plain.rps / 2);
-    const rate = Math.min(half, CLIENT_CAP);
+    const paced = hasWrk();
+    const rate = paced ? half : Math.min(half, CLIENT_CAP);
+    // The same connections and think time for both servers, calibrated on the unlogged one.
+    const connections = paced ? calibrateWrkConnections(plain, { body: BODY, rate }) : CONNECTIONS;
+    const atRate = (url) => (paced ? wrkLatencyAtRate(url, { body: BODY, rate, duration: DURATION, connections }) : latencyAtRate(url, { body: BODY, rate, duration: DURATION, connections: CONNECTIONS }));
     let bestPlain;
     let bestLogged;
     for (let round = 0; round < ROUNDS; round++) {
-      bestPlain = better(bestPlain, latencyAtRate(plain, { body: BODY, rate, duration: DURATION, connections: CONNECTIONS }));
-      bestLogged = better(bestLogged, latencyAtRate(logged, { body: BODY, rate, duration: DURATION, connections: CONNECTIONS }));
+      bestPlain = better(bestPlain, atRate(plain));
+      bestLogged = better(bestLogged, atRate(logged));
     }
     await sleep(1500); // one flush interval: the last rows reach the database
     const counts = await logCounts(loggedUrl);
-    const ms = (r) => `p50 ${r.p50.toFixed(3)} ms (mean ${r.mean.toFixed(3)}, p99 ${r.p99.toFixed(2)} ms)`;
+    const ms = (r) => `p50 ${r.p50.toFixed(3)} ms (mean ${r.mean.toFixed(3)}, p99 ${r.p99.toFixed(2)} ms${r.rps ? `; ${fmt(r.rps)} req/s reached` : ''})`;
+    const how = paced ? `${fmt(rate)} req/s asked (half the max), wrk, ${connections} connections with a 2 ms think time (calibrated on the unlogged server)` : `${fmt(rate)} req/s${rate < half ? ` (half the max is ${fmt(half)}; client cap)` : ' (half the max)'}, ${CONNECTIONS} connections`;
     const ratio = bestLogged.p50 / bestPlain.p50;
     const writes = await storeThroughput(dir);
     return [
-      row(`p50 latency, every prediction logged (SQLite), ${fmt(rate)} req/s${rate < half ? ` (half the max is ${fmt(half)}; client cap)` : ' (half the max)'}, ${CONNECTIONS} connections`,
+      row(`p50 latency, every prediction logged (SQLite), ${how}`,
         ms(bestLogged), ms(bestPlain), `same package, --no-prediction-log, same load; best of ${ROUNDS}`, '≤ 1.05×', `${ratio.toFixed(2)}×`, ratio <= 1.05),
       row('  predictions written / dropped by the logging server', `${fmt(counts.written)} written, ${fmt(counts.dropped)} dropped`, `${fmt(counts.requests)} requests answered`, 'its /metrics', 'none dropped', counts.dropped === 0 ? '0 dropped' : `${fmt(counts.dropped)} dropped`, counts.dropped === 0 && counts.written >= counts.requests),
       row(`  max throughput with logging, ${CONNECTIONS} connections, ${loadGenerator()}`, `${fmt(full.logged.rps)} req/s (p99 ${full.logged.p99} ms)`, `${fmt(full.plain.rps)} req/s (p99 ${full.plain.p99} ms)`, 'same package without logging', 'report', `${(full.logged.rps / full.plain.rps).toFixed(2)}×`, null),

@@ -2,7 +2,10 @@
  * The model registry domain, shaped after MLflow's model_registry.proto: registered models,
  * versions numbered from 1 per model, aliases, tags; plus Paddock's audit log and lineage.
  */
-import type { Tags } from '../tracking/index.js';
+
+// Tags as tracking declares them, spelled out here so this file imports nothing: the API's wire
+// module (src/http/api-v1/wire/registry.ts) re-exports these types to the browser build.
+type Tags = Readonly<Record<string, string>>;
 
 export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
 

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type UiBrowser } from '../../src/test-support/browser.js';
+import { describe, expect, it } from 'vitest';
 import { pipelineProject } from '../../src/test-support/pipeline-project.js';
-import { startListening, type ServeProcess } from '../../src/test-support/serve-process.js';
+import { useUiServer } from '../../src/test-support/ui-server.js';
 
 /** The Data page against a real `paddock server`: tracked versions, git history, validation reports. */
 describe('web UI: data', () => {
-  let browser: UiBrowser;
-  let project: Awaited<ReturnType<typeof pipelineProject>>;
-  let server: ServeProcess;
-
-  beforeAll(async () => {
-    project = await pipelineProject();
-    server = await startListening(project.dir, ['server', '--port', '0', '--no-triggers']);
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    project?.cleanup();
-  });
+  const env = useUiServer(pipelineProject, ['--no-triggers']);
 
   it('lists tracked data, shows a path’s versions across commits with their validation, and opens the report', async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/data`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/data`);
     const data = ui.page.getByRole('table', { name: 'Tracked data' });
     await expect.poll(() => data.locator('tbody tr').count()).toBe(4);
     expect(await data.locator('tr[data-path="data/raw.csv"]').textContent()).toContain('data/raw.csv.dvc');
@@ -33,9 +19,9 @@ describe('web UI: data', () => {
     await expect.poll(() => history.locator('tbody tr').count()).toBe(3);
     const row = (commit: string) => history.locator(`tr[data-commit="${commit}"]`);
     expect(await row('workspace').textContent()).toContain('uncommitted');
-    expect(await row(project.commits[1]!).textContent()).toMatch(/Ada.*add Cairo/);
+    expect(await row(env.project.commits[1]!).textContent()).toMatch(/Ada.*add Cairo/);
     // Each committed version was validated by the pipeline; the workspace's was not.
-    await expect.poll(() => row(project.commits[0]!).locator('td').last().textContent()).toBe('passed');
+    await expect.poll(() => row(env.project.commits[0]!).locator('td').last().textContent()).toBe('passed');
     expect(await row('workspace').locator('td').last().textContent()).toBe('—');
     const validations = ui.page.getByRole('table', { name: 'Validations' });
     await expect.poll(() => validations.locator('tbody tr').count()).toBe(2);
@@ -49,8 +35,8 @@ describe('web UI: data', () => {
   });
 
   it('shows the API’s error message for a path that is not tracked', async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/data?path=nowhere.csv`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/data?path=nowhere.csv`);
     await expect.poll(() => ui.page.getByRole('alert').textContent()).toContain("'nowhere.csv' is not tracked data");
     // The 404 answer is logged by Chromium as a failed resource: expected here.
     expect(ui.problems.filter((p) => !/404/.test(p))).toEqual([]);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type UiBrowser } from '../../src/test-support/browser.js';
+import { describe, expect, it } from 'vitest';
 import { runCliOk } from '../../src/test-support/cli.js';
 import { oipTensors } from '../../src/test-support/oip.js';
-import { startListening, type ServeProcess } from '../../src/test-support/serve-process.js';
-import { CANARY_MS, monitoredProject, STABLE_MS, type MonitoredProject } from './fixtures/monitored-project.js';
+import { startListening } from '../../src/test-support/serve-process.js';
+import { useUiServer } from '../../src/test-support/ui-server.js';
+import { CANARY_MS, monitoredProject, STABLE_MS } from './fixtures/monitored-project.js';
 
 /**
  * The Deployments pages against a real `paddock server --auth` over a project with a deployment
@@ -12,26 +12,16 @@ import { CANARY_MS, monitoredProject, STABLE_MS, type MonitoredProject } from '.
  * reader sees no buttons.
  */
 describe('web UI: deployments', () => {
-  let browser: UiBrowser;
-  let project: MonitoredProject;
-  let server: ServeProcess;
   let tokens: Record<'reader' | 'writer', string>;
-
-  beforeAll(async () => {
-    project = await monitoredProject();
+  const env = useUiServer(async () => {
+    const project = await monitoredProject();
     const create = async (role: string) => (JSON.parse((await runCliOk(project.dir, ['tokens', 'create', '--role', role, '--name', `ui-${role}`, '--json'])).stdout) as { token: string }).token;
     tokens = { reader: await create('reader'), writer: await create('writer') };
-    server = await startListening(project.dir, ['server', '--port', '0', '--auth', '--no-triggers']);
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    project?.cleanup();
-  });
+    return project;
+  }, ['--auth', '--no-triggers']);
 
-  const signIn = async (token: string, path: string, base = server.url) => {
-    const ui = await browser.page();
+  const signIn = async (token: string, path: string, base = env.url) => {
+    const ui = await env.browser.page();
     await ui.page.goto(`${base}${path}`);
     await ui.page.getByLabel('Token').fill(token);
     await ui.page.getByRole('button', { name: 'Sign in' }).click();
@@ -39,7 +29,7 @@ describe('web UI: deployments', () => {
   };
   // Before signing in, whoami answers 401, which Chromium logs as a console error: expected here.
   const signedInProblems = (problems: string[]) => problems.filter((p) => !/status of 401/.test(p));
-  const apiGet = async (path: string) => (await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${tokens.reader}` } })).json() as Promise<Record<string, unknown>>;
+  const apiGet = async (path: string) => (await fetch(`${env.url}${path}`, { headers: { authorization: `Bearer ${tokens.reader}` } })).json() as Promise<Record<string, unknown>>;
 
   it('lists deployments with their split, and shows a deployment live: split, per-variant numbers, analysis; a reader gets no buttons', async () => {
     const ui = await signIn(tokens.reader, '/deployments');
@@ -53,11 +43,11 @@ describe('web UI: deployments', () => {
     await ui.page.getByLabel('Window').selectOption('1h');
     const table = ui.page.getByRole('table', { name: 'Traffic per variant' });
     const cells = async (variant: string, version: string) => (await table.locator(`tr[data-variant="${variant}"][data-version="${version}"] td`).allTextContents()).map((t) => t.trim());
-    await expect.poll(async () => (await cells('stable', '2'))[3]).toBe(String(project.lastHour.stable));
+    await expect.poll(async () => (await cells('stable', '2'))[3]).toBe(String(env.project.lastHour.stable));
     const stable = await cells('stable', '2');
     const canary = await cells('canary', '3');
-    expect(stable.slice(0, 4)).toEqual(['stable', 'v2', '80%', String(project.lastHour.stable)]);
-    expect(canary.slice(0, 4)).toEqual(['canary', 'v3', '20%', String(project.lastHour.canary)]);
+    expect(stable.slice(0, 4)).toEqual(['stable', 'v2', '80%', String(env.project.lastHour.stable)]);
+    expect(canary.slice(0, 4)).toEqual(['canary', 'v3', '20%', String(env.project.lastHour.canary)]);
     expect(stable[5]).toBe('n/a');
     expect([stable[6], stable[7], canary[6], canary[7]]).toEqual([`${STABLE_MS} ms`, `${STABLE_MS} ms`, `${CANARY_MS} ms`, `${CANARY_MS} ms`]);
     expect((await cells('shadow', '3')).slice(0, 3)).toEqual(['shadow', 'v3', 'copy of 50%']);
@@ -87,9 +77,9 @@ describe('web UI: deployments', () => {
 
   it('where the server itself serves the deployment, the page shows live errors, p99 and shadow agreement', async () => {
     const auth = { authorization: `Bearer ${tokens.writer}`, 'content-type': 'application/json' };
-    const patched = await fetch(`${server.url}/api/v1/deployments/web`, { method: 'PATCH', headers: auth, body: JSON.stringify({ candidates: [{ version: '3', weight: 50 }], mirror: { version: '3', percent: 100 } }) });
+    const patched = await fetch(`${env.url}/api/v1/deployments/web`, { method: 'PATCH', headers: auth, body: JSON.stringify({ candidates: [{ version: '3', weight: 50 }], mirror: { version: '3', percent: 100 } }) });
     expect(patched.status).toBe(200);
-    const serving = await startListening(project.dir, ['server', '--port', '0', '--auth', '--no-triggers', '--deployment', 'web']);
+    const serving = await startListening(env.project.dir, ['server', '--port', '0', '--auth', '--no-triggers', '--deployment', 'web']);
     try {
       const requests = 20;
       for (let i = 0; i < requests; i++) {
@@ -114,7 +104,7 @@ describe('web UI: deployments', () => {
   }, 90_000);
 
   it('the stats endpoint names a bad window', async () => {
-    const r = await fetch(`${server.url}/api/v1/deployments/web/stats?window=forever`, { headers: { authorization: `Bearer ${tokens.reader}` } });
+    const r = await fetch(`${env.url}/api/v1/deployments/web/stats?window=forever`, { headers: { authorization: `Bearer ${tokens.reader}` } });
     expect(r.status).toBe(400);
     expect(((await r.json()) as { error: { message: string } }).error.message).toContain("query field 'window'");
   });

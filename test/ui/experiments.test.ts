@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type UiBrowser } from '../../src/test-support/browser.js';
+import type { UiBrowser } from '../../src/test-support/browser.js';
 import { runCliOk, tempDir } from '../../src/test-support/cli.js';
-import { startListening, type ServeProcess } from '../../src/test-support/serve-process.js';
+import { startUiServer, type UiServer } from '../../src/test-support/ui-server.js';
 import { createExperiment, createRun } from './tracking-seed.js';
 
 /** The experiments page against a real `paddock server`: server-side sort and filter, column choice, selection to compare. */
 describe('web UI: experiments and runs', () => {
-  let browser: UiBrowser;
+  let env: UiServer;
   const project = tempDir();
-  let server: ServeProcess;
   let experimentId: string;
   const runIds: string[] = [];
 
   beforeAll(async () => {
     await runCliOk(project.dir, ['init']);
-    server = await startListening(project.dir, ['server', '--port', '0']);
-    experimentId = await createExperiment(server.url, 'ui-experiments');
+    env = await startUiServer(project, []);
+    experimentId = await createExperiment(env.url, 'ui-experiments');
     for (let i = 0; i < 30; i++) {
-      const run = await createRun(server.url, experimentId, {
+      const run = await createRun(env.url, experimentId, {
         name: `run-${String(i).padStart(2, '0')}`,
         params: { lr: String(0.001 * (i + 1)), model: i % 2 ? 'tree' : 'mlp' },
         metrics: { acc: ((i * 7) % 30) / 30, loss: 1 - ((i * 7) % 30) / 30 },
@@ -25,20 +24,15 @@ describe('web UI: experiments and runs', () => {
       });
       runIds.push(run.runId);
     }
-    browser = await launchBrowser();
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    project.cleanup();
-  });
+  afterAll(async () => (env ? env.close() : project.cleanup()));
 
   const firstRunNames = (ui: Awaited<ReturnType<UiBrowser['page']>>, n: number) =>
     ui.page.locator('table[aria-label="Runs"] tbody tr[data-run-id] td:nth-child(2)').evaluateAll((cells, count) => cells.slice(0, count).map((c) => c.textContent), n);
 
   it('sorts and filters on the server, remembers the columns, and selects runs to compare', async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/experiments`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/experiments`);
     // The newest experiment is picked and its runs shown.
     await expect.poll(() => new URL(ui.page.url()).pathname).toBe(`/experiments/${experimentId}`);
     await expect.poll(() => ui.page.getByTestId('runs-count').textContent()).toBe('30 runs');
@@ -96,11 +90,11 @@ describe('web UI: experiments and runs', () => {
 
   it('offers every key of the experiment in the column chooser, not only those of the runs shown', async () => {
     // Created after the first test, which expects its experiment to be the newest.
-    const exp = await createExperiment(server.url, 'ui-columns');
-    await createRun(server.url, exp, { name: 'shown', params: { common: 'x' }, metrics: { acc: 0.5 } });
-    await createRun(server.url, exp, { name: 'hidden', params: { common: 'y', rare_param: '7' }, metrics: { rare_metric: 1 }, tags: { team: 'vision' } });
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/experiments/${exp}?${new URLSearchParams({ filter: "params.common = 'x'" })}`);
+    const exp = await createExperiment(env.url, 'ui-columns');
+    await createRun(env.url, exp, { name: 'shown', params: { common: 'x' }, metrics: { acc: 0.5 } });
+    await createRun(env.url, exp, { name: 'hidden', params: { common: 'y', rare_param: '7' }, metrics: { rare_metric: 1 }, tags: { team: 'vision' } });
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/experiments/${exp}?${new URLSearchParams({ filter: "params.common = 'x'" })}`);
     await expect.poll(() => ui.page.getByTestId('runs-count').textContent()).toBe('1 runs');
     await ui.page.getByText(/^Columns \(/).click();
     // The loaded run has none of these keys: they come from GET /api/v1/experiments/{id}/columns.
@@ -109,7 +103,7 @@ describe('web UI: experiments and runs', () => {
     await ui.page.getByLabel('Show column tags.team').check();
     expect(await ui.page.getByRole('button', { name: 'Sort by tags.team' }).count()).toBe(1);
     // Without the filter the other run shows its tag in the new column.
-    await ui.page.goto(`${server.url}/experiments/${exp}`);
+    await ui.page.goto(`${env.url}/experiments/${exp}`);
     await expect.poll(() => ui.page.getByTestId('runs-count').textContent()).toBe('2 runs');
     await expect.poll(() => ui.page.locator('tr[data-run-id]', { hasText: 'hidden' }).textContent()).toContain('vision');
     expect(ui.problems).toEqual([]);

@@ -1,15 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type UiBrowser } from '../../src/test-support/browser.js';
 import { runCliOk, tempDir } from '../../src/test-support/cli.js';
-import { startListening, type ServeProcess } from '../../src/test-support/serve-process.js';
+import { startUiServer, type UiServer } from '../../src/test-support/ui-server.js';
 
 /** The model registry pages against a real `paddock server`: models, versions, aliases, lineage, audit log. */
 describe('web UI: model registry', () => {
-  let browser: UiBrowser;
+  let env: UiServer;
   const project = tempDir();
-  let server: ServeProcess;
   let runId: string;
   const commit = 'c0ffee'.padEnd(40, '0');
 
@@ -17,10 +15,10 @@ describe('web UI: model registry', () => {
     await runCliOk(project.dir, ['init']);
     mkdirSync(path.join(project.dir, 'model'));
     writeFileSync(path.join(project.dir, 'model', 'weights.bin'), 'w');
-    server = await startListening(project.dir, ['server', '--port', '0', '--no-triggers']);
+    env = await startUiServer(project, ['--no-triggers']);
     // A training run with the tags and inputs a pipeline's run carries, through the public APIs.
     const post = async (route: string, body: unknown) => {
-      const res = await fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${env.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
       const text = await res.text();
       return (text ? JSON.parse(text) : {}) as { experimentId: string; info: { runId: string } };
@@ -38,17 +36,12 @@ describe('web UI: model registry', () => {
     await runCliOk(project.dir, ['models', 'alias', 'set', 'flights-late', 'champion', '1', '--actor', 'alice', '--reason', 'first champion']);
     await runCliOk(project.dir, ['models', 'alias', 'set', 'flights-late', 'champion', '2', '--actor', 'bob', '--reason', 'better on May traffic']);
     await runCliOk(project.dir, ['models', 'alias', 'set', 'flights-late', 'challenger', '1', '--actor', 'bob']);
-    browser = await launchBrowser();
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    project.cleanup();
-  });
+  afterAll(async () => (env ? env.close() : project.cleanup()));
 
   it('lists models with aliases, a model’s versions and its audit log of alias moves', async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/models`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/models`);
     const models = ui.page.getByRole('table', { name: 'Registered models' });
     await expect.poll(() => models.locator('tbody tr').count()).toBe(1);
     const row = await models.locator('tbody tr').textContent();
@@ -69,8 +62,8 @@ describe('web UI: model registry', () => {
   });
 
   it('draws a version’s lineage back to run, data, commit and stage, and links to them', async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/models/flights-late/versions/1`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/models/flights-late/versions/1`);
     const graph = ui.page.getByRole('group', { name: 'Lineage of flights-late version 1' });
     await expect.poll(() => graph.getByRole('button').count()).toBe(5);
     for (const name of ['Data data/features, md5 ab12cd34ef56ab12cd34ef56ab12cd34.dir', `Git commit ${commit}`, 'Pipeline stage train', `Run ${runId}`, 'Model flights-late version 1']) {
@@ -91,8 +84,8 @@ describe('web UI: model registry', () => {
   });
 
   it('shows the API’s message for a version that does not exist', async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/models/flights-late/versions/9`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/models/flights-late/versions/9`);
     await expect.poll(() => ui.page.getByRole('alert').first().textContent()).toMatch(/Could not load flights-late version 9: .*9/);
     expect(ui.problems.filter((p) => !/404/.test(p))).toEqual([]);
   });

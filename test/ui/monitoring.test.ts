@@ -1,9 +1,8 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type UiBrowser } from '../../src/test-support/browser.js';
-import { startListening, type ServeProcess } from '../../src/test-support/serve-process.js';
-import { monitoredProject, type MonitoredProject } from './fixtures/monitored-project.js';
+import { describe, expect, it } from 'vitest';
+import { useUiServer } from '../../src/test-support/ui-server.js';
+import { monitoredProject } from './fixtures/monitored-project.js';
 
 /**
  * The Monitoring pages against a real `paddock server` over a project whose deployment has two
@@ -12,25 +11,15 @@ import { monitoredProject, type MonitoredProject } from './fixtures/monitored-pr
  * windows (`monitoring.window`), which the page starts with.
  */
 describe('web UI: monitoring', () => {
-  let browser: UiBrowser;
-  let project: MonitoredProject;
-  let server: ServeProcess;
-
-  beforeAll(async () => {
-    project = await monitoredProject();
+  const env = useUiServer(async () => {
+    const project = await monitoredProject();
     appendFileSync(path.join(project.dir, 'paddock.yaml'), '\nmonitoring:\n  window: 30m\n');
-    server = await startListening(project.dir, ['server', '--port', '0', '--no-triggers']);
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    project?.cleanup();
-  });
+    return project;
+  }, ['--no-triggers']);
 
   it('shows drift per column with histograms, performance, the alert with its numbers and the retraining chain', async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/monitoring`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/monitoring`);
     await ui.page.getByRole('link', { name: 'web' }).click();
     const column = (name: string) => ui.page.getByRole('article', { name: `Column ${name}` });
     await expect.poll(() => column('x1').isVisible(), { timeout: 20_000 }).toBe(true);
@@ -63,7 +52,7 @@ describe('web UI: monitoring', () => {
   }, 60_000);
 
   it('the API: windows with drift, alerts by deployment, retrainings with their chain; bad input is named', async () => {
-    const get = async (path: string) => fetch(`${server.url}${path}`);
+    const get = async (path: string) => fetch(`${env.url}${path}`);
     const report = await (await get('/api/v1/deployments/web/monitoring?window=1h&windows=2')).json() as { windows: { rows: number; labeled: number; drift: { datasetDrift: boolean; columns: { column: string; drifted: boolean; histogram: { labels: string[] } }[] } }[]; alerts: { rule: string; origin: string }[] };
     expect(report.windows.map((w) => w.rows)).toEqual([150, 150]);
     expect(report.windows.map((w) => w.labeled)).toEqual([60, 0]);
@@ -74,7 +63,7 @@ describe('web UI: monitoring', () => {
     expect(report.windows[1]!.drift.columns.every((c) => c.histogram.labels.length > 0)).toBe(true);
     expect(report.alerts.filter((a) => a.origin === 'recorded').map((a) => a.rule)).toEqual(['x1-drift']);
     const alerts = await (await get('/api/v1/alerts?deployment=web')).json() as { items: { id: number; value: number }[] };
-    expect(alerts.items).toEqual([expect.objectContaining({ id: project.alert.id, value: 0.4213 })]);
+    expect(alerts.items).toEqual([expect.objectContaining({ id: env.project.alert.id, value: 0.4213 })]);
     expect(((await (await get('/api/v1/alerts?deployment=nosuch')).json()) as { items: unknown[] }).items).toEqual([]);
     const retrainings = await (await get('/api/v1/retrainings?model=churn')).json() as { items: { id: string; chain: { step: string; status: string }[] }[] };
     expect(retrainings.items.map((r) => r.id)).toEqual(['rt-ui-1']);
@@ -91,8 +80,8 @@ describe('web UI: monitoring', () => {
   }, 60_000);
 
   it('the model\'s audit log names the versions each deployment event left serving, by role', async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/models/churn`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/models/churn`);
     const audit = ui.page.getByRole('table', { name: 'Audit log of churn' });
     const versions = (action: string) => audit.locator(`tr[data-action="${action}"]`).first().getByRole('list', { name: 'Versions of deployment web' }).getByRole('listitem').allTextContents();
     await expect.poll(() => versions('deployment.created')).toEqual(['stable v1', 'canary v2 25%']);

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type UiBrowser } from '../../src/test-support/browser.js';
+import { describe, expect, it } from 'vitest';
 import { pipelineProject } from '../../src/test-support/pipeline-project.js';
-import { startListening, type ServeProcess } from '../../src/test-support/serve-process.js';
+import { useUiServer } from '../../src/test-support/ui-server.js';
 
 /** The Pipelines page against a real `paddock server` over a repro'd four-stage pipeline. */
 describe('web UI: pipelines', () => {
-  let browser: UiBrowser;
-  let project: Awaited<ReturnType<typeof pipelineProject>>;
-  let server: ServeProcess;
-
-  beforeAll(async () => {
-    project = await pipelineProject();
-    server = await startListening(project.dir, ['server', '--port', '0', '--no-triggers']);
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    project?.cleanup();
-  });
+  const env = useUiServer(pipelineProject, ['--no-triggers']);
 
   it("shows the DAG with each stage's status and the selected stage's last log", async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/pipelines`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/pipelines`);
     const table = ui.page.getByRole('table', { name: 'Stage status' });
     await expect.poll(() => table.locator('tbody tr').count()).toBe(4);
     const status = async (stage: string) => (await table.locator(`tr[data-stage="${stage}"] td`).nth(1).textContent())?.trim();
@@ -48,8 +34,8 @@ describe('web UI: pipelines', () => {
   });
 
   it('links a stage output to its data page', async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/pipelines?stage=train`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/pipelines?stage=train`);
     await ui.page.getByRole('region', { name: 'Stage train' }).getByRole('link', { name: 'model.txt' }).click();
     await expect.poll(() => new URL(ui.page.url()).searchParams.get('path')).toBe('model.txt');
     await expect.poll(() => ui.page.getByRole('table', { name: 'Versions of model.txt' }).locator('tbody tr').count()).toBe(2);

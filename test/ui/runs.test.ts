@@ -1,51 +1,44 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type UiBrowser } from '../../src/test-support/browser.js';
 import { runCliOk, tempDir } from '../../src/test-support/cli.js';
-import { startListening, type ServeProcess } from '../../src/test-support/serve-process.js';
+import { startUiServer, type UiServer } from '../../src/test-support/ui-server.js';
 import { createExperiment, createRun, logInput, logSeries, tinyPng, writeArtifacts, type SeededRun } from './tracking-seed.js';
 
 /** The run and compare pages against a real `paddock server`. */
 describe('web UI: run detail and compare', () => {
-  let browser: UiBrowser;
+  let env: UiServer;
   const project = tempDir();
-  let server: ServeProcess;
   let runs: SeededRun[];
   const COMMIT = '0123456789abcdef0123456789abcdef01234567';
 
   beforeAll(async () => {
     await runCliOk(project.dir, ['init']);
-    server = await startListening(project.dir, ['server', '--port', '0']);
-    const exp = await createExperiment(server.url, 'ui-runs');
+    env = await startUiServer(project, []);
+    const exp = await createExperiment(env.url, 'ui-runs');
     runs = [];
     for (let i = 0; i < 3; i++) {
-      runs.push(await createRun(server.url, exp, {
+      runs.push(await createRun(env.url, exp, {
         name: `cmp-${i}`,
         params: { lr: String(0.01 * (i + 1)), model: 'mlp', depth: String(3 + i) },
         metrics: { auc: 0.7 + i * 0.1 },
         tags: { 'paddock.stage': 'train', 'paddock.git.commit': COMMIT, 'mlflow.source.git.commit': COMMIT, 'paddock.git.dirty': 'false' },
       }));
-      await logSeries(server.url, runs[i]!.runId, 'val_loss', Array.from({ length: 200 }, (_, s) => (1 + i) / (1 + s / 10)));
+      await logSeries(env.url, runs[i]!.runId, 'val_loss', Array.from({ length: 200 }, (_, s) => (1 + i) / (1 + s / 10)));
     }
     // The first run has a 100,000-point series, a data input and artifacts of every previewed kind.
-    await logSeries(server.url, runs[0]!.runId, 'loss', Array.from({ length: 100_000 }, (_, s) => 2 * Math.exp(-s / 20_000) + 0.05 * Math.sin(s / 50)));
-    await logInput(server.url, runs[0]!.runId, { name: 'data/train.csv', digest: 'd41d8cd98f00b204e9800998ecf8427e', source: 'data/train.csv', context: 'train' });
+    await logSeries(env.url, runs[0]!.runId, 'loss', Array.from({ length: 100_000 }, (_, s) => 2 * Math.exp(-s / 20_000) + 0.05 * Math.sin(s / 50)));
+    await logInput(env.url, runs[0]!.runId, { name: 'data/train.csv', digest: 'd41d8cd98f00b204e9800998ecf8427e', source: 'data/train.csv', context: 'train' });
     writeArtifacts(runs[0]!, {
       'metrics.json': '{"auc":0.9,"classes":["a","b"]}',
       'notes.txt': 'trained on the January data\n',
       'reports/report.html': '<html><body><h1 id="title">Evaluation report</h1><script>parent.document.title = "escaped"</script></body></html>',
       'plots/confusion.png': tinyPng(16),
     });
-    browser = await launchBrowser();
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    project.cleanup();
-  });
+  afterAll(async () => (env ? env.close() : project.cleanup()));
 
   it('shows params, source, inputs, a 100,000-point chart with its controls and artifact previews', async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/runs/${runs[0]!.runId}`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/runs/${runs[0]!.runId}`);
     await expect.poll(() => ui.page.getByRole('heading', { level: 1 }).textContent()).toContain('cmp-0');
     const params = ui.page.getByRole('table', { name: 'Params' });
     expect(await params.getByRole('row', { name: /lr/ }).textContent()).toContain('0.01');
@@ -93,8 +86,8 @@ describe('web UI: run detail and compare', () => {
   }, 120_000);
 
   it('compares runs: diff table with differences marked, overlaid charts, parallel coordinates', async () => {
-    const ui = await browser.page();
-    await ui.page.goto(`${server.url}/compare?runs=${runs.map((r) => r.runId).join(',')}`);
+    const ui = await env.browser.page();
+    await ui.page.goto(`${env.url}/compare?runs=${runs.map((r) => r.runId).join(',')}`);
     const diff = ui.page.getByRole('table', { name: 'Differences' });
     await expect.poll(() => diff.isVisible()).toBe(true);
     expect(await diff.getByRole('row', { name: /lr/ }).getAttribute('data-differs')).toBe('true');

@@ -6,30 +6,9 @@ import type { Project } from '../../core/project.js';
 import { loadPipeline } from '../../pipeline/index.js';
 import type { TrackingStore } from '../../tracking/index.js';
 import { repoRelative } from './project-of.js';
+import type { ValidationReportView, ValidationSummary } from './wire/data.js';
 
-/** One recorded `paddock validate` outcome (a run of the `validate` experiment), with its HTML report when a stage writes one. */
-export interface ValidationSummary {
-  readonly runId: string;
-  /** The data file validated, relative to the project. */
-  readonly data: string;
-  readonly md5: string;
-  readonly passed: boolean;
-  readonly rows?: number;
-  readonly checks?: number;
-  readonly errors?: number;
-  readonly warnings?: number;
-  readonly time: number;
-  /** The HTML report a pipeline stage writes for this data file (`--html`), relative to the project. */
-  readonly report?: string;
-}
-
-/** An HTML report, as text for the UI to show in a sandboxed frame. */
-export interface ValidationReportView {
-  readonly path: string;
-  readonly html: string;
-  readonly size: number;
-  readonly modified: number;
-}
+export type { ValidationReportView, ValidationSummary } from './wire/data.js';
 
 /** The newest validations the list answers. */
 export const MAX_VALIDATIONS = 200;

@@ -6,41 +6,9 @@ import type { Project } from '../../core/project.js';
 import { listTrackedPaths, parsePointer, readPointerFile } from '../../data/index.js';
 import { loadPipeline, lockPathFor, readLockFile } from '../../pipeline/index.js';
 import { repoRelative } from './project-of.js';
+import type { DataHistory, DataItem, DataRevision } from './wire/data.js';
 
-/** One tracked data version in the workspace: a `.dvc` pointer's output or a pipeline output in dvc.lock. */
-export interface DataItem {
-  /** The data path, relative to the project root (posix). */
-  readonly path: string;
-  readonly source: 'dvc' | 'pipeline';
-  /** The file recording it: the `.dvc` pointer or the dvc.lock, relative to the project root. */
-  readonly file: string;
-  /** The stage producing it (pipeline outputs). */
-  readonly stage?: string;
-  readonly md5?: string;
-  readonly size?: number;
-  readonly nfiles?: number;
-  readonly isDir: boolean;
-}
-
-/** One revision of a data path: what its pointer (or dvc.lock) recorded at a git commit. */
-export interface DataRevision {
-  /** The commit, or undefined for the workspace's uncommitted state. */
-  readonly commit?: string;
-  readonly time?: number;
-  readonly author?: string;
-  readonly subject?: string;
-  readonly md5?: string;
-  readonly size?: number;
-  readonly nfiles?: number;
-}
-
-export interface DataHistory {
-  readonly item: DataItem;
-  /** Whether the project is in a git repository (no history otherwise). */
-  readonly git: boolean;
-  /** Newest first: the commits that changed the recorded version (and the workspace first when it differs from the last commit). */
-  readonly revisions: readonly DataRevision[];
-}
+export type { DataHistory, DataItem, DataRevision } from './wire/data.js';
 
 /** How many commits of a pointer file the history reads at most. */
 export const MAX_REVISIONS = 200;

@@ -11,6 +11,7 @@ import type { MonitoringSource, ServerContext } from '../context.js';
 import { durationParam, timeParam } from './duration-query.js';
 import { retrainingChain } from './retraining-chain.js';
 import { params, query, queryInt } from './validate.js';
+import type { MonitoringReport, Retraining, StoredAlert } from './wire/monitoring.js';
 
 const nameParams = z.object({ name: z.string().min(1) });
 const reportQuery = z.strictObject({ window: z.string().optional(), windows: queryInt.min(1).max(200).optional(), until: z.string().optional(), version: z.string().min(1).optional() });
@@ -56,7 +57,7 @@ function lightWindows(windows: readonly WindowResult[]): WindowResult[] {
 
 /** Registers /deployments/{name}/monitoring, /alerts, /retrainings. */
 export function monitoringV1(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/deployments/:name/monitoring', async (req) => {
+  app.get('/deployments/:name/monitoring', async (req): Promise<MonitoringReport> => {
     const { name } = params(req, nameParams);
     const q = query(req, reportQuery);
     const window = q.window ?? defaultWindow(ctx);
@@ -78,7 +79,7 @@ export function monitoringV1(app: FastifyInstance, ctx: ServerContext): void {
       reference: { description: reference.description, source: reference.source, metrics: reference.metrics },
     };
   });
-  app.get('/alerts', async (req) => {
+  app.get('/alerts', async (req): Promise<{ items: readonly StoredAlert[] }> => {
     const q = query(req, alertsQuery);
     const items = await source(ctx).alerts.list({
       ...(q.deployment ? { deployment: q.deployment } : {}), ...(q.rule ? { rule: q.rule } : {}),
@@ -86,7 +87,7 @@ export function monitoringV1(app: FastifyInstance, ctx: ServerContext): void {
     });
     return { items };
   });
-  app.get('/retrainings', async (req) => {
+  app.get('/retrainings', async (req): Promise<{ items: readonly Retraining[] }> => {
     const q = query(req, retrainingsQuery);
     const m = source(ctx);
     if (!m.retrainings) return { items: [] };

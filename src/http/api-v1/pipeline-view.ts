@@ -4,44 +4,9 @@ import { fail } from '../../core/errors.js';
 import { listTrackedPaths } from '../../data/index.js';
 import { buildDag, loadPipeline, pipelineStatus, stageLogPath, type Stage, type StageStatus } from '../../pipeline/index.js';
 import { repoRelative } from './project-of.js';
+import type { PipelineView, RunState, StageLogView, StageState } from './wire/pipeline.js';
 
-/** A stage as the Pipelines page shows it. */
-export type StageState = 'up to date' | 'changed' | 'running' | 'failed';
-/** How a stage's last run ended, from its log's closing line. */
-export type RunState = 'never run' | 'running' | 'finished' | 'failed';
-
-export interface PipelineStageView {
-  readonly name: string;
-  /** The dvc.yaml defining it, relative to the project root. */
-  readonly file: string;
-  readonly desc?: string;
-  readonly cmd: readonly string[];
-  readonly deps: readonly string[];
-  readonly params: readonly string[];
-  readonly outs: readonly { readonly path: string; readonly kind: 'outs' | 'metrics' | 'plots' }[];
-  readonly frozen: boolean;
-  readonly state: StageState;
-  readonly lastRun: RunState;
-  /** Why the stage is changed, in DVC's words (`deps: data.csv modified`, `cmd changed`…). */
-  readonly reasons: readonly string[];
-}
-
-export interface PipelineView {
-  readonly stages: readonly PipelineStageView[];
-  /** Producer → consumer, by stage name. */
-  readonly edges: readonly { readonly from: string; readonly to: string }[];
-}
-
-/** The last run of a stage, from `.paddock/logs`. */
-export interface StageLogView {
-  readonly stage: string;
-  readonly state: RunState;
-  readonly text: string;
-  /** True when only the last {@link MAX_LOG_BYTES} bytes are in `text`. */
-  readonly truncated: boolean;
-  readonly size: number;
-  readonly modified?: number;
-}
+export type { PipelineStageView, PipelineView, RunState, StageLogView, StageState } from './wire/pipeline.js';
 
 /** The tail of a log the API answers: enough for any error, small enough for a page. */
 export const MAX_LOG_BYTES = 256 * 1024;

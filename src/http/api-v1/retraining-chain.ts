@@ -7,25 +7,12 @@
  */
 import type { Retraining, RetrainingStep } from '../../automation/index.js';
 import { isPaddockError } from '../../core/errors.js';
-import type { AlertStore, StoredAlert } from '../../monitoring/index.js';
+import type { AlertStore } from '../../monitoring/index.js';
 import type { RegistryStore } from '../../registry/index.js';
 import type { DeploymentEvent } from '../../serving/index.js';
+import type { ChainLink, ChainStatus } from './wire/monitoring.js';
 
-export type ChainStatus = 'ok' | 'failed' | 'skipped' | 'pending';
-
-/** One link of the chain. */
-export interface ChainLink {
-  readonly step: 'alert' | 'trigger' | 'data' | 'run' | 'evaluation' | 'canary' | 'promotion';
-  readonly status: ChainStatus;
-  readonly detail: string;
-  readonly at?: number;
-  /** The alert as recorded, with its numbers (alert links). */
-  readonly alert?: StoredAlert;
-  /** The training run (run links). */
-  readonly runId?: string;
-  /** The deployment changes that concern the challenger (canary and promotion links). */
-  readonly events?: readonly Pick<DeploymentEvent, 'deployment' | 'kind' | 'at' | 'actor' | 'reason' | 'revision'>[];
-}
+export type { ChainLink, ChainStatus } from './wire/monitoring.js';
 
 export interface ChainDeps {
   readonly alerts: AlertStore;

@@ -1,50 +1,5 @@
-/** The shapes of /api/v1/data, /data/history and /data/validations (src/http/api-v1/data-versions.ts, data-validations.ts). */
-export interface DataItem {
-  readonly path: string;
-  readonly source: 'dvc' | 'pipeline';
-  readonly file: string;
-  readonly stage?: string;
-  readonly md5?: string;
-  readonly size?: number;
-  readonly nfiles?: number;
-  readonly isDir: boolean;
-}
-
-export interface DataRevision {
-  readonly commit?: string;
-  readonly time?: number;
-  readonly author?: string;
-  readonly subject?: string;
-  readonly md5?: string;
-  readonly size?: number;
-  readonly nfiles?: number;
-}
-
-export interface DataHistory {
-  readonly item: DataItem;
-  readonly git: boolean;
-  readonly revisions: readonly DataRevision[];
-}
-
-export interface ValidationSummary {
-  readonly runId: string;
-  readonly data: string;
-  readonly md5: string;
-  readonly passed: boolean;
-  readonly rows?: number;
-  readonly checks?: number;
-  readonly errors?: number;
-  readonly warnings?: number;
-  readonly time: number;
-  readonly report?: string;
-}
-
-export interface ValidationReport {
-  readonly path: string;
-  readonly html: string;
-  readonly size: number;
-  readonly modified: number;
-}
+/** The shapes of /api/v1/data, /data/history and /data/validations, declared once in src/http/api-v1/wire/data.ts. */
+export type { DataHistory, DataItem, DataRevision, ValidationReportView as ValidationReport, ValidationSummary } from '../../../../src/http/api-v1/wire/data';
 
 /** Bytes as B, KiB, MiB or GiB. */
 export function formatBytes(bytes: number | undefined): string {

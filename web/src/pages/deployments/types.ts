@@ -27,28 +27,7 @@ export interface DeploymentEvent {
   readonly to: TrafficPolicy;
 }
 
-export interface VariantTraffic {
-  readonly variant: string;
-  readonly version: string;
-  readonly percent: number;
-  readonly requests: number;
-  readonly requestsPerSecond: number;
-  readonly errors: number | null;
-  readonly errorRate: number | null;
-  readonly p50Ms: number | null;
-  readonly p99Ms: number | null;
-}
-
-export interface DeploymentStats {
-  readonly deployment: string;
-  readonly since: number;
-  readonly until: number;
-  readonly windowMs: number;
-  readonly source: 'serving' | 'prediction-log' | 'none';
-  readonly notes: readonly string[];
-  readonly variants: readonly VariantTraffic[];
-  readonly shadow: { readonly version: string; readonly requests: number; readonly errors: number; readonly rows: number; readonly agreement: number; readonly meanAbsDelta: number | null } | null;
-}
+export type { DeploymentStats, VariantTraffic } from '../../../../src/http/api-v1/wire/deployment-stats';
 
 /** Percent of requests stable answers: what the canaries leave. */
 export function stablePercent(policy: TrafficPolicy): number {

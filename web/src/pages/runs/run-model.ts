@@ -1,59 +1,15 @@
 /**
- * The run as /api/v1 answers it (src/tracking/model.ts) and the small readings of it the
+ * The run as /api/v1 answers it (declared once in src/tracking/model.ts, via
+ * src/http/api-v1/wire/tracking.ts) and the small readings of it the
  * experiments, run and compare pages share.
  */
 import { ApiError, apiUrl } from '../../api/client';
 import { session } from '../../auth/session';
+import type { MetricSeries as Series, Run } from '../../../../src/http/api-v1/wire/tracking';
 
-export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
-
-export interface Metric {
-  readonly key: string;
-  readonly value: number | string;
-  readonly timestamp: number;
-  readonly step: number;
-}
-
-export interface DatasetInput {
-  readonly name: string;
-  readonly digest: string;
-  readonly sourceType: string;
-  readonly source: string;
-  readonly tags: Readonly<Record<string, string>>;
-}
-
-export interface Run {
-  readonly info: {
-    readonly runId: string;
-    readonly experimentId: string;
-    readonly runName: string;
-    readonly userId: string;
-    readonly status: RunStatus;
-    readonly startTime: number;
-    readonly endTime?: number;
-    readonly artifactUri: string;
-    readonly lifecycleStage: string;
-  };
-  readonly data: {
-    readonly metrics: readonly Metric[];
-    readonly params: readonly { readonly key: string; readonly value: string }[];
-    readonly tags: Readonly<Record<string, string>>;
-  };
-  readonly inputs: readonly DatasetInput[];
-}
-
-export interface Experiment {
-  readonly experimentId: string;
-  readonly name: string;
-  readonly lifecycleStage: string;
-  readonly creationTime: number;
-  readonly lastUpdateTime: number;
-}
-
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly nextPageToken?: string;
-}
+/** A metric series in columns, fetched in the compact float64 form. */
+export type { MetricSeries as Series } from '../../../../src/http/api-v1/wire/tracking';
+export type { DatasetInput, Experiment, Metric, Page, Run, RunStatus } from '../../../../src/http/api-v1/wire/tracking';
 
 /** The run's latest value of `key` (the API sends non-finite values as "NaN", "Infinity"…). */
 export function metricValue(run: Run, key: string): number | undefined {
@@ -76,14 +32,6 @@ export function runSource(run: Run): { stage?: string; commit?: string; dirty: b
   const commit = t['paddock.git.commit'] ?? t['mlflow.source.git.commit'];
   const stage = t['paddock.stage'];
   return { ...(stage ? { stage } : {}), ...(commit ? { commit } : {}), dirty: t['paddock.git.dirty'] === 'true' };
-}
-
-/** A metric series in columns, fetched in the compact float64 form. */
-export interface Series {
-  readonly key: string;
-  readonly steps: Float64Array;
-  readonly timestamps: Float64Array;
-  readonly values: Float64Array;
 }
 
 /**

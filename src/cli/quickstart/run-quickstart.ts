@@ -93,6 +93,7 @@ async function serve(dir: string, log: (line: string) => void): Promise<void> {
     '',
     `# The tracking server and registry, over Paddock's API and MLflow's REST API, also serving the deployment \`${DEPLOYMENT}\` with its monitoring and retraining`,
     `$ paddock server --port ${port} --deployment ${DEPLOYMENT}`,
+    `Open the web UI: ${url}/ (runs, pipelines, data, models with their lineage, the deployment and its monitoring)`,
     'Try, in another terminal:',
     `  curl -s ${url}/api/2.0/mlflow/experiments/get-by-name?experiment_name=quickstart`,
     `  curl -s -X POST ${url}/api/2.0/mlflow/runs/search -H 'content-type: application/json' -d '{"experiment_ids":["1"],"order_by":["metrics.auc DESC"]}'`,

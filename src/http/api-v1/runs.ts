@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ServerContext } from '../context.js';
 import { parseBatch } from '../mlflow/batch.js';
 import { body, params, tagsSchema, viewTypeSchema } from './validate.js';
+import { READ } from '../auth/roles.js';
 
 const idParams = z.object({ id: z.string().min(1) });
 const createBody = z.object({
@@ -32,7 +33,7 @@ export function runsV1(app: FastifyInstance, ctx: ServerContext): void {
     await ctx.tracking.deleteRun(params(req, idParams).id);
     return reply.code(204).send();
   });
-  app.post('/runs/search', async (req) => ctx.tracking.searchRuns(body(req, searchBody)));
+  app.post('/runs/search', READ, async (req) => ctx.tracking.searchRuns(body(req, searchBody)));
   // Same body as MLflow's log-batch (metrics [{key,value,timestamp,step}], params, tags as lists).
   app.post('/runs/:id/log-batch', async (req, reply) => {
     const { id } = params(req, idParams);

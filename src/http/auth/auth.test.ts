@@ -37,6 +37,17 @@ describe('bearer-token auth', () => {
     expect((await call(s, 'GET', `${API}/experiments/get-by-name`, { experiment_name: 'by-reader' }, bearer.admin)).status).toBe(404);
   });
 
+  test('a reader may search: the search endpoints are reads sent as POST', async () => {
+    const searches: [string, Record<string, unknown>][] = [
+      [`${API}/experiments/search`, { max_results: 10 }],
+      [`${API}/runs/search`, { experiment_ids: ['0'] }],
+      [`${API}/registered-models/search`, {}],
+      [`${API}/model-versions/search`, {}],
+      ['/api/v1/runs/search', { experimentIds: ['0'] }],
+    ];
+    for (const [url, body] of searches) expect([url, (await call(s, 'POST', url, body, bearer.reader)).status]).toEqual([url, 200]);
+  });
+
   test('a writer logs but cannot delete experiments or move aliases; an admin can', async () => {
     const exp = (await call(s, 'POST', `${API}/experiments/create`, { name: 'by-writer' }, bearer.writer)).body.experiment_id;
     expect(exp).toBeTruthy();

@@ -9,6 +9,12 @@ export type Role = (typeof ROLES)[number];
  */
 export type Access = 'public' | 'read' | 'write' | 'admin';
 
+/**
+ * Route options for a read sent as POST (MLflow's `…/search` endpoints and /api/v1/runs/search
+ * take their filters in a body): any role may call it, as any GET.
+ */
+export const READ = { config: { access: 'read' as const } };
+
 /** The authenticated caller. */
 export interface Principal {
   readonly tokenId: string;

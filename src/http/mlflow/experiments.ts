@@ -4,6 +4,7 @@ import type { ServerContext } from '../context.js';
 import { int64, keyValue, parseRequest, repeated, str, tagsOf, viewType } from './request.js';
 import { experimentJson, withPageToken } from './serialize.js';
 import type { ArtifactUris } from './artifact-uris.js';
+import { READ } from '../auth/roles.js';
 
 const createSchema = z.object({ name: str.min(1), artifact_location: str.optional(), tags: z.array(keyValue).optional() });
 const idSchema = z.object({ experiment_id: str.min(1) });
@@ -46,7 +47,7 @@ export function experimentRoutes(app: FastifyInstance, ctx: ServerContext, uris:
     const page = await tracking.searchExperiments({ filter: r.filter || undefined, viewType: r.view_type, maxResults: r.max_results, orderBy: r.order_by, pageToken: r.page_token || undefined });
     return withPageToken({ experiments: page.items.map((e) => experimentJson(e, json)) }, page.nextPageToken);
   };
-  app.post('/experiments/search', search);
+  app.post('/experiments/search', READ, search);
   app.get('/experiments/search', search);
 
   app.post('/experiments/update', async (req) => {

@@ -6,6 +6,7 @@ import { actorOf, type ServerContext } from '../context.js';
 import type { ArtifactUris } from './artifact-uris.js';
 import { int64, keyValue, parseRequest, repeated, str, tagsOf } from './request.js';
 import { modelVersionJson, withPageToken } from './serialize.js';
+import { READ } from '../auth/roles.js';
 
 const version = z.union([str, int64]);
 const refSchema = z.object({ name: str.min(1), version });
@@ -44,7 +45,7 @@ export function modelVersionRoutes(app: FastifyInstance, ctx: ServerContext, uri
     return withPageToken({ model_versions: page.items.map((v) => modelVersionJson(v, json)) }, page.nextPageToken);
   };
   app.get('/model-versions/search', search);
-  app.post('/model-versions/search', search);
+  app.post('/model-versions/search', READ, search);
 
   app.patch('/model-versions/update', async (req) => {
     const r = parseRequest(req, updateSchema);

@@ -5,6 +5,7 @@ import type { ArtifactUris } from './artifact-uris.js';
 import { int64, keyValue, parseRequest, repeated, str, tagsOf } from './request.js';
 import { modelVersionJson, registeredModelJson, withPageToken } from './serialize.js';
 import { versionNumber } from './model-versions.js';
+import { READ } from '../auth/roles.js';
 
 const nameSchema = z.object({ name: str.min(1) });
 const createSchema = z.object({ name: str.min(1), description: str.optional(), tags: z.array(keyValue).optional() });
@@ -37,7 +38,7 @@ export function registeredModelRoutes(app: FastifyInstance, ctx: ServerContext, 
     return withPageToken({ registered_models: page.items.map((m) => registeredModelJson(m, json)) }, page.nextPageToken);
   };
   app.get('/registered-models/search', search);
-  app.post('/registered-models/search', search);
+  app.post('/registered-models/search', READ, search);
 
   app.patch('/registered-models/update', async (req) => {
     const r = parseRequest(req, updateSchema);

@@ -7,6 +7,7 @@ import type { ArtifactUris } from './artifact-uris.js';
 import { parseBatch } from './batch.js';
 import { double, int64, keyValue, parseRequest, repeated, runIdOf, str, tagsOf, viewType } from './request.js';
 import { runInfoJson, runJson, withPageToken } from './serialize.js';
+import { READ } from '../auth/roles.js';
 
 const runRef = { run_id: str.optional(), run_uuid: str.optional() };
 const status = z.enum(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED']);
@@ -70,7 +71,7 @@ export function runRoutes(app: FastifyInstance, ctx: ServerContext, uris: Artifa
     return { run: runJson(await tracking.getRun(runIdOf(parseRequest(req, refSchema))), json) };
   });
 
-  app.post('/runs/search', async (req) => {
+  app.post('/runs/search', READ, async (req) => {
     const r = parseRequest(req, searchSchema);
     if (r.max_results !== undefined && (r.max_results < 1 || r.max_results > MAX_SEARCH_RESULTS)) {
       fail('INVALID_ARGUMENT', `Invalid value ${r.max_results} for parameter 'max_results' supplied: it must be between 1 and ${MAX_SEARCH_RESULTS}.`, { field: 'max_results' });

@@ -2,32 +2,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import { LineChart, type ChartSeries } from '../../charts/line-chart';
 import { colorAt } from '../../charts/palette';
-import { ChartControls, DEFAULT_CHART_SETTINGS, type ChartSettings } from '../runs/chart-controls';
+import type { ChartSettings } from '../runs/chart-controls';
+import { MetricChartPanel } from '../runs/metric-chart-panel';
 import { fetchSeries, runLabel, type Run, type Series } from '../runs/run-model';
 
 /** Points per run and metric: several lines share a chart, so fewer each. */
 const COMPARE_POINTS = 5000;
 
 export function OverlaidCharts({ runs, keys }: { runs: readonly Run[]; keys: readonly string[] }) {
-  const [settings, setSettings] = useState<ChartSettings>(DEFAULT_CHART_SETTINGS);
-  const [shown, setShown] = useState<readonly string[]>(() => keys.slice(0, 2));
-  if (keys.length === 0) return <p className="muted">No metrics logged.</p>;
-  return (
-    <>
-      <ChartControls value={settings} onChange={setSettings} />
-      <fieldset className="metric-picker">
-        <legend>Charts</legend>
-        {keys.map((k) => (
-          <label key={k} className="check">
-            <input type="checkbox" checked={shown.includes(k)} onChange={() => setShown((s) => (s.includes(k) ? s.filter((x) => x !== k) : [...s, k]))} /> {k}
-          </label>
-        ))}
-      </fieldset>
-      <div className="chart-grid">
-        {keys.filter((k) => shown.includes(k)).map((k) => <OverlaidChart key={k} runs={runs} metricKey={k} settings={settings} />)}
-      </div>
-    </>
-  );
+  return <MetricChartPanel keys={keys} initial={2} chart={(k, settings) => <OverlaidChart runs={runs} metricKey={k} settings={settings} />} />;
 }
 
 function OverlaidChart({ runs, metricKey, settings }: { runs: readonly Run[]; metricKey: string; settings: ChartSettings }) {

@@ -5,7 +5,8 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { LineChart } from '../../charts/line-chart';
-import { ChartControls, DEFAULT_CHART_SETTINGS, type ChartSettings } from './chart-controls';
+import type { ChartSettings } from './chart-controls';
+import { MetricChartPanel } from './metric-chart-panel';
 import { INITIAL_CHARTS, loadSeries } from './run-data';
 import type { Series } from './run-model';
 
@@ -13,25 +14,7 @@ import type { Series } from './run-model';
 export const CHART_DRAWN_MARK = 'paddock:metric-chart-drawn';
 
 export function MetricCharts({ runId, keys }: { runId: string; keys: readonly string[] }) {
-  const [settings, setSettings] = useState<ChartSettings>(DEFAULT_CHART_SETTINGS);
-  const [shown, setShown] = useState<readonly string[]>(() => keys.slice(0, INITIAL_CHARTS));
-  if (keys.length === 0) return <p className="muted">No metrics logged.</p>;
-  return (
-    <>
-      <ChartControls value={settings} onChange={setSettings} />
-      <fieldset className="metric-picker">
-        <legend>Charts</legend>
-        {keys.map((k) => (
-          <label key={k} className="check">
-            <input type="checkbox" checked={shown.includes(k)} onChange={() => setShown((s) => (s.includes(k) ? s.filter((x) => x !== k) : [...s, k]))} /> {k}
-          </label>
-        ))}
-      </fieldset>
-      <div className="chart-grid">
-        {keys.filter((k) => shown.includes(k)).map((k) => <RunMetricChart key={k} runId={runId} metricKey={k} settings={settings} />)}
-      </div>
-    </>
-  );
+  return <MetricChartPanel keys={keys} initial={INITIAL_CHARTS} chart={(k, settings) => <RunMetricChart runId={runId} metricKey={k} settings={settings} />} />;
 }
 
 function RunMetricChart({ runId, metricKey, settings }: { runId: string; metricKey: string; settings: ChartSettings }) {

@@ -29,5 +29,7 @@ export interface ServedModelInfo {
 export interface ModelLease {
   readonly info: ServedModelInfo;
   predict(rows: readonly InputRow[]): Promise<PredictionRow[]>;
+  /** The predictions now, when the model can answer these rows synchronously; else undefined: call `predict`. */
+  predictNow?(rows: readonly InputRow[]): PredictionRow[] | undefined;
   release(): void;
 }

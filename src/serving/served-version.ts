@@ -63,21 +63,24 @@ export class ServedVersion {
     if (this.#retired) fail('INVALID_STATE', `model '${this.info.name}' version ${this.info.version} is being unloaded and takes no new requests`, { model: this.info.name, version: this.info.version });
     this.#leases++;
     this.hooks.acquired();
-    let open = true;
-    return {
-      info: this.info,
-      predict: (rows) => {
-        if (!open) fail('INVALID_STATE', `the lease on model '${this.info.name}' version ${this.info.version} was already released; lease the model again`, { model: this.info.name, version: this.info.version });
-        return this.#batcher ? this.#batcher.predict(rows) : this.predictor.predict(rows);
-      },
-      release: () => {
-        if (!open) return;
-        open = false;
-        this.#leases--;
-        this.hooks.released();
-        if (this.#retired && this.#leases === 0) void this.close();
-      },
-    };
+    return new VersionLease(this);
+  }
+
+  /** What a lease runs: through the batcher when batching is on. */
+  predictLeased(rows: readonly InputRow[]): Promise<PredictionRow[]> {
+    return this.#batcher ? this.#batcher.predict(rows) : this.predictor.predict(rows);
+  }
+
+  /** A lease's synchronous answer, when the predictor has one and no batcher collects rows. */
+  predictLeasedNow(rows: readonly InputRow[]): PredictionRow[] | undefined {
+    return this.#batcher ? undefined : this.predictor.predictNow?.(rows);
+  }
+
+  /** A lease ended. */
+  released(): void {
+    this.#leases--;
+    this.hooks.released();
+    if (this.#retired && this.#leases === 0) void this.close();
   }
 
   /** Takes no new leases from now on; closes as soon as the open ones are released. */
@@ -99,5 +102,37 @@ export class ServedVersion {
       (err: unknown) => this.hooks.closed(this, err),
     );
     return this.#closing;
+  }
+}
+
+/** One request's hold on a version (a class, not closures: one is made per request). */
+class VersionLease implements ModelLease {
+  #open = true;
+
+  constructor(private readonly version: ServedVersion) {}
+
+  get info(): ServedModelInfo {
+    return this.version.info;
+  }
+
+  predict(rows: readonly InputRow[]): Promise<PredictionRow[]> {
+    this.#checkOpen();
+    return this.version.predictLeased(rows);
+  }
+
+  predictNow(rows: readonly InputRow[]): PredictionRow[] | undefined {
+    this.#checkOpen();
+    return this.version.predictLeasedNow(rows);
+  }
+
+  release(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.version.released();
+  }
+
+  #checkOpen(): void {
+    const { info } = this.version;
+    if (!this.#open) fail('INVALID_STATE', `the lease on model '${info.name}' version ${info.version} was already released; lease the model again`, { model: info.name, version: info.version });
   }
 }

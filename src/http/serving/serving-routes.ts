@@ -37,6 +37,21 @@ export interface ServingRoutesOptions {
   readonly fastifyRequestIds?: boolean;
 }
 
+/** One inference request on its way: what `infer` has learned so far. */
+interface InferCall {
+  readonly codec: Codec;
+  readonly name: string;
+  readonly version: string | undefined;
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly id: string;
+  readonly started: number;
+  rows: number;
+  lease?: ModelLease;
+  labels?: RequestLabels;
+  decoded?: Decoded;
+}
+
 /** What `infer` decodes from a request body with a version's info. */
 interface Decoded {
   rows: InputRow[];
@@ -91,54 +106,82 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
 
   /**
    * Runs one inference: lease, decode, predict, encode, with metrics, access log and protocol-shaped
-   * errors. (The codecs are made once, not per request: no closures on the request path.)
+   * errors. A model that answers one row synchronously (the verified JavaScript evaluator) is
+   * answered in the same turn, with no promise; others once their prediction resolves. (The codecs
+   * are made once, not per request: no closures on the request path.)
    */
-  async function infer(codec: Codec, name: string, version: string | undefined, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    const protocol = codec.protocol;
-    const id = requestId(request);
-    void reply.header('x-request-id', id);
-    const started = metrics.begin(name);
-    let lease: ModelLease | undefined;
-    let rows = 0;
-    let labels: RequestLabels | undefined;
+  function infer(codec: Codec, name: string, version: string | undefined, request: FastifyRequest, reply: FastifyReply): unknown {
+    const call: InferCall = { codec, name, version, request, reply, id: requestId(request), started: metrics.begin(name), rows: 0 };
+    void reply.header('x-request-id', call.id);
+    let now: PredictionRow[] | undefined;
     try {
-      let decoded: Decoded;
-      if (router?.has(name)) {
-        // A sticky column is read with the stable version's signature, before a version is chosen.
-        const early = router.readsRows(name) ? codec.decode(request, router.info(name)) : undefined;
-        const routed = version !== undefined ? router.pin(name, version) : router.route(name, { header: (h) => headerValue(request, h), rows: early?.rows ?? [] });
-        lease = routed.lease;
-        labels = { model: name, version: routed.version, variant: routed.variant, protocol };
-        void reply.header('x-paddock-variant', routed.variant);
-        decoded = early && lease.info.manifest === router.info(name).manifest ? early : codec.decode(request, lease.info);
-      } else {
-        lease = pool.lease(name, version);
-        labels = plainLabels(lease.info, name, protocol);
-        decoded = codec.decode(request, lease.info);
-      }
-      rows = decoded.rows.length;
-      const predictions = await lease.predict(decoded.rows);
-      const body = codec.encode(reply, lease.info, predictions, decoded.id ?? id, decoded.outputs);
+      const { lease, decoded } = leaseAndDecode(call);
+      now = lease.predictNow?.(decoded.rows);
+      if (now === undefined) return lease.predict(decoded.rows).then((predictions) => answered(call, predictions), (err: unknown) => failed(call, err));
+    } catch (err) {
+      return failed(call, err);
+    }
+    return answered(call, now);
+  }
+
+  /** Picks the version (a deployment's route, else the pool's) and decodes the body with its info. */
+  function leaseAndDecode(call: InferCall): { lease: ModelLease; decoded: Decoded } {
+    const { codec, name, version, request, reply } = call;
+    if (router?.has(name)) {
+      // A sticky column is read with the stable version's signature, before a version is chosen.
+      const early = router.readsRows(name) ? codec.decode(request, router.info(name)) : undefined;
+      const routed = version !== undefined ? router.pin(name, version) : router.route(name, { header: (h) => headerValue(request, h), rows: early?.rows ?? [] });
+      call.lease = routed.lease;
+      call.labels = { model: name, version: routed.version, variant: routed.variant, protocol: codec.protocol };
+      void reply.header('x-paddock-variant', routed.variant);
+      call.decoded = early && routed.lease.info.manifest === router.info(name).manifest ? early : codec.decode(request, routed.lease.info);
+    } else {
+      const lease = pool.lease(name, version);
+      call.lease = lease;
+      call.labels = plainLabels(lease.info, name, codec.protocol);
+      call.decoded = codec.decode(request, lease.info);
+    }
+    call.rows = call.decoded.rows.length;
+    return { lease: call.lease, decoded: call.decoded };
+  }
+
+  /** Encodes the answer and records it (metrics, prediction log, canary analysis, shadow, access log). */
+  function answered(call: InferCall, predictions: PredictionRow[]): unknown {
+    const { name, id, started, rows } = call;
+    const lease = call.lease!;
+    const labels = call.labels!;
+    const decoded = call.decoded!;
+    try {
+      const body = call.codec.encode(call.reply, lease.info, predictions, decoded.id ?? id, decoded.outputs);
       metrics.end(name, labels, 200, rows, started);
       if (predictionLog) logPredictions(predictionLog, { requestId: id, deployment: name, model: modelOf(lease.info), version: labels.version, variant: labels.variant, latencyMs: performance.now() - started, at: Date.now() }, decoded.rows, predictions);
       if (labels.variant !== 'default') {
         recordOutcome(name, labels, 200, started, variantStats ? predictedLabels(lease.info, predictions) : undefined);
         router!.shadow(name, decoded.rows, { version: labels.version, predictions, correlationId: id });
       }
-      if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, version: labels.version, variant: labels.variant, protocol, rows, status: 200 }, 'inference');
+      if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, version: labels.version, variant: labels.variant, protocol: call.codec.protocol, rows, status: 200 }, 'inference');
+      lease.release();
       return body;
     } catch (err) {
-      const e = toPaddockError(err);
-      const status = e.code === 'INTERNAL' ? 500 : e.spec.status;
-      labels ??= { model: name, version: version ?? '', variant: 'default', protocol };
-      metrics.end(name, labels, status, rows, started);
-      recordOutcome(name, labels, status, started);
-      if (status >= 500) logger.error({ reqId: id, model: name, err: (e as Error).cause ?? e }, 'inference failed');
-      else if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, protocol, status, code: e.code }, e.message);
-      return reply.code(status).send(errorBody(protocol, e, id));
-    } finally {
-      lease?.release();
+      return failed(call, err);
     }
+  }
+
+  /** Answers an error in the protocol's shape, with the request id, and records it. */
+  function failed(call: InferCall, err: unknown): unknown {
+    const { name, id, started, rows, reply } = call;
+    const protocol = call.codec.protocol;
+    call.lease?.release();
+    const e = toPaddockError(err);
+    const status = e.code === 'INTERNAL' ? 500 : e.spec.status;
+    const labels = call.labels ?? { model: name, version: call.version ?? '', variant: 'default', protocol };
+    metrics.end(name, labels, status, rows, started);
+    recordOutcome(name, labels, status, started);
+    if (status >= 500) logger.error({ reqId: id, model: name, err: (e as Error).cause ?? e }, 'inference failed');
+    else if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, protocol, status, code: e.code }, e.message);
+    // Sent here: the handler then returns nothing (Fastify sends what a handler returns).
+    void reply.code(status).send(errorBody(protocol, e, id));
+    return undefined;
   }
 
   /** A served name's info: a deployment's routed version (default stable), else the pool's serving version. */

@@ -36,6 +36,12 @@ export interface Predictor {
   /** Whether single rows run on the verified JavaScript evaluator instead of onnxruntime. */
   readonly rowEvaluator?: boolean;
   predict(rows: readonly InputRow[]): Promise<PredictionRow[]>;
+  /**
+   * One row on the verified JavaScript evaluator, answered synchronously (a server answers it in
+   * the same turn, with no promise); undefined when the rows cannot run that way: call `predict`.
+   * Bad rows throw as `predict` rejects.
+   */
+  predictNow?(rows: readonly InputRow[]): PredictionRow[] | undefined;
   close(): Promise<void>;
 }
 
@@ -58,10 +64,18 @@ export async function openPredictor(pkg: ModelPackage, options: PredictOptions =
   // Only the signature's outputs: a ZipMap output beside them cannot be returned by onnxruntime-node.
   const fetch = manifest.signature.outputs.map((o) => o.name);
   const evaluate = options.rowEvaluator !== false && process.env.PADDOCK_ROW_EVALUATOR !== '0' ? await rowEvaluatorFor(pkg, model, feeds, fetch) : undefined;
-  const runBatch = async (rows: readonly InputRow[]): Promise<PredictionRow[]> => {
+  const runOne = evaluate && ((rows: readonly InputRow[]): PredictionRow[] => {
     const built = feeds.build(rows);
     try {
-      if (evaluate && rows.length === 1) return splitResults(evaluate(built[feeds.matrix!.input]!.data as Float32Array), fetch, 1);
+      return splitResults(evaluate(built[feeds.matrix!.input]!.data as Float32Array), fetch, 1);
+    } finally {
+      feeds.release(built);
+    }
+  });
+  const runBatch = async (rows: readonly InputRow[]): Promise<PredictionRow[]> => {
+    if (runOne && rows.length === 1) return runOne(rows);
+    const built = feeds.build(rows);
+    try {
       return splitResults(await model.run(built, fetch), fetch, rows.length);
     } finally {
       feeds.release(built);
@@ -70,6 +84,13 @@ export async function openPredictor(pkg: ModelPackage, options: PredictOptions =
   return {
     pkg,
     rowEvaluator: evaluate !== undefined,
+    ...(runOne && {
+      predictNow(rows: readonly InputRow[]): PredictionRow[] | undefined {
+        if (rows.length !== 1) return undefined;
+        checkRows(manifest, rows);
+        return runOne(rows);
+      },
+    }),
     async predict(rows) {
       checkRows(manifest, rows);
       if (rows.length === 0) return [];

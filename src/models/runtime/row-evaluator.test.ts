@@ -66,7 +66,22 @@ describe('single-row evaluator', () => {
         expect(plain.rowEvaluator).toBe(false);
         // Against onnxruntime's single-row runs: a row in a batch may differ in the last bit (its
         // vectorised Sigmoid), so a batch is not the reference for the path that replaces single runs.
-        for (const row of queries) expect(await fast.predict([row])).toEqual(await plain.predict([row]));
+        for (const row of queries) {
+          const want = await plain.predict([row]);
+          expect(await fast.predict([row])).toEqual(want);
+          // The synchronous answer a server takes when there is one: the same, or none at all.
+          if (c.fast) expect(fast.predictNow!([row])).toEqual(want);
+          else expect(fast.predictNow).toBeUndefined();
+        }
+        expect(plain.predictNow).toBeUndefined();
+        if (c.fast) {
+          expect(fast.predictNow!(queries.slice(0, 2))).toBeUndefined();
+          // A bad row throws what predict rejects with.
+          const bad = [{ ...queries[0]!, x: 'not a number' }];
+          const rejected = await fast.predict(bad).then(() => undefined, (err: unknown) => err);
+          expect(rejected).toBeInstanceOf(Error);
+          expect(() => fast.predictNow!(bad)).toThrow((rejected as Error).message);
+        }
       } finally {
         await fast.close();
         await plain.close();

@@ -324,7 +324,7 @@ export class DeploymentRouter {
   /** A pool lease whose info carries the deployment's name, so responses never show internal names. */
   #lease(name: string, version: string): ModelLease {
     const inner = this.options.pool.lease(internalName(name, version));
-    return { info: { ...inner.info, name }, predict: (rows) => inner.predict(rows), release: () => inner.release() };
+    return { info: { ...inner.info, name }, predict: (rows) => inner.predict(rows), predictNow: (rows) => inner.predictNow?.(rows), release: () => inner.release() };
   }
 
   /** Runs every queued shadow: one model call per (deployment, mirror version). */

@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import type { OnnxAttribute, OnnxNode } from './onnx-reader.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { attr as onnxAttr, ELEM_TYPE, encodeModel } from '../onnx-export/onnx-proto.js';
+import { tempDir } from '../../test-support/cli.js';
+import { prng } from '../../test-support/prng.js';
+import { readOnnxGraph, type OnnxAttribute, type OnnxNode } from './onnx-reader.js';
+import { loadOnnxModel } from './onnx-session.js';
 import { treeEnsembleScorer } from './row-ops.js';
 
 /**
@@ -47,5 +53,152 @@ describe('treeEnsembleScorer', () => {
     expect(treeEnsembleScorer(ensemble([0, 0, 0, 0, 0, 0, 0, 0], false))(Float32Array.from([0.5, -1.25]))).toBe(sum(0.2, -0.7, 0.25));
     expect(treeEnsembleScorer(ensemble([0, 0, 0, 0, 0, 0, 0, 0], false))(nan)).toBe(sum(0.1, 0.05, 0.25));
     expect(treeEnsembleScorer(ensemble([1, 1, 0, 0, 0, 1, 0, 0], false))(nan)).toBe(sum(0.2, -0.7, 0.25));
+  });
+});
+
+/** One tree node as listed in the ONNX attributes; a leaf has `weight`, a branch the rest. */
+interface ListedNode {
+  readonly id: number;
+  readonly mode: string;
+  readonly feature?: number;
+  readonly value?: number;
+  readonly yes?: number;
+  readonly no?: number;
+  readonly missingTrue?: boolean;
+  readonly weight?: number;
+}
+
+/** A TreeEnsembleRegressor model (one target, SUM, base 0.375) over `width` features, its trees' nodes listed in the order given. */
+function regressorModel(trees: readonly (readonly ListedNode[])[], width: number): Uint8Array {
+  const nodes = trees.flatMap((tree, t) => tree.map((n) => ({ ...n, tree: t })));
+  const leaves = nodes.filter((n) => n.mode === 'LEAF');
+  return encodeModel({
+    irVersion: 8,
+    opsetImports: [{ domain: '', version: 17 }, { domain: 'ai.onnx.ml', version: 3 }],
+    producerName: 'test', producerVersion: '0',
+    graph: {
+      name: 'trees',
+      nodes: [{
+        opType: 'TreeEnsembleRegressor', domain: 'ai.onnx.ml', name: 'trees', inputs: ['x'], outputs: ['y'],
+        attributes: [
+          onnxAttr.string('aggregate_function', 'SUM'),
+          onnxAttr.floats('base_values', [0.375]),
+          onnxAttr.int('n_targets', 1),
+          onnxAttr.ints('nodes_falsenodeids', nodes.map((n) => n.no ?? 0)),
+          onnxAttr.ints('nodes_featureids', nodes.map((n) => n.feature ?? 0)),
+          onnxAttr.ints('nodes_missing_value_tracks_true', nodes.map((n) => (n.missingTrue ? 1 : 0))),
+          onnxAttr.strings('nodes_modes', nodes.map((n) => n.mode)),
+          onnxAttr.ints('nodes_nodeids', nodes.map((n) => n.id)),
+          onnxAttr.ints('nodes_treeids', nodes.map((n) => n.tree)),
+          onnxAttr.ints('nodes_truenodeids', nodes.map((n) => n.yes ?? 0)),
+          onnxAttr.floats('nodes_values', nodes.map((n) => n.value ?? 0)),
+          onnxAttr.string('post_transform', 'NONE'),
+          onnxAttr.ints('target_ids', leaves.map(() => 0)),
+          onnxAttr.ints('target_nodeids', leaves.map((n) => n.id)),
+          onnxAttr.ints('target_treeids', leaves.map((n) => n.tree)),
+          onnxAttr.floats('target_weights', leaves.map((n) => n.weight!)),
+        ],
+      }],
+      initializers: [],
+      inputs: [{ name: 'x', elemType: ELEM_TYPE.FLOAT, shape: [1, width] }],
+      outputs: [{ name: 'y', elemType: ELEM_TYPE.FLOAT, shape: [1, 1] }],
+    },
+    metadataProps: [],
+  });
+}
+
+const leaf = (id: number, weight: number): ListedNode => ({ id, mode: 'LEAF', weight });
+const branch = (id: number, mode: string, feature: number, value: number, yes: number, no: number, missingTrue = false): ListedNode => ({ id, mode, feature, value, yes, no, missingTrue });
+
+/**
+ * Two trees whose nodes are listed out of depth-first order (the root first, as onnxruntime
+ * requires, then leaves before branches and false children before true ones), with arbitrary
+ * ids: a walk that linked a node to the wrong child, or lost a node's missing-value flag or
+ * mode, reaches another leaf. `mode` replaces every branch's mode when given.
+ */
+function shuffledTrees(mode?: string): ListedNode[][] {
+  const m = (own: string) => mode ?? own;
+  return [
+    [
+      branch(5, m('BRANCH_LT'), 0, 0.5, 2, 0, true),
+      leaf(4, 1.5),
+      branch(0, m('BRANCH_GT'), 1, 2, 6, 4, true),
+      leaf(9, 0.125),
+      branch(6, m('BRANCH_NEQ'), 0, 7, 3, 10),
+      leaf(1, -0.5),
+      branch(7, m('BRANCH_EQ'), 2, 3, 1, 8),
+      leaf(10, 0.75),
+      branch(2, m('BRANCH_GTE'), 1, -1, 9, 7),
+      leaf(8, 2.25),
+      leaf(3, -3),
+    ],
+    [branch(4, m('BRANCH_LEQ'), 2, 0, 1, 2, true), leaf(2, -0.2), leaf(0, 0.01), branch(1, m('BRANCH_LEQ'), 0, -2, 3, 0), leaf(3, 0.3)],
+  ];
+}
+
+/**
+ * A full tree 14 branches deep (32767 nodes), listed depth first: its root's false child is
+ * 16384 nodes after it, farther than the compact layout's links reach, so it takes the flat walk.
+ */
+function deepTree(mode: string): ListedNode[][] {
+  const rnd = prng(11);
+  const nodes: ListedNode[] = [];
+  let next = 0;
+  const grow = (depth: number): number => {
+    const id = next++;
+    if (depth === 14) {
+      nodes.push(leaf(id, Math.fround((rnd() - 0.5) * 8)));
+      return id;
+    }
+    const at = nodes.length;
+    nodes.push(leaf(id, 0));
+    const yes = grow(depth + 1);
+    const no = grow(depth + 1);
+    nodes[at] = branch(id, depth === 3 ? mode : 'BRANCH_LEQ', depth, 0.5, yes, no, rnd() < 0.5);
+    return id;
+  };
+  grow(0);
+  return [nodes];
+}
+
+function testRows(width: number, count: number, values: readonly number[]): Float32Array[] {
+  const rnd = prng(3);
+  return Array.from({ length: count }, () => Float32Array.from({ length: width }, () => values[Math.floor(rnd() * values.length)]!));
+}
+
+describe('treeEnsembleScorer against onnxruntime', () => {
+  const tmp = tempDir('paddock-row-ops-');
+  afterAll(() => tmp.cleanup());
+
+  async function expectOnnxruntimeScores(name: string, bytes: Uint8Array, rows: readonly Float32Array[]): Promise<void> {
+    const file = path.join(tmp.dir, `${name}.onnx`);
+    writeFileSync(file, bytes);
+    const score = treeEnsembleScorer(readOnnxGraph(bytes).nodes[0]!);
+    const model = await loadOnnxModel(file);
+    try {
+      for (const row of rows) {
+        const want = (await model.run({ x: { data: row, dims: [1, row.length] } })).y!.data[0];
+        expect([...row, score(row)]).toEqual([...row, want]);
+      }
+    } finally {
+      await model.close();
+    }
+  }
+
+  // Values on, beside and between the thresholds (0.5, 2, 7, 3, -1, 0, -2), NaN and infinities.
+  const around = [0.5, Math.fround(0.5000001), 0.4999999, 2, 2.5, 1, 7, 6.5, 3, 3.5, -1, -1.5, 0, -0, -2, -2.5, Number.NaN, Infinity, -Infinity];
+
+  it('takes the leaves onnxruntime takes, with mixed modes, nodes listed out of depth-first order and NaN', async () => {
+    await expectOnnxruntimeScores('mixed', regressorModel(shuffledTrees(), 3), testRows(3, 400, around));
+  });
+
+  it('takes the leaves onnxruntime takes when every branch is BRANCH_LEQ (the traversal without modes)', async () => {
+    await expectOnnxruntimeScores('leq', regressorModel(shuffledTrees('BRANCH_LEQ'), 3), testRows(3, 400, around));
+  });
+
+  it('takes the leaves onnxruntime takes in a tree too large for the compact layout', async () => {
+    const rows = testRows(14, 150, [0, 0.5, 1, Number.NaN]);
+    await expectOnnxruntimeScores('deep-leq', regressorModel(deepTree('BRANCH_LEQ'), 14), rows);
+    await expectOnnxruntimeScores('deep-lt', regressorModel(deepTree('BRANCH_LT'), 14), rows);
   });
 });

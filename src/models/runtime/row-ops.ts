@@ -43,6 +43,30 @@ interface FlatEnsemble {
   readonly weight: Float32Array;
 }
 
+/**
+ * The trees as the hot walks read them: a node is two 32-bit words of one buffer, so a step reads
+ * one cache line, not one per attribute array (a server's requests find the trees evicted by the
+ * network work between them), and, with the nodes of a tree laid out depth first, the true child
+ * (always the next node) and near the leaves the false child are usually in that same line.
+ * At word offset o:
+ *   words[o]      LEAF (negative) for a leaf; for a branch, feature | mode << 13 | (missing
+ *                 values go true) << 16 | (false child's distance, in nodes) << 17;
+ *   values[o + 1] the threshold, or for a leaf its weight.
+ */
+interface CompactEnsemble {
+  /** Word offset of each tree's root, in tree order. */
+  readonly roots: Int32Array;
+  readonly words: Int32Array;
+  readonly values: Float32Array;
+}
+
+const LEAF = -1;
+const FEATURE_MASK = 0x1fff;
+const MODE_SHIFT = 13;
+const MISSING_TRUE = 1 << 16;
+const FALSE_SHIFT = 17;
+const MAX_FALSE_DISTANCE = 0x3fff;
+
 /** TreeEnsembleRegressor, one target, SUM, no post-transform: base + Σ leaves in tree order, in float32. */
 export function treeEnsembleRegressor(node: OnnxNode): RowOp {
   const score = treeEnsembleScorer(node);
@@ -59,22 +83,115 @@ export function treeEnsembleScorer(node: OnnxNode): (row: Float32Array) => numbe
   check('post_transform', (attr(node, 'post_transform')?.s ?? 'NONE') === 'NONE');
   const base = attr(node, 'base_values')?.floats ?? [];
   check('base_values', base.length <= 1);
-  const trees = flatten(node, 'target');
+  const flat = flatten(node, 'target');
   const origin = f(base[0] ?? 0);
-  const { roots, weight } = trees;
-  if (trees.mode.every((m) => m === 0 || m === 6)) {
-    // Every branch `x <= v` (as Paddock's and most exporters write trees): no mode to dispatch on.
+  // Every branch `x <= v` (as Paddock's and most exporters write trees): no mode to dispatch on.
+  const leq = flat.mode.every((m) => m === 0 || m === 6);
+  const trees = compact(flat);
+  if (trees) {
+    const { roots, values } = trees;
+    if (leq) {
+      return (row) => {
+        let score = 0;
+        for (let t = 0; t < roots.length; t++) score = f(score + values[leqLeafAt(trees, roots[t]!, row) + 1]!);
+        return f(score + origin);
+      };
+    }
     return (row) => {
       let score = 0;
-      for (let t = 0; t < roots.length; t++) score = f(score + weight[leqLeafOf(trees, roots[t]!, row)]!);
+      for (let t = 0; t < roots.length; t++) score = f(score + values[leafAt(trees, roots[t]!, row) + 1]!);
+      return f(score + origin);
+    };
+  }
+  // Trees the compact layout cannot hold (a node with two parents, a far false child, a feature past 8191).
+  const { roots, weight } = flat;
+  if (leq) {
+    return (row) => {
+      let score = 0;
+      for (let t = 0; t < roots.length; t++) score = f(score + weight[leqLeafOf(flat, roots[t]!, row)]!);
       return f(score + origin);
     };
   }
   return (row) => {
     let score = 0;
-    for (let t = 0; t < roots.length; t++) score = f(score + weight[leafOf(trees, roots[t]!, row)]!);
+    for (let t = 0; t < roots.length; t++) score = f(score + weight[leafOf(flat, roots[t]!, row)]!);
     return f(score + origin);
   };
+}
+
+/** leafAt for trees whose branches are all BRANCH_LEQ: the same leaf, NaN included (false unless tracked as true). */
+function leqLeafAt(t: CompactEnsemble, root: number, row: Float32Array): number {
+  const { words, values } = t;
+  let o = root;
+  let node = words[o]!;
+  while (node >= 0) {
+    const x = row[node & FEATURE_MASK]!;
+    o = x <= values[o + 1]! || (x !== x && (node & MISSING_TRUE) !== 0) ? o + 2 : o + ((node >>> FALSE_SHIFT) << 1);
+    node = words[o]!;
+  }
+  return o;
+}
+
+/** The word offset of the leaf `row` reaches from the root at `root`. */
+function leafAt(t: CompactEnsemble, root: number, row: Float32Array): number {
+  const { words, values } = t;
+  let o = root;
+  for (;;) {
+    const node = words[o]!;
+    if (node < 0) return o;
+    const x = row[node & FEATURE_MASK]!;
+    const v = values[o + 1]!;
+    const mode = (node >>> MODE_SHIFT) & 7;
+    let go: boolean;
+    if (x !== x && (node & MISSING_TRUE) !== 0) go = true;
+    else if (mode === 0) go = x <= v;
+    else if (mode === 1) go = x < v;
+    else if (mode === 2) go = x >= v;
+    else if (mode === 3) go = x > v;
+    else if (mode === 4) go = x === v;
+    else go = x !== v;
+    o = go ? o + 2 : o + ((node >>> FALSE_SHIFT) << 1);
+  }
+}
+
+/**
+ * The flat arrays in the compact layout: the nodes reachable from the roots, each tree depth
+ * first with the true child right after its parent. Undefined when a node is reached twice (no
+ * tree), a false child is more than MAX_FALSE_DISTANCE nodes on, or a feature id does not fit.
+ */
+function compact(t: FlatEnsemble): CompactEnsemble | undefined {
+  const place = new Int32Array(t.mode.length).fill(-1);
+  const order: number[] = [];
+  const stack: number[] = [];
+  for (const root of t.roots) {
+    stack.push(root);
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      if (place[i] !== -1) return undefined;
+      place[i] = order.length;
+      order.push(i);
+      if (t.mode[i] !== 6) stack.push(t.falseNext[i]!, t.trueNext[i]!);
+    }
+  }
+  const buffer = new ArrayBuffer(order.length * 8);
+  const words = new Int32Array(buffer);
+  const values = new Float32Array(buffer);
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    const mode = t.mode[i]!;
+    if (mode === 6) {
+      words[2 * k] = LEAF;
+      values[2 * k + 1] = t.weight[i]!;
+      continue;
+    }
+    const feature = t.feature[i]!;
+    const distance = place[t.falseNext[i]!]! - k;
+    // The true child follows its parent (pushed last, so popped next, and never placed before).
+    if (feature < 0 || feature > FEATURE_MASK || distance > MAX_FALSE_DISTANCE || place[t.trueNext[i]!] !== k + 1) return undefined;
+    words[2 * k] = feature | (mode << MODE_SHIFT) | (t.missingTrue[i] !== 0 ? MISSING_TRUE : 0) | (distance << FALSE_SHIFT);
+    values[2 * k + 1] = t.threshold[i]!;
+  }
+  return { roots: Int32Array.from(t.roots, (r) => 2 * place[r]!), words, values };
 }
 
 /** leafOf for trees whose branches are all BRANCH_LEQ: the same leaf, NaN included (false unless tracked as true). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -71,6 +71,21 @@ describe('SqliteWriterThread', () => {
     await expect(store.append([row('late')])).rejects.toThrow(/closed/);
   });
 
+
+  it.runIf(process.platform === 'linux')('runs its inserts at a lower priority than the serving thread (the nice value asked)', async () => {
+    const niceOfThreads = (): number[] => readdirSync('/proc/self/task').map((tid) => {
+      // Field 19 of stat is the nice value; the command name (field 2) may hold spaces, so count from its ')'.
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    expect(niceOfThreads()).not.toContain(7);
+    const writer = new SqliteWriterThread({ filename: file, nice: 7 });
+    await writer.insert(flat([row('a')]), 1);
+    expect(niceOfThreads()).toContain(7);
+    expect(os.getPriority()).toBe(0);
+    await writer.close();
+    expect(storedRows(file).map((r) => r.request_id)).toEqual(['a']);
+  });
 
   it('stores texts as given: NUL in an id (unpacked batch), quotes, newlines and non-ASCII in inputs (packed)', async () => {
     const store = new SqlPredictionLog(database, { writerThread: true });

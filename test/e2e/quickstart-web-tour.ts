@@ -89,7 +89,9 @@ export function describeWebTour(target: () => TourTarget): void {
       // It read the features the pipeline made, at the version its stage recorded.
       const input = ui.page.getByRole('table', { name: 'Data inputs' }).getByRole('link', { name: 'data/features' });
       expect(await input.getAttribute('href')).toMatch(/^\/data\?path=data%2Ffeatures&md5=[0-9a-f]{32}\.dir$/);
-      expect(await texts(ui, 'table[aria-label="Data inputs"] tbody td:nth-child(4)')).toEqual(['train']);
+      // And the landed data version the features came from (dvc.yaml lists it for the lineage).
+      expect(await ui.page.getByRole('table', { name: 'Data inputs' }).getByRole('link', { name: 'data/flights.parquet' }).getAttribute('href')).toMatch(/^\/data\?path=data%2Fflights\.parquet&md5=[0-9a-f]{32}$/);
+      expect(await texts(ui, 'table[aria-label="Data inputs"] tbody td:nth-child(4)')).toEqual(['train', 'train']);
       expect(await ui.page.getByTestId('run-stage').textContent()).toBe('train');
       expect(await ui.page.getByTestId('run-commit').textContent()).toMatch(/^[0-9a-f]{12}/);
       await ui.screenshot('quickstart-run');

@@ -20,7 +20,7 @@ interface AuditedVersion {
   readonly version: number;
   readonly servedAs: string[];
   readonly trigger: Record<string, unknown>;
-  readonly data: { readonly name: string }[];
+  readonly data: { readonly name: string; readonly digest: string; readonly validation?: { readonly passed: boolean } }[];
   readonly training?: { readonly gitCommit?: string };
   readonly evaluation: { readonly metrics: Record<string, number>; readonly gates: { readonly status: string; readonly expression: string }[] };
   readonly canary: { readonly kind: string }[];
@@ -115,6 +115,8 @@ describe('quickstart', () => {
     for (const v of [v1!, v2!]) expect(v).toBeLessThan(0.658);
     for (const n of [n1!, n2!]) expect(n).toBeGreaterThanOrEqual(1000);
     expect(output).toMatch(/\[serve\] Trigger alert auc-decay on flights at \S+ → retraining alert-flights-auc-decay-\d+ queued/);
+    // Printed once: the server's own line, not also its structured log record of the same alert.
+    expect(output.split('\n').filter((l) => /\[serve\].*alert auc-decay fired/i.test(l)), output).toHaveLength(1);
     const history = await runCli(project, ['retrain', 'flights', '--history', '--json']);
     expect(history.code, history.stderr).toBe(0);
     const rows = JSON.parse(history.stdout) as { id: string; status: string; version?: number; trigger: { kind: string; detail: { rule: string; deployment: string; numbers: { value: number; windows: { value: number; samples: number }[] } } }; steps: { name: string; status: string; detail: string }[] }[];
@@ -125,6 +127,23 @@ describe('quickstart', () => {
     expect(r!.trigger.detail.numbers.windows.map((w) => w.value.toPrecision(4))).toEqual([v1, v2].map((v) => v!.toPrecision(4)));
     expect(r!.steps.map((s) => [s.name, s.status])).toEqual([['pipeline', 'ok'], ['challenger', 'ok'], ['gates', 'ok'], ['canary', 'ok']]);
     expect(r!.steps[0]!.detail).toBe('ran validate, featurize, train, evaluate, register');
+  });
+
+  it('judged the input-drift rule on the replayed windows and printed its numbers', () => {
+    // February–April hardly move the inputs from January (the numbers are in paddock.yaml's comment).
+    const line = /# The input-drift rule judged (\d+) windows of 1000\+ rows: (\d+) had half the inputs drifting \(share ≥ 0\.5\), (it fired|never 2 in a row, so it stayed quiet); largest input score (\w+) (\w+) ([\d.]+) \(threshold ([\d.]+)\), largest output score (\w+) (\w+) ([\d.]+) \(threshold ([\d.]+)\)/.exec(output);
+    expect(line, output).not.toBeNull();
+    const [, windows, breached, verdict, column, , score, , outColumn, , outScore] = line!;
+    // 3 × 8000 rows at 700/s fill at least two 10 s windows of 1000 rows.
+    expect(Number(windows)).toBeGreaterThanOrEqual(2);
+    expect(Number(breached)).toBeLessThanOrEqual(Number(windows));
+    expect(['hour', 'weekday', 'distance', 'origin']).toContain(column);
+    expect(Number(score)).toBeGreaterThan(0);
+    expect(['probabilities', 'label']).toContain(outColumn);
+    expect(Number(outScore)).toBeGreaterThan(0);
+    // The line tells what the server did.
+    if (verdict === 'it fired') expect(output).toMatch(/\[serve\] Alert input-drift fired on flights: dataset_drift/);
+    else expect(output).not.toMatch(/Alert input-drift fired/);
   });
 
   it('retrained on the newly landed months and gated the challenger against the champion on the same April flights', () => {
@@ -158,6 +177,10 @@ describe('quickstart', () => {
     expect(v2.servedAs).toEqual(expect.arrayContaining(['alias champion', 'deployment flights (stable)']));
     expect(v2.trigger).toMatchObject({ kind: 'alert', retraining: expect.stringMatching(/^alert-flights-auc-decay-/), alert: { rule: 'auc-decay' } });
     expect(v2.data.map((d) => d.name)).toContain('data/features/train.parquet');
+    // The landed data version it learned from (January–April, the pointer's md5), validated.
+    const landed = parse(readFileSync(path.join(project, 'data/flights.parquet.dvc'), 'utf8')).outs[0].md5 as string;
+    expect(v2.data.find((d) => d.name === 'data/flights.parquet')).toMatchObject({ digest: landed, validation: { passed: true } });
+    expect(output).toMatch(new RegExp(`data data/flights\\.parquet md5 ${landed}\\n\\s+validation passed in run [0-9a-f]{32}`));
     expect(v2.training?.gitCommit).toMatch(/^[0-9a-f]{40}$/);
     expect(v2.evaluation.metrics.roc_auc).toBeGreaterThanOrEqual(v2.evaluation.metrics.champion_roc_auc! + 0.005);
     expect(v2.evaluation.metrics.n).toBe(50_000);

@@ -7,12 +7,18 @@
  * the champion on the same held-out April flights and starts its canary; traffic lets the
  * canary analysis promote it; the audit prints the chain.
  */
+import { readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { FEED, freePort, paddockOutput, runStep, startBackground, type Background, type Log } from './tour-steps.js';
 
 /** The deployment, the registered model it serves, and the retraining pipeline (paddock.yaml). */
 export const DEPLOYMENT = 'flights';
 const MODEL = 'flights-late';
 const PIPELINE = 'flights';
+/** The input-drift alert rule of paddock.yaml, whose quiet the story reports with its numbers. */
+const DRIFT_RULE = 'input-drift';
 /** The months replayed as traffic before the retraining, and the month the canary is judged on. */
 const MONTHS = ['2001-02', '2001-03', '2001-04'] as const;
 const CANARY_MONTH = '2001-05';
@@ -51,6 +57,7 @@ export async function runLoopTour(dir: string, log: Log): Promise<void> {
     }
     await waitForRetraining(serve, log);
     await runStep(dir, log, { say: 'What the monitor saw, window by window (also as HTML)', cmd: ['paddock', 'monitor', 'report', DEPLOYMENT, '--window', '10s', '--windows', '12', '--out', 'monitor.html'] });
+    log(`${await driftSummary(dir)}\n`);
     await runStep(dir, log, { say: 'The retraining the alert started, step by step', cmd: ['paddock', 'retrain', PIPELINE, '--history'] });
     await replayUntilPromoted(dir, log, infer);
     await runStep(dir, log, { say: 'The deployment now serves version 2 as stable', cmd: ['paddock', 'deploy', 'status', DEPLOYMENT] });
@@ -95,6 +102,47 @@ async function replayUntilPromoted(dir: string, log: Log, infer: string): Promis
     if (policy.candidates.length === 0) throw new Error(`the canary analysis rolled version 2 back: \`paddock deploy history ${DEPLOYMENT}\` in ${dir} says why`);
     if (Date.now() > deadline) throw new Error(`the canary analysis did not promote version 2 within ${PROMOTION_TIMEOUT_MS / 1000} s: see \`paddock deploy status ${DEPLOYMENT}\` and \`paddock deploy history ${DEPLOYMENT}\` in ${dir}`);
   }
+}
+
+/** The rows a report window and its drift report have, as `paddock monitor report --json` prints them. */
+interface ReportWindow {
+  readonly rows: number;
+  readonly drift?: DriftVerdict;
+  readonly outputDrift?: DriftVerdict;
+}
+interface DriftVerdict {
+  readonly datasetDrift: boolean;
+  readonly driftShare: number;
+  readonly columns: readonly { readonly column: string; readonly test: string; readonly score: number; readonly threshold: number }[];
+}
+
+/**
+ * One line on the input-drift rule: how many of version 1's windows it judged (those with its
+ * min_samples rows), how many breached it, whether it fired, and the largest column scores it
+ * saw, inputs and the model's outputs. On these months the inputs hardly move: a window may have
+ * two of four inputs past their tests (weekday by the calendar, origin by chance in a small
+ * window), seldom two windows in a row.
+ */
+async function driftSummary(dir: string): Promise<string> {
+  const config = parse(readFileSync(path.join(dir, 'paddock.yaml'), 'utf8')) as { alerts: { name: string; min_samples?: number; for_windows?: number }[] };
+  const rule = config.alerts.find((r) => r.name === DRIFT_RULE);
+  const [minSamples, forWindows] = [rule?.min_samples ?? 100, rule?.for_windows ?? 2];
+  const html = path.join(os.tmpdir(), `paddock-quickstart-drift-${process.pid}.html`);
+  let report: { windows: ReportWindow[]; alerts: { rule: string; kind: string }[] };
+  try {
+    report = JSON.parse(await paddockOutput(dir, ['monitor', 'report', DEPLOYMENT, '--window', '10s', '--windows', '30', '--version', '1', '--json', '--out', html]));
+  } finally {
+    rmSync(html, { force: true });
+  }
+  const judged = report.windows.filter((w) => w.drift && w.rows >= minSamples);
+  if (judged.length === 0) return `# The ${DRIFT_RULE} rule judged no window: none had ${minSamples} rows`;
+  const fired = report.alerts.some((a) => a.rule === DRIFT_RULE && a.kind === 'fired');
+  const breached = judged.filter((w) => w.drift!.datasetDrift).length;
+  type Column = DriftVerdict['columns'][number];
+  const top = (pick: (w: ReportWindow) => DriftVerdict | undefined) => judged.flatMap((w) => pick(w)?.columns ?? []).reduce<Column | undefined>((a, c) => (!a || c.score / c.threshold > a.score / a.threshold ? c : a), undefined);
+  const score = (c: Column | undefined) => (c ? `${c.column} ${c.test} ${Number(c.score.toPrecision(3))} (threshold ${c.threshold})` : 'none');
+  const verdict = fired ? 'it fired' : `never ${forWindows} in a row, so it stayed quiet`;
+  return `# The ${DRIFT_RULE} rule judged ${judged.length} windows of ${minSamples}+ rows: ${breached} had half the inputs drifting (share ≥ ${judged[0]!.drift!.driftShare}), ${verdict}; largest input score ${score(top((w) => w.drift))}, largest output score ${score(top((w) => w.outputDrift))}`;
 }
 
 async function stopServe(serve: Background, log: Log): Promise<void> {

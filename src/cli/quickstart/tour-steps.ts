@@ -105,7 +105,10 @@ export function startBackground(dir: string, log: Log, step: Step, label: string
     resolve();
   }));
   const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString().replace(/\n$/, '').split('\n')) log(`  [${label}] ${readableLog(line)}`);
+    for (const line of chunk.toString().replace(/\n$/, '').split('\n')) {
+      const text = readableLog(line);
+      if (text !== undefined) log(`  [${label}] ${text}`);
+    }
   };
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
@@ -139,11 +142,18 @@ export function startBackground(dir: string, log: Log, step: Step, label: string
 
 const LEVELS: Readonly<Record<number, string>> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
-/** A structured log line (JSON on stderr) as `warn: <message>` for the story; other lines as they are. */
-function readableLog(line: string): string {
+/**
+ * A structured log line (JSON on stderr) as `warn: <message>` for the story; other lines as they
+ * are. An alert's log record (its rule's `log` destination: the alert itself, with its windows,
+ * in the `alert` field; errors about an alert name only its rule) is left out: the serving
+ * process prints the same alert on stdout with each window's numbers, and the story shows each
+ * alert once.
+ */
+function readableLog(line: string): string | undefined {
   if (!line.startsWith('{')) return line;
   try {
-    const entry = JSON.parse(line) as { level?: number; msg?: string };
+    const entry = JSON.parse(line) as { level?: number; msg?: string; alert?: unknown };
+    if (typeof entry.alert === 'object' && entry.alert !== null && 'windows' in entry.alert && (entry.level ?? 30) <= 40) return undefined;
     return typeof entry.msg === 'string' ? `${LEVELS[entry.level ?? 30] ?? 'log'}: ${entry.msg}` : line;
   } catch {
     return line;

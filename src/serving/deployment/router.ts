@@ -104,6 +104,8 @@ export class DeploymentRouter {
   /** Pool removals running (each waits for the leases on its version). */
   readonly #unloading = new Set<Promise<void>>();
   readonly #listeners = new Set<(record: ShadowRecord) => void>();
+  /** Each internal version's info under its deployment's name (see #lease). */
+  readonly #renamed = new WeakMap<ServedModelInfo, ServedModelInfo>();
   readonly #logger: Logger;
   readonly #random: () => number;
 
@@ -324,7 +326,14 @@ export class DeploymentRouter {
   /** A pool lease whose info carries the deployment's name, so responses never show internal names. */
   #lease(name: string, version: string): ModelLease {
     const inner = this.options.pool.lease(internalName(name, version));
-    return { info: { ...inner.info, name }, predict: (rows) => inner.predict(rows), predictNow: (rows) => inner.predictNow?.(rows), release: () => inner.release() };
+    // One renamed info per loaded version, not one per request: what is cached by info (metric
+    // labels, the registered model's name) is then found again.
+    let info = this.#renamed.get(inner.info);
+    if (info === undefined) {
+      info = { ...inner.info, name };
+      this.#renamed.set(inner.info, info);
+    }
+    return new RenamedLease(inner, info);
   }
 
   /** Runs every queued shadow: one model call per (deployment, mirror version). */
@@ -425,4 +434,21 @@ function eachRowNow(lease: ModelLease, rows: readonly InputRow[]): PredictionRow
     out.push(one[0]!);
   }
   return out;
+}
+
+/** A pool lease shown under another info (the deployment's name). */
+class RenamedLease implements ModelLease {
+  constructor(private readonly inner: ModelLease, readonly info: ServedModelInfo) {}
+
+  predict(rows: readonly InputRow[]): Promise<PredictionRow[]> {
+    return this.inner.predict(rows);
+  }
+
+  predictNow(rows: readonly InputRow[]): PredictionRow[] | undefined {
+    return this.inner.predictNow?.(rows);
+  }
+
+  release(): void {
+    this.inner.release();
+  }
 }

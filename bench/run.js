@@ -15,6 +15,7 @@ import { train } from './train.js';
 import { serve } from './serve.js';
 import { batching } from './batching.js';
 import { pythonBaseline } from './python-baseline.js';
+import { serveInstructions } from './serve-instructions.js';
 import { shadow } from './shadow.js';
 import { drift } from './drift.js';
 import { profiles } from './profiles.js';
@@ -22,7 +23,7 @@ import { predictionLog } from './prediction-log.js';
 import { ui } from './ui.js';
 import { ROOT, table } from './lib.js';
 
-const BENCHMARKS = { 'add-large': addLarge, 'add-many': addMany, 'repro-noop': reproNoop, 'push-s3': pushS3, 'tracking-ingest': trackingIngest, 'http-log-metric': httpLogMetric, validate, train, serve, batching, 'python-baseline': pythonBaseline, shadow, drift, profiles, 'prediction-log': predictionLog, ui };
+const BENCHMARKS = { 'add-large': addLarge, 'add-many': addMany, 'repro-noop': reproNoop, 'push-s3': pushS3, 'tracking-ingest': trackingIngest, 'http-log-metric': httpLogMetric, validate, train, serve, 'serve-instructions': serveInstructions, batching, 'python-baseline': pythonBaseline, shadow, drift, profiles, 'prediction-log': predictionLog, ui };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length ? wanted : Object.keys(BENCHMARKS);

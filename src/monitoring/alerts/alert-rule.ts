@@ -27,14 +27,16 @@ export function measure(rule: AlertRule, w: WindowResult): Measurement | undefin
     case 'dataset_drift': {
       if (!w.drift) return undefined;
       const verdict = bounded(rule, w.drift.share);
-      return { value: w.drift.share, samples: w.rows, breached: verdict ? verdict.breached : w.drift.datasetDrift, condition: verdict?.condition ?? `share of drifted columns ≥ ${w.drift.driftShare}` };
+      return { value: w.drift.share, samples: w.rows, breached: verdict ? verdict.breached : w.drift.datasetDrift, condition: `share of drifted columns ${verdict?.condition ?? `≥ ${w.drift.driftShare}`}` };
     }
     case 'drift_score': {
       const col = w.drift?.columns.find((c) => c.column === rule.column) ?? w.outputDrift?.columns.find((c) => c.column === rule.column);
       if (!col) return undefined;
       const verdict = bounded(rule, col.score);
-      const own = col.pValue !== undefined ? `${col.test} p-value < ${col.threshold}` : `${col.test} ≥ ${col.threshold}`;
-      return { value: col.score, samples: col.currentRows, breached: verdict ? verdict.breached : col.drifted, condition: verdict?.condition ?? own };
+      // The condition names the test either way: its score is a p-value or a distance.
+      const score = col.pValue !== undefined ? `${col.test} p-value` : col.test;
+      const own = col.pValue !== undefined ? `< ${col.threshold}` : `≥ ${col.threshold}`;
+      return { value: col.score, samples: col.currentRows, breached: verdict ? verdict.breached : col.drifted, condition: `${score} ${verdict?.condition ?? own}` };
     }
     case 'performance': {
       const r = w.performance.realized;

@@ -6,8 +6,7 @@ import { tempDir } from '../../test-support/cli.js';
 import { prng } from '../../test-support/prng.js';
 import { readOnnxGraph, type OnnxAttribute, type OnnxNode } from './onnx-reader.js';
 import { loadOnnxModel } from './onnx-session.js';
-import { treeEnsembleScorer, type TreeTraversal } from './row-ops.js';
-import { MAX_DEPTH, MAX_NODES } from './tree-codegen.js';
+import { treeEnsembleScorer } from './row-ops.js';
 
 /**
  * Two BRANCH_LEQ trees over features 0 and 1 (tree 0: node 0 on feature 0, node 1 on feature 1,
@@ -38,17 +37,11 @@ function ensemble(tracks: readonly number[], withEq: boolean): OnnxNode {
 const ROWS = [[0.5, -1.25], [0.4, -1.3], [0.6, 3], [Number.NaN, 0], [0, Number.NaN], [Number.NaN, Number.NaN], [-Infinity, Infinity], [Math.fround(0.5000001), -1.2]];
 
 describe('treeEnsembleScorer', () => {
-  it('scores BRANCH_LEQ-only trees (their own traversal) as the general traversal and the compiled trees do, at thresholds and with NaN, tracked or not', () => {
+  it('scores BRANCH_LEQ-only trees (their own traversal) as the general traversal does, at thresholds and with NaN, tracked or not', () => {
     for (const tracks of [[0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 0, 0, 0, 1, 0, 0], [0, 2, 0, 0, 0, 0, 0, 0]]) {
-      const leq = treeEnsembleScorer(ensemble(tracks, false), { generate: false });
-      const general = treeEnsembleScorer(ensemble(tracks, true), { generate: false });
-      const generated = [treeEnsembleScorer(ensemble(tracks, false)), treeEnsembleScorer(ensemble(tracks, true))];
-      expect([leq.traversal, general.traversal, ...generated.map((s) => s.traversal)]).toEqual(['compact', 'compact', 'generated', 'generated']);
-      for (const r of ROWS) {
-        const want = general(Float32Array.from(r));
-        expect(leq(Float32Array.from(r))).toBe(want);
-        for (const s of generated) expect(s(Float32Array.from(r))).toBe(want);
-      }
+      const leq = treeEnsembleScorer(ensemble(tracks, false));
+      const general = treeEnsembleScorer(ensemble(tracks, true));
+      for (const r of ROWS) expect(leq(Float32Array.from(r))).toBe(general(Float32Array.from(r)));
     }
   });
 
@@ -56,12 +49,10 @@ describe('treeEnsembleScorer', () => {
     const f = Math.fround;
     const sum = (...w: number[]) => w.reduce((s, x) => f(s + f(x)), 0);
     const nan = Float32Array.from([Number.NaN, Number.NaN]);
-    for (const generate of [true, false]) {
-      // x <= 0.5 and y <= -1.25 → leaf 3 (0.2); y <= 3 → tree 1's leaf 1 (-0.7); base 0.25.
-      expect(treeEnsembleScorer(ensemble([0, 0, 0, 0, 0, 0, 0, 0], false), { generate })(Float32Array.from([0.5, -1.25]))).toBe(sum(0.2, -0.7, 0.25));
-      expect(treeEnsembleScorer(ensemble([0, 0, 0, 0, 0, 0, 0, 0], false), { generate })(nan)).toBe(sum(0.1, 0.05, 0.25));
-      expect(treeEnsembleScorer(ensemble([1, 1, 0, 0, 0, 1, 0, 0], false), { generate })(nan)).toBe(sum(0.2, -0.7, 0.25));
-    }
+    // x <= 0.5 and y <= -1.25 → leaf 3 (0.2); y <= 3 → tree 1's leaf 1 (-0.7); base 0.25.
+    expect(treeEnsembleScorer(ensemble([0, 0, 0, 0, 0, 0, 0, 0], false))(Float32Array.from([0.5, -1.25]))).toBe(sum(0.2, -0.7, 0.25));
+    expect(treeEnsembleScorer(ensemble([0, 0, 0, 0, 0, 0, 0, 0], false))(nan)).toBe(sum(0.1, 0.05, 0.25));
+    expect(treeEnsembleScorer(ensemble([1, 1, 0, 0, 0, 1, 0, 0], false))(nan)).toBe(sum(0.2, -0.7, 0.25));
   });
 });
 
@@ -146,44 +137,28 @@ function shuffledTrees(mode?: string): ListedNode[][] {
 }
 
 /**
- * A full tree `depth` branches deep (2^(depth+1) - 1 nodes), listed depth first. At depth 14
- * (32767 nodes) its root's false child is 16384 nodes after it, farther than the compact layout's
- * links reach, so it takes the flat walk; from depth 12 (8191 nodes) it is too large to compile.
+ * A full tree 14 branches deep (32767 nodes), listed depth first: its root's false child is
+ * 16384 nodes after it, farther than the compact layout's links reach, so it takes the flat walk.
  */
-function deepTree(mode: string, depth = 14): ListedNode[][] {
+function deepTree(mode: string): ListedNode[][] {
   const rnd = prng(11);
   const nodes: ListedNode[] = [];
   let next = 0;
-  const grow = (level: number): number => {
+  const grow = (depth: number): number => {
     const id = next++;
-    if (level === depth) {
+    if (depth === 14) {
       nodes.push(leaf(id, Math.fround((rnd() - 0.5) * 8)));
       return id;
     }
     const at = nodes.length;
     nodes.push(leaf(id, 0));
-    const yes = grow(level + 1);
-    const no = grow(level + 1);
-    nodes[at] = branch(id, level === 3 ? mode : 'BRANCH_LEQ', level, 0.5, yes, no, rnd() < 0.5);
+    const yes = grow(depth + 1);
+    const no = grow(depth + 1);
+    nodes[at] = branch(id, depth === 3 ? mode : 'BRANCH_LEQ', depth, 0.5, yes, no, rnd() < 0.5);
     return id;
   };
   grow(0);
   return [nodes];
-}
-
-/**
- * A tree that is one path `length` branches long (each branch's true child a leaf, its false
- * child the next branch), deeper than trees are compiled, with every mode; then a small tree.
- */
-function chainTrees(length: number): ListedNode[][] {
-  const modes = ['BRANCH_LEQ', 'BRANCH_LT', 'BRANCH_GTE', 'BRANCH_GT', 'BRANCH_EQ', 'BRANCH_NEQ'];
-  const nodes: ListedNode[] = [];
-  for (let d = 0; d < length; d++) {
-    nodes.push(branch(2 * d, modes[d % modes.length]!, d % 3, [0.5, 2, -1, 0][d % 4]!, 2 * d + 1, 2 * d + 2, d % 5 === 0));
-    nodes.push(leaf(2 * d + 1, Math.fround(d / 7 - 3)));
-  }
-  nodes.push(leaf(2 * length, 1.25));
-  return [nodes, shuffledTrees()[1]!];
 }
 
 function testRows(width: number, count: number, values: readonly number[]): Float32Array[] {
@@ -195,21 +170,15 @@ describe('treeEnsembleScorer against onnxruntime', () => {
   const tmp = tempDir('paddock-row-ops-');
   afterAll(() => tmp.cleanup());
 
-  /**
-   * Each row's score, by the scorer as built (taking `traversal`) and by the table walk it falls
-   * back to (taking `walk`), equals onnxruntime's bit for bit.
-   */
-  async function expectOnnxruntimeScores(name: string, bytes: Uint8Array, rows: readonly Float32Array[], traversal: TreeTraversal, walk: TreeTraversal): Promise<void> {
+  async function expectOnnxruntimeScores(name: string, bytes: Uint8Array, rows: readonly Float32Array[]): Promise<void> {
     const file = path.join(tmp.dir, `${name}.onnx`);
     writeFileSync(file, bytes);
-    const trees = readOnnxGraph(bytes).nodes[0]!;
-    const scorers = [treeEnsembleScorer(trees), treeEnsembleScorer(trees, { generate: false })];
-    expect(scorers.map((s) => s.traversal)).toEqual([traversal, walk]);
+    const score = treeEnsembleScorer(readOnnxGraph(bytes).nodes[0]!);
     const model = await loadOnnxModel(file);
     try {
       for (const row of rows) {
         const want = (await model.run({ x: { data: row, dims: [1, row.length] } })).y!.data[0];
-        for (const score of scorers) expect([score.traversal, ...row, score(row)]).toEqual([score.traversal, ...row, want]);
+        expect([...row, score(row)]).toEqual([...row, want]);
       }
     } finally {
       await model.close();
@@ -220,26 +189,16 @@ describe('treeEnsembleScorer against onnxruntime', () => {
   const around = [0.5, Math.fround(0.5000001), 0.4999999, 2, 2.5, 1, 7, 6.5, 3, 3.5, -1, -1.5, 0, -0, -2, -2.5, Number.NaN, Infinity, -Infinity];
 
   it('takes the leaves onnxruntime takes, with mixed modes, nodes listed out of depth-first order and NaN', async () => {
-    await expectOnnxruntimeScores('mixed', regressorModel(shuffledTrees(), 3), testRows(3, 400, around), 'generated', 'compact');
+    await expectOnnxruntimeScores('mixed', regressorModel(shuffledTrees(), 3), testRows(3, 400, around));
   });
 
   it('takes the leaves onnxruntime takes when every branch is BRANCH_LEQ (the traversal without modes)', async () => {
-    await expectOnnxruntimeScores('leq', regressorModel(shuffledTrees('BRANCH_LEQ'), 3), testRows(3, 400, around), 'generated', 'compact');
+    await expectOnnxruntimeScores('leq', regressorModel(shuffledTrees('BRANCH_LEQ'), 3), testRows(3, 400, around));
   });
 
   it('takes the leaves onnxruntime takes in a tree too large for the compact layout', async () => {
     const rows = testRows(14, 150, [0, 0.5, 1, Number.NaN]);
-    await expectOnnxruntimeScores('deep-leq', regressorModel(deepTree('BRANCH_LEQ'), 14), rows, 'flat', 'flat');
-    await expectOnnxruntimeScores('deep-lt', regressorModel(deepTree('BRANCH_LT'), 14), rows, 'flat', 'flat');
-  });
-
-  it('takes the leaves onnxruntime takes in trees too large or too deep to compile (the table walks instead)', async () => {
-    // 8191 nodes, more than MAX_NODES; 70 branches on one path, more than MAX_DEPTH.
-    expect(2 ** 13 - 1).toBeGreaterThan(MAX_NODES);
-    expect(70).toBeGreaterThan(MAX_DEPTH);
-    await expectOnnxruntimeScores('large-neq', regressorModel(deepTree('BRANCH_NEQ', 12), 12), testRows(12, 150, [0, 0.5, 1, Number.NaN]), 'compact', 'compact');
-    await expectOnnxruntimeScores('chain', regressorModel(chainTrees(70), 3), testRows(3, 400, around), 'compact', 'compact');
-    // The same kind of trees, a size that compiles.
-    await expectOnnxruntimeScores('chain-short', regressorModel(chainTrees(40), 3), testRows(3, 400, around), 'generated', 'compact');
+    await expectOnnxruntimeScores('deep-leq', regressorModel(deepTree('BRANCH_LEQ'), 14), rows);
+    await expectOnnxruntimeScores('deep-lt', regressorModel(deepTree('BRANCH_LT'), 14), rows);
   });
 });

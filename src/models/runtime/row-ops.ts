@@ -6,7 +6,6 @@
  * bit for bit, is not assumed: row-evaluator.ts checks them against the runtime before use.
  */
 import type { OnnxAttribute, OnnxNode, OnnxTensorValue } from './onnx-reader.js';
-import { compileEnsemble, type TreeTable } from './tree-codegen.js';
 
 /** A value flowing through the graph: float32, int64 (as numbers), bool or string data. */
 export interface RowValue {
@@ -33,7 +32,16 @@ function attr(node: OnnxNode, name: string): OnnxAttribute | undefined {
 const MODES: Record<string, number> = { BRANCH_LEQ: 0, BRANCH_LT: 1, BRANCH_GTE: 2, BRANCH_GT: 3, BRANCH_EQ: 4, BRANCH_NEQ: 5, LEAF: 6 };
 
 /** Trees as flat arrays: per node, its feature, threshold, mode, children and (for leaves) weight. */
-type FlatEnsemble = TreeTable;
+interface FlatEnsemble {
+  readonly roots: Int32Array;
+  readonly feature: Int32Array;
+  readonly threshold: Float32Array;
+  readonly mode: Uint8Array;
+  readonly trueNext: Int32Array;
+  readonly falseNext: Int32Array;
+  readonly missingTrue: Uint8Array;
+  readonly weight: Float32Array;
+}
 
 /**
  * The trees as the hot walks read them: a node is two 32-bit words of one buffer, so a step reads
@@ -65,23 +73,8 @@ export function treeEnsembleRegressor(node: OnnxNode): RowOp {
   return ([x]) => [{ type: 'float32', data: Float32Array.of(score(x!.data as Float32Array)), dims: [1, 1] }];
 }
 
-/** How a scorer finds its leaves: compiled trees (tree-codegen.ts), or walking the compact or the flat node table. */
-export type TreeTraversal = 'generated' | 'compact' | 'flat';
-
-/** A row's score, and how it is computed (tests check which traversal they exercise). */
-export interface TreeScorer {
-  (row: Float32Array): number;
-  readonly traversal: TreeTraversal;
-}
-
-const scorer = (traversal: TreeTraversal, score: (row: Float32Array) => number): TreeScorer => Object.assign(score, { traversal });
-
-/**
- * The regressor's one score for a row, as a plain function (the fused binary classifier calls it
- * directly). The trees are compiled to JavaScript where they can be (`generate: false` keeps the
- * table walks, for tests); every traversal sums the same float32 leaf weights in the same order.
- */
-export function treeEnsembleScorer(node: OnnxNode, options: { readonly generate?: boolean } = {}): TreeScorer {
+/** The regressor's one score for a row, as a plain function (the fused binary classifier calls it directly). */
+export function treeEnsembleScorer(node: OnnxNode): (row: Float32Array) => number {
   const check = (name: string, ok: boolean) => {
     if (!ok) throw new Unsupported(`TreeEnsembleRegressor ${name}`);
   };
@@ -92,40 +85,38 @@ export function treeEnsembleScorer(node: OnnxNode, options: { readonly generate?
   check('base_values', base.length <= 1);
   const flat = flatten(node, 'target');
   const origin = f(base[0] ?? 0);
-  const generated = options.generate === false ? undefined : compileEnsemble(flat);
-  if (generated) return scorer('generated', (row) => f(generated(row) + origin));
   // Every branch `x <= v` (as Paddock's and most exporters write trees): no mode to dispatch on.
   const leq = flat.mode.every((m) => m === 0 || m === 6);
   const trees = compact(flat);
   if (trees) {
     const { roots, values } = trees;
     if (leq) {
-      return scorer('compact', (row) => {
+      return (row) => {
         let score = 0;
         for (let t = 0; t < roots.length; t++) score = f(score + values[leqLeafAt(trees, roots[t]!, row) + 1]!);
         return f(score + origin);
-      });
+      };
     }
-    return scorer('compact', (row) => {
+    return (row) => {
       let score = 0;
       for (let t = 0; t < roots.length; t++) score = f(score + values[leafAt(trees, roots[t]!, row) + 1]!);
       return f(score + origin);
-    });
+    };
   }
   // Trees the compact layout cannot hold (a node with two parents, a far false child, a feature past 8191).
   const { roots, weight } = flat;
   if (leq) {
-    return scorer('flat', (row) => {
+    return (row) => {
       let score = 0;
       for (let t = 0; t < roots.length; t++) score = f(score + weight[leqLeafOf(flat, roots[t]!, row)]!);
       return f(score + origin);
-    });
+    };
   }
-  return scorer('flat', (row) => {
+  return (row) => {
     let score = 0;
     for (let t = 0; t < roots.length; t++) score = f(score + weight[leafOf(flat, roots[t]!, row)]!);
     return f(score + origin);
-  });
+  };
 }
 
 /** leafAt for trees whose branches are all BRANCH_LEQ: the same leaf, NaN included (false unless tracked as true). */
@@ -262,13 +253,10 @@ function flatten(node: OnnxNode, prefix: 'target' | 'class'): FlatEnsemble {
   const roots: number[] = [];
   const seen = new Set<number>();
   for (let i = 0; i < n; i++) {
-    // Own keys only: 'constructor' or '__proto__' is no mode.
-    const mode = Object.hasOwn(MODES, modes[i]!) ? MODES[modes[i]!] : undefined;
+    const mode = MODES[modes[i]!];
     if (mode === undefined) throw new Unsupported(`node mode ${modes[i]}`);
     flat.mode[i] = mode;
     if (mode !== 6) {
-      // Int32Array.from would wrap a larger id onto another feature.
-      if (!Number.isInteger(features[i]) || Math.abs(features[i]!) >= 2 ** 31) throw new Unsupported(`feature id ${features[i]}`);
       flat.trueNext[i] = at(treeIds[i]!, trueIds[i]!);
       flat.falseNext[i] = at(treeIds[i]!, falseIds[i]!);
     }

@@ -45,6 +45,16 @@ describe('treeEnsembleScorer', () => {
     }
   });
 
+  it('refuses (so onnxruntime runs the model) a mode that is only an inherited key, and a feature id Int32Array would wrap', () => {
+    const withAttr = (name: string, change: (a: OnnxAttribute) => OnnxAttribute): OnnxNode => {
+      const node = ensemble([0, 0, 0, 0, 0, 0, 0, 0], false);
+      return { ...node, attributes: new Map([...node.attributes].map(([k, a]) => [k, k === name ? change(a) : a])) };
+    };
+    expect(() => treeEnsembleScorer(withAttr('nodes_modes', (a) => ({ ...a, strings: a.strings!.map((m, i) => (i === 0 ? 'constructor' : m)) })))).toThrow(/node mode constructor/);
+    expect(() => treeEnsembleScorer(withAttr('nodes_featureids', (a) => ({ ...a, ints: a.ints!.map((f, i) => (i === 0 ? 2 ** 32 : f)) })))).toThrow(/feature id 4294967296/);
+    expect(() => treeEnsembleScorer(ensemble([0, 0, 0, 0, 0, 0, 0, 0], false))).not.toThrow();
+  });
+
   it('sends NaN to the false child unless the node tracks missing values as true', () => {
     const f = Math.fround;
     const sum = (...w: number[]) => w.reduce((s, x) => f(s + f(x)), 0);

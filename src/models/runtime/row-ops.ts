@@ -253,10 +253,13 @@ function flatten(node: OnnxNode, prefix: 'target' | 'class'): FlatEnsemble {
   const roots: number[] = [];
   const seen = new Set<number>();
   for (let i = 0; i < n; i++) {
-    const mode = MODES[modes[i]!];
+    // Own keys only: 'constructor' or '__proto__' is no mode.
+    const mode = Object.hasOwn(MODES, modes[i]!) ? MODES[modes[i]!] : undefined;
     if (mode === undefined) throw new Unsupported(`node mode ${modes[i]}`);
     flat.mode[i] = mode;
     if (mode !== 6) {
+      // Int32Array.from would wrap a larger id onto another feature.
+      if (!Number.isInteger(features[i]) || Math.abs(features[i]!) >= 2 ** 31) throw new Unsupported(`feature id ${features[i]}`);
       flat.trueNext[i] = at(treeIds[i]!, trueIds[i]!);
       flat.falseNext[i] = at(treeIds[i]!, falseIds[i]!);
     }

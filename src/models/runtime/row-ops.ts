@@ -141,16 +141,7 @@ function leafAt(t: CompactEnsemble, root: number, row: Float32Array): number {
     if (node < 0) return o;
     const x = row[node & FEATURE_MASK]!;
     const v = values[o + 1]!;
-    const mode = (node >>> MODE_SHIFT) & 7;
-    let go: boolean;
-    if (x !== x && (node & MISSING_TRUE) !== 0) go = true;
-    else if (mode === 0) go = x <= v;
-    else if (mode === 1) go = x < v;
-    else if (mode === 2) go = x >= v;
-    else if (mode === 3) go = x > v;
-    else if (mode === 4) go = x === v;
-    else go = x !== v;
-    o = go ? o + 2 : o + ((node >>> FALSE_SHIFT) << 1);
+    o = goesTrue((node >>> MODE_SHIFT) & 7, x, v, (node & MISSING_TRUE) !== 0) ? o + 2 : o + ((node >>> FALSE_SHIFT) << 1);
   }
 }
 
@@ -212,16 +203,19 @@ function leafOf(t: FlatEnsemble, root: number, row: Float32Array): number {
     if (mode === 6) return i;
     const x = row[t.feature[i]!]!;
     const v = t.threshold[i]!;
-    let go: boolean;
-    if (Number.isNaN(x) && t.missingTrue[i]) go = true;
-    else if (mode === 0) go = x <= v;
-    else if (mode === 1) go = x < v;
-    else if (mode === 2) go = x >= v;
-    else if (mode === 3) go = x > v;
-    else if (mode === 4) go = x === v;
-    else go = x !== v;
-    i = go ? t.trueNext[i]! : t.falseNext[i]!;
+    i = goesTrue(mode, x, v, t.missingTrue[i] !== 0) ? t.trueNext[i]! : t.falseNext[i]!;
   }
+}
+
+/** Whether `x` goes to the true child of a branch with this mode (0–5: LEQ, LT, GTE, GT, EQ, NEQ); NaN goes true only when tracked. */
+function goesTrue(mode: number, x: number, v: number, missingTrue: boolean): boolean {
+  if (x !== x && missingTrue) return true;
+  if (mode === 0) return x <= v;
+  if (mode === 1) return x < v;
+  if (mode === 2) return x >= v;
+  if (mode === 3) return x > v;
+  if (mode === 4) return x === v;
+  return x !== v;
 }
 
 /** nodes_* and `<prefix>_*` leaf attributes → flat arrays indexed by attribute position. */

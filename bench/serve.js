@@ -1,7 +1,7 @@
 // Serving: single-row Open Inference Protocol requests to `paddock serve` running a gradient-
 // boosted flights model (the quickstart's), beside a bare Fastify route answering a constant, both
 // in their own process and loaded by the same generator (wrk with one thread where installed, else
-// autocannon; 16 connections, another process), in two alternating rounds, the best of each kept
+// autocannon; 16 connections, another process), in four alternating 8 s rounds, the best of each kept
 // (a busy machine slows one run, not the ratio of two). Then the p99 latency at half of Paddock's
 // measured throughput: under wrk with a fixed think time per connection and the connections that
 // reach that rate (µs percentiles) where wrk is installed, else under autocannon's pacing (whole ms).
@@ -11,6 +11,9 @@ import { calibrateWrkConnections, fmtCount as fmt, hasWrk, inferOnce, loadGenera
 import { CLI, ROOT, initProject, paddock, removeDir, row, tempDir } from './lib.js';
 
 const DURATION = process.env.PADDOCK_BENCH_SMALL ? 5 : 15;
+/** Unpaced rounds per server and their length: requests/s here move by a third from one minute to the next, so more, shorter alternating rounds. */
+const ROUNDS = process.env.PADDOCK_BENCH_SMALL ? 1 : 4;
+const ROUND_SECONDS = process.env.PADDOCK_BENCH_SMALL ? 5 : 8;
 /** The single-row Open Inference Protocol request every serving benchmark sends. */
 export const BODY = JSON.stringify({ inputs: [
   { name: 'hour', shape: [1], datatype: 'INT64', data: [17] },
@@ -38,7 +41,7 @@ export async function serve() {
     let ours = { rps: 0 };
     let unlogged = { rps: 0 };
     let bare = { rps: 0 };
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       ours = best(ours, load(target));
       unlogged = best(unlogged, load(unloggedTarget));
       bare = best(bare, load(`${bareUrl}/infer`));
@@ -91,5 +94,5 @@ export function startPaddock(procs, dir, args) {
 }
 
 function load(url, rate) {
-  return loadTest(url, { body: BODY, connections: 16, duration: DURATION, rate });
+  return loadTest(url, { body: BODY, connections: 16, duration: rate ? DURATION : ROUND_SECONDS, rate });
 }

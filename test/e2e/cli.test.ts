@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerCommands } from '../../src/cli/commands/index.js';
 import { runCli, tempDir } from '../../src/test-support/cli.js';
 
 let dir: string;
@@ -8,30 +10,36 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-/** Every command path with its `--help` text, found by walking `paddock [sub] --help` (one spawn each). */
-async function commandHelps(prefix: readonly string[] = []): Promise<{ path: string[]; help: string }[]> {
-  // Commands nest two levels at most (`models alias set`); deeper means the walk went wrong.
-  expect(prefix.length, `command path ${prefix.join(' ')}`).toBeLessThanOrEqual(3);
-  const help = await runCli(dir, [...prefix, '--help']);
-  expect(help.code, `${prefix.join(' ')} --help`).toBe(0);
-  const section = help.stdout.split(/\nCommands:\n/)[1];
-  const names = (section ?? '')
-    .split('\n')
-    .map((l) => /^ {2}([a-z][a-z0-9-]*)(?=\s|$)/.exec(l)?.[1])
-    .filter((n): n is string => Boolean(n) && n !== 'help');
-  const nested = await Promise.all(names.map((n) => commandHelps([...prefix, n])));
-  return [{ path: prefix.slice(), help: help.stdout }, ...nested.flat()];
+/** Every command below `command`, with its path (commander's tree, as `paddock` builds it). */
+function commandPaths(command: Command, prefix: readonly string[] = []): { path: string[]; command: Command }[] {
+  return command.commands.flatMap((c) => [{ path: [...prefix, c.name()], command: c }, ...commandPaths(c, [...prefix, c.name()])]);
 }
 
 describe('the CLI', () => {
   it('has --help with a description on every command', async () => {
-    const helps = await commandHelps();
-    expect(helps.length).toBeGreaterThan(10);
-    for (const { path: p, help } of helps.filter((x) => x.path.length > 0)) {
-      expect(help, p.join(' ')).toMatch(/^Usage: paddock /);
-      expect(help.split('\n').filter(Boolean).length, `${p.join(' ')} help has a description`).toBeGreaterThan(2);
+    // The tree is walked in process (spawning ~80 CLIs at once took over a minute on two cores);
+    // the binary's own --help is checked at the top and at the deepest command.
+    const program = new Command('paddock');
+    registerCommands(program);
+    const commands = commandPaths(program);
+    expect(commands.length).toBeGreaterThan(10);
+    for (const { path: p, command } of commands) {
+      expect(command.helpInformation(), p.join(' ')).toMatch(new RegExp(`^Usage: paddock ${p.join(' ')}`));
+      expect(command.description(), `${p.join(' ')} has a description`).not.toBe('');
     }
-  }, 120_000);
+    const deepest = commands.reduce((a, b) => (b.path.length > a.path.length ? b : a));
+    expect(deepest.path.length, 'commands nest (e.g. models alias set)').toBeGreaterThan(1);
+    for (const args of [['--help'], [...deepest.path, '--help']]) {
+      const help = await runCli(dir, args);
+      expect(help.code, args.join(' ')).toBe(0);
+      expect(help.stdout, args.join(' ')).toMatch(/^Usage: paddock /);
+      expect(help.stdout.split('\n').filter(Boolean).length, `${args.join(' ')} has a description`).toBeGreaterThan(2);
+    }
+    // Every top-level command the binary lists is one the tree has (the two agree).
+    const listed = (await runCli(dir, ['--help'])).stdout.split(/\nCommands:\n/)[1]!.split('\n')
+      .map((l) => /^ {2}([a-z][a-z0-9-]*)(?=\s|$)/.exec(l)?.[1]).filter((n): n is string => Boolean(n) && n !== 'help');
+    expect(listed.sort()).toEqual(program.commands.map((c) => c.name()).sort());
+  });
 
   it('init creates the project and is harmless when run twice', async () => {
     const first = await runCli(dir, ['init', '--json']);

@@ -115,7 +115,9 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     void reply.header('x-request-id', call.id);
     let now: PredictionRow[] | undefined;
     try {
-      const { lease, decoded } = leaseAndDecode(call);
+      leaseAndDecode(call);
+      const lease = call.lease!;
+      const decoded = call.decoded!;
       now = lease.predictNow?.(decoded.rows);
       if (now === undefined) return lease.predict(decoded.rows).then((predictions) => answered(call, predictions), (err: unknown) => failed(call, err));
     } catch (err) {
@@ -124,8 +126,8 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     return answered(call, now);
   }
 
-  /** Picks the version (a deployment's route, else the pool's) and decodes the body with its info. */
-  function leaseAndDecode(call: InferCall): { lease: ModelLease; decoded: Decoded } {
+  /** Picks the version (a deployment's route, else the pool's) and decodes the body with its info, into `call`. */
+  function leaseAndDecode(call: InferCall): void {
     const { codec, name, version, request, reply } = call;
     if (router?.has(name)) {
       // A sticky column is read with the stable version's signature, before a version is chosen.
@@ -142,7 +144,6 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
       call.decoded = codec.decode(request, lease.info);
     }
     call.rows = call.decoded.rows.length;
-    return { lease: call.lease, decoded: call.decoded };
   }
 
   /** Encodes the answer and records it (metrics, prediction log, canary analysis, shadow, access log). */

@@ -37,8 +37,21 @@ export interface ShadowRecord {
 /** The comparison part of a ShadowRecord. */
 export type ShadowComparison = Pick<ShadowRecord, 'outcome' | 'kind' | 'agreedRows' | 'agreement' | 'absDeltas' | 'maxAbsDelta' | 'meanAbsDelta'>;
 
-/** Which output is compared and how, from the primary's manifest. */
-export function comparedOutput(manifest: ModelManifest): { kind: 'classification' | 'regression' | 'exact'; output: string } {
+type ComparedOutput = { readonly kind: 'classification' | 'regression' | 'exact'; readonly output: string };
+
+const comparedOutputs = new WeakMap<ModelManifest, ComparedOutput>();
+
+/** Which output is compared and how, from the primary's manifest (worked out once per manifest: routed requests ask on every answer). */
+export function comparedOutput(manifest: ModelManifest): ComparedOutput {
+  let compared = comparedOutputs.get(manifest);
+  if (compared === undefined) {
+    compared = outputToCompare(manifest);
+    comparedOutputs.set(manifest, compared);
+  }
+  return compared;
+}
+
+function outputToCompare(manifest: ModelManifest): ComparedOutput {
   const outputs = manifest.signature.outputs.map((o) => o.name);
   const task = manifest.task;
   if (task?.kind === 'regression') return { kind: 'regression', output: task.prediction ?? outputs[0]! };

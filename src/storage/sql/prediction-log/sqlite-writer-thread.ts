@@ -23,7 +23,7 @@ export interface SqliteWriterThreadOptions {
   readonly filename: string;
   /** How long a batch waits for another writer's lock (default 30 s, as the metadata store's connection). */
   readonly busyTimeoutMs?: number;
-  /** The thread's nice value on Linux (default 10: below the serving thread). */
+  /** The thread's nice value on Linux (default 19: below everything else). */
   readonly nice?: number;
 }
 
@@ -31,13 +31,15 @@ export interface SqliteWriterThreadOptions {
 export const PREDICTION_LOG_COLUMNS = ['deployment', 'request_id', 'row_index', 'model', 'version', 'variant', 'at', 'latency_ms', 'inputs', 'outputs', 'label_key'] as const;
 
 /**
- * The writer thread's nice value (Linux). Its inserts are background work: at the default
- * priority a batch of 500 rows (a few ms of CPU) shared the two cores with the serving thread and
- * took their turn from requests, so the p50 at half load rose 12%; at nice 10 a waking serving
- * thread preempts it, and it still gets about a tenth of a busy core (the inserts need a few
- * percent of one at half load, and the buffer absorbs bursts).
+ * The writer thread's nice value (Linux): the lowest. Its inserts are background work: at the
+ * default priority a batch of 500 rows (a few ms of CPU) shared the two cores with the serving
+ * thread and took their turn from requests, so the p50 at half load rose 12%. At nice 10 that
+ * was gone, but at full load it still cost 4% of the requests/s (the load generator's wake-ups
+ * waited behind it); at nice 19 those are gone too (measured in alternating rounds on one
+ * machine). It still writes every row at full load: the inserts need about a fifth of a core,
+ * and a busy server leaves more than that idle on the other one (the buffer absorbs bursts).
  */
-const WRITER_NICE = 10;
+const WRITER_NICE = 19;
 
 /** Bound values per statement at most: under SQLite's 32766 (500 rows of 11). */
 const MAX_VALUES = 5500;

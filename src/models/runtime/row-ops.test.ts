@@ -6,6 +6,7 @@ import { tempDir } from '../../test-support/cli.js';
 import { prng } from '../../test-support/prng.js';
 import { readOnnxGraph, type OnnxAttribute, type OnnxNode } from './onnx-reader.js';
 import { loadOnnxModel } from './onnx-session.js';
+import { levelOrderRow, levelOrderSum, levelOrderTrees, MAX_DEPTH } from './level-order-trees.js';
 import { treeEnsembleScorer } from './row-ops.js';
 
 /**
@@ -171,10 +172,73 @@ function deepTree(mode: string): ListedNode[][] {
   return [nodes];
 }
 
+/**
+ * `count` BRANCH_LEQ trees of random shapes, `maxDepth` levels at most: leaves at every level
+ * (so the level-order layout pads them), thresholds from `thresholds`, missing values tracked
+ * true at random, listed depth first.
+ */
+function randomTrees(count: number, maxDepth: number, width: number, thresholds: readonly number[], seed: number): ListedNode[][] {
+  const rnd = prng(seed);
+  return Array.from({ length: count }, () => {
+    const nodes: ListedNode[] = [];
+    let next = 0;
+    const grow = (depth: number): number => {
+      const id = next++;
+      if (depth === maxDepth || (depth > 0 && rnd() < 0.3)) {
+        nodes.push(leaf(id, Math.fround((rnd() - 0.5) * 4)));
+        return id;
+      }
+      const at = nodes.length;
+      nodes.push(leaf(id, 0));
+      const yes = grow(depth + 1);
+      const no = grow(depth + 1);
+      nodes[at] = branch(id, 'BRANCH_LEQ', Math.floor(rnd() * width), thresholds[Math.floor(rnd() * thresholds.length)]!, yes, no, rnd() < 0.3);
+      return id;
+    };
+    grow(0);
+    return nodes;
+  });
+}
+
 function testRows(width: number, count: number, values: readonly number[]): Float32Array[] {
   const rnd = prng(3);
   return Array.from({ length: count }, () => Float32Array.from({ length: width }, () => values[Math.floor(rnd() * values.length)]!));
 }
+
+describe('levelOrderTrees', () => {
+  /** The linked arrays row-ops.ts builds, from listed nodes (ids are positions here). */
+  const linked = (trees: readonly (readonly ListedNode[])[]) => {
+    const nodes = trees.flatMap((tree) => { const base = trees.slice(0, trees.indexOf(tree)).reduce((n, t) => n + t.length, 0); return tree.map((n) => ({ ...n, base })); });
+    return {
+      roots: Int32Array.from(trees.map((_, k) => trees.slice(0, k).reduce((n, t) => n + t.length, 0))),
+      feature: Int32Array.from(nodes.map((n) => n.feature ?? 0)),
+      threshold: Float32Array.from(nodes.map((n) => n.value ?? 0)),
+      mode: Uint8Array.from(nodes.map((n) => (n.mode === 'LEAF' ? 6 : 0))),
+      trueNext: Int32Array.from(nodes.map((n) => n.base + (n.yes ?? 0))),
+      falseNext: Int32Array.from(nodes.map((n) => n.base + (n.no ?? 0))),
+      weight: Float32Array.from(nodes.map((n) => n.weight ?? 0)),
+    };
+  };
+
+  it('lays out ensembles up to MAX_DEPTH levels, padding shallow leaves to the bottom, and refuses deeper ones', () => {
+    // Tree 0: x0 <= 0.5 ? leaf 1.5 : (x1 <= 2 ? leaf -0.5 : leaf 0.25); tree 1: a single leaf.
+    const trees = [[branch(0, 'BRANCH_LEQ', 0, 0.5, 1, 2), leaf(1, 1.5), branch(2, 'BRANCH_LEQ', 1, 2, 3, 4), leaf(3, -0.5), leaf(4, 0.25)], [leaf(0, 0.125)]];
+    const level = levelOrderTrees(linked(trees))!;
+    expect(level).toMatchObject({ depth: 2, trees: 2, maxFeature: 1 });
+    expect([...level.leaf]).toEqual([1.5, 1.5, -0.5, 0.25, 0.125, 0.125, 0.125, 0.125]);
+    expect([...level.feature.slice(0, 3)]).toEqual([0, 0, 1]);
+    const x = new Float64Array(2);
+    const sum = levelOrderSum(level);
+    expect(levelOrderRow(level, Float32Array.from([0.5, 9]), x) && sum(x)).toBe(Math.fround(1.5 + 0.125));
+    expect(levelOrderRow(level, Float32Array.from([1, 2]), x) && sum(x)).toBe(Math.fround(-0.5 + 0.125));
+    // NaN, or a row too short for the features read, is left to the linked walk.
+    expect(levelOrderRow(level, Float32Array.from([Number.NaN, 2]), x)).toBe(false);
+    expect(levelOrderRow(level, Float32Array.from([1]), x)).toBe(false);
+    expect(levelOrderTrees(linked(randomTrees(3, MAX_DEPTH, 3, [0], 5)))?.depth).toBeLessThanOrEqual(MAX_DEPTH);
+    expect(levelOrderTrees(linked(deepTree('BRANCH_LEQ')))).toBeUndefined();
+    expect(levelOrderTrees(linked([[leaf(0, 1)]]))).toBeUndefined();
+  });
+});
 
 describe('treeEnsembleScorer against onnxruntime', () => {
   const tmp = tempDir('paddock-row-ops-');
@@ -204,6 +268,15 @@ describe('treeEnsembleScorer against onnxruntime', () => {
 
   it('takes the leaves onnxruntime takes when every branch is BRANCH_LEQ (the traversal without modes)', async () => {
     await expectOnnxruntimeScores('leq', regressorModel(shuffledTrees('BRANCH_LEQ'), 3), testRows(3, 400, around));
+  });
+
+  it('takes the leaves onnxruntime takes in shallow BRANCH_LEQ trees of every depth the level-order walk takes (padded leaves), rows with NaN included', async () => {
+    const thresholds = [0.5, 2, -1, 0, 7];
+    for (const depth of [1, 3, MAX_DEPTH]) {
+      const trees = randomTrees(25, depth, 4, thresholds, depth);
+      const rows = [...testRows(4, 300, around.filter((v) => !Number.isNaN(v))), ...testRows(4, 60, around)];
+      await expectOnnxruntimeScores(`level-${depth}`, regressorModel(trees, 4), rows);
+    }
   });
 
   it('takes the leaves onnxruntime takes in a tree too large for the compact layout', async () => {

@@ -5,6 +5,7 @@
  * double has more than twice float32's precision). Whether the results really are onnxruntime's,
  * bit for bit, is not assumed: row-evaluator.ts checks them against the runtime before use.
  */
+import { levelOrderRow, levelOrderSum, levelOrderTrees } from './level-order-trees.js';
 import type { OnnxAttribute, OnnxNode, OnnxTensorValue } from './onnx-reader.js';
 
 /** A value flowing through the graph: float32, int64 (as numbers), bool or string data. */
@@ -87,6 +88,20 @@ export function treeEnsembleScorer(node: OnnxNode): (row: Float32Array) => numbe
   const origin = f(base[0] ?? 0);
   // Every branch `x <= v` (as Paddock's and most exporters write trees): no mode to dispatch on.
   const leq = flat.mode.every((m) => m === 0 || m === 6);
+  const linked = linkedScorer(flat, leq, origin);
+  const level = leq ? levelOrderTrees(flat) : undefined;
+  if (!level) return linked;
+  // Shallow trees walk without branches; a row with NaN takes the linked walk (missing-value tracking).
+  const sum = levelOrderSum(level);
+  let scratch = new Float64Array(level.maxFeature + 1);
+  return (row) => {
+    if (scratch.length < row.length) scratch = new Float64Array(row.length);
+    return levelOrderRow(level, row, scratch) ? f(sum(scratch) + origin) : linked(row);
+  };
+}
+
+/** The ensemble's score walking its trees by their links: the compact layout when it fits, else the flat arrays. */
+function linkedScorer(flat: FlatEnsemble, leq: boolean, origin: number): (row: Float32Array) => number {
   const trees = compact(flat);
   if (trees) {
     const { roots, values } = trees;
@@ -278,29 +293,28 @@ function flatten(node: OnnxNode, prefix: 'target' | 'class'): FlatEnsemble {
   return { ...flat, roots: Int32Array.from(roots) };
 }
 
-const LOGISTIC = {
-  lower: -18, upper: 18,
-  alpha: [4.37031012579801e-11, 1.15627324459942e-7, 6.08574864600143e-5, 8.51377133304701e-3, 2.48287947061529e-1].map(f),
-  beta: [6.10247389755681e-13, 5.76102136993427e-9, 6.29106785017040e-6, 1.70198817374094e-3, 1.16817656904453e-1, 9.93151921023180e-1].map(f),
-};
+// MLAS's coefficients, rounded to float32 once (not per call: this runs twice a request).
+const [A9, A7, A5, A3, A1] = [4.37031012579801e-11, 1.15627324459942e-7, 6.08574864600143e-5, 8.51377133304701e-3, 2.48287947061529e-1].map(f) as [number, number, number, number, number];
+const [B10, B8, B6, B4, B2, B0] = [6.10247389755681e-13, 5.76102136993427e-9, 6.29106785017040e-6, 1.70198817374094e-3, 1.16817656904453e-1, 9.93151921023180e-1].map(f) as [number, number, number, number, number, number];
+
+/** a × b + c in float32: fused (one rounding) or as two roundings. */
+const madd = (fused: boolean, a: number, b: number, c: number): number => (fused ? fmaf(a, b, c) : f(f(a * b) + c));
 
 /** onnxruntime's (MLAS's) rational approximation of the logistic function, in float32. */
 export function mlasLogistic(x: number, variant: SigmoidVariant): number {
-  const madd = variant === 'fma' ? fmaf : (a: number, b: number, c: number) => f(f(a * b) + c);
-  const v = Math.min(LOGISTIC.upper, Math.max(LOGISTIC.lower, x));
+  const fused = variant === 'fma';
+  const v = Math.min(18, Math.max(-18, x));
   const v2 = f(v * v);
-  const [a9, a7, a5, a3, a1] = LOGISTIC.alpha as [number, number, number, number, number];
-  const [b10, b8, b6, b4, b2, b0] = LOGISTIC.beta as [number, number, number, number, number, number];
-  let p = madd(v2, a9, a7);
-  p = madd(p, v2, a5);
-  p = madd(p, v2, a3);
-  p = madd(p, v2, a1);
+  let p = madd(fused, v2, A9, A7);
+  p = madd(fused, p, v2, A5);
+  p = madd(fused, p, v2, A3);
+  p = madd(fused, p, v2, A1);
   p = f(p * v);
-  let q = madd(v2, b10, b8);
-  q = madd(q, v2, b6);
-  q = madd(q, v2, b4);
-  q = madd(q, v2, b2);
-  q = madd(q, v2, b0);
+  let q = madd(fused, v2, B10, B8);
+  q = madd(fused, q, v2, B6);
+  q = madd(fused, q, v2, B4);
+  q = madd(fused, q, v2, B2);
+  q = madd(fused, q, v2, B0);
   return Number.isNaN(x) ? x : f(f(p / q) + 0.5);
 }
 

@@ -102,6 +102,32 @@ describe('SqliteWriterThread', () => {
     expect(read.find((r) => r.requestId === 'y')).toMatchObject({ rowIndex: 1, at: 1001 });
   });
 
+  it('stores every row\'s inputs and outputs as JSON.stringify writes them, whether the row follows the batch\'s layout or not', async () => {
+    const store = new SqlPredictionLog(database, { writerThread: true });
+    const base = { deployment: 'd', model: 'm', version: '1', variant: 'default', latencyMs: 1, at: 1000 };
+    const records: PredictionRecord[] = [
+      // The layout (from the first row): numbers, a string, an array of numbers, integer-like keys first.
+      { ...base, requestId: 'a', rowIndex: 0, inputs: { hour: 17, origin: 'ORD', 2: 5 }, outputs: { label: 0, probabilities: [0.569017767906189, 0.43098223209381104] } },
+      { ...base, requestId: 'b', rowIndex: 1, inputs: { hour: -0, origin: 'é "q"\n✓', 2: Number.NaN }, outputs: { label: Infinity, probabilities: [1e21, 5e-324, -1.5e-7] } },
+      { ...base, requestId: 'c', rowIndex: 2, inputs: { hour: 1, origin: 'SFO', 2: 3 }, outputs: { label: 1, probabilities: [] } },
+      // Not the layout: other keys, another order, another kind, NUL in a string, a nested value.
+      { ...base, requestId: 'd', rowIndex: 3, inputs: { origin: 'SFO', hour: 1, 2: 3 }, outputs: { label: 1, probabilities: [0.5] } },
+      { ...base, requestId: 'e', rowIndex: 4, inputs: { hour: '17', origin: 'ORD', 2: 5 }, outputs: { label: 1, probabilities: [0.5] } },
+      { ...base, requestId: 'f', rowIndex: 5, inputs: { hour: 1, origin: 'a\u0000b', 2: 3 }, outputs: { label: 1, probabilities: [0.5] } },
+      { ...base, requestId: 'g', rowIndex: 6, inputs: { hour: 1, origin: 'x', 2: 3 }, outputs: { label: 1, probabilities: [0.5, 'x'] } },
+      { ...base, requestId: 'h', rowIndex: 7, inputs: { hour: 1, origin: 'x', 2: 3, extra: { deep: [1, null, true] } }, outputs: {} },
+      { ...base, requestId: 'i', rowIndex: 8, inputs: { hour: 1, origin: 'x' }, outputs: { label: 1, probabilities: [0.5] } },
+    ];
+    await store.append(records);
+    // A batch whose first row has no layout (a nested value) is written as JSON throughout.
+    await store.append([records[7]!, records[0]!].map((r, i) => ({ ...r, requestId: `${r.requestId}2`, rowIndex: i })));
+    await store.close();
+    const rows = storedRows(file);
+    const expected = [...records, records[7]!, records[0]!];
+    expect(rows.map((r) => [r.inputs, r.outputs])).toEqual(expected.map((r) => [JSON.stringify(r.inputs), JSON.stringify(r.outputs)]));
+    expect(rows.map((r) => r.row_index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1]);
+  });
+
   it('stores each row with its label key where one is given', async () => {
     const writer = new SqliteWriterThread({ filename: file });
     await writer.insert(flat([row('k', 0), row('k', 1)], [null, 'cust-9']), 2);

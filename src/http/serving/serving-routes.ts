@@ -134,13 +134,13 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
       const early = router.readsRows(name) ? codec.decode(request, router.info(name)) : undefined;
       const routed = version !== undefined ? router.pin(name, version) : router.route(name, { header: (h) => headerValue(request, h), rows: early?.rows ?? [] });
       call.lease = routed.lease;
-      call.labels = { model: name, version: routed.version, variant: routed.variant, protocol: codec.protocol };
+      call.labels = labelsOf(routed.lease.info, name, routed.variant, codec.protocol);
       void reply.header('x-paddock-variant', routed.variant);
       call.decoded = early && routed.lease.info.manifest === router.info(name).manifest ? early : codec.decode(request, routed.lease.info);
     } else {
       const lease = pool.lease(name, version);
       call.lease = lease;
-      call.labels = plainLabels(lease.info, name, codec.protocol);
+      call.labels = labelsOf(lease.info, name, 'default', codec.protocol);
       call.decoded = codec.decode(request, lease.info);
     }
     call.rows = call.decoded.rows.length;
@@ -326,21 +326,23 @@ const MLFLOW_CODEC: Codec = {
   encode: (_reply, info, predictions) => encodeInvocations(predictions, info.manifest),
 };
 
-const labelsByInfo = new WeakMap<ServedModelInfo, Partial<Record<Protocol, RequestLabels>>>();
+const labelsByInfo = new WeakMap<ServedModelInfo, Partial<Record<string, Partial<Record<Protocol, RequestLabels>>>>>();
 
 /**
- * The metric labels of a model served outside deployments, one object per version and protocol
- * (the metrics find their series by it without building keys).
+ * The metric labels of requests a version answers under `name`, one object per version, variant
+ * and protocol: the metrics find their series by it without building keys. (A deployment's
+ * requests built a new one per request: every one then missed that cache and added an entry.)
  */
-function plainLabels(info: ServedModelInfo, name: string, protocol: Protocol): RequestLabels {
-  let byProtocol = labelsByInfo.get(info);
-  if (byProtocol === undefined) {
-    byProtocol = {};
-    labelsByInfo.set(info, byProtocol);
+function labelsOf(info: ServedModelInfo, name: string, variant: string, protocol: Protocol): RequestLabels {
+  let byVariant = labelsByInfo.get(info);
+  if (byVariant === undefined) {
+    byVariant = {};
+    labelsByInfo.set(info, byVariant);
   }
+  const byProtocol = (byVariant[variant] ??= {});
   let labels = byProtocol[protocol];
   if (labels === undefined || labels.model !== name) {
-    labels = { model: name, version: info.version, variant: 'default', protocol };
+    labels = { model: name, version: info.version, variant, protocol };
     byProtocol[protocol] = labels;
   }
   return labels;

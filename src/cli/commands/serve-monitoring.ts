@@ -41,8 +41,11 @@ export function startServingMonitor(options: ServingMonitorOptions): Monitoring 
   dropped?.sample(Date.now());
   const sampler = dropped ? setInterval(() => dropped.sample(Date.now()), Math.min(1000, windowMs / 10)) : undefined;
   sampler?.unref();
-  const notifier = new AlertNotifier({ rules: project.config.alerts, logger, store: new SqlAlertStore(meta), ...(options.onAlert ? { onAlert: options.onAlert } : {}) });
+  const alerts = new SqlAlertStore(meta);
+  const notifier = new AlertNotifier({ rules: project.config.alerts, logger, store: alerts, ...(options.onAlert ? { onAlert: options.onAlert } : {}) });
   const monitoring = startMonitoring({
+    // The newest alerts of these deployments: a restarted server carries on from them.
+    recorded: async () => (await Promise.all(options.names.map((deployment) => alerts.list({ deployment, limit: 1000 })))).flat(),
     store: options.store,
     deployments: options.names,
     reference: deploymentReferences(project, meta, project.root),

@@ -31,6 +31,27 @@ export class AlertEvaluator {
 
   constructor(private readonly rules: readonly AlertRule[]) {}
 
+  /**
+   * Carries on from alerts another process recorded (a restarted server, the next process of a
+   * quickstart): per rule and deployment, the newest stored event says whether the alert fires
+   * and which windows were judged already. Without it a new process judged those windows again
+   * and fired an alert that was still firing a second time (and started its retraining again).
+   */
+  resume(stored: readonly AlertEvent[]): void {
+    const newest = new Map<string, AlertEvent>();
+    for (const e of stored) {
+      const key = `${e.rule}\u0000${e.deployment}`;
+      const seen = newest.get(key);
+      if (!seen || e.at > seen.at) newest.set(key, e);
+    }
+    for (const [key, e] of newest) {
+      const s = this.state.get(key) ?? { firing: false, breached: [], healthy: [], lastUntil: -Infinity };
+      s.firing = e.kind === 'fired';
+      s.lastUntil = Math.max(s.lastUntil, e.at);
+      this.state.set(key, s);
+    }
+  }
+
   /** The fire and clear events `w` causes (usually none). */
   evaluate(w: WindowResult): AlertEvent[] {
     const events: AlertEvent[] = [];

@@ -22,6 +22,21 @@ function window(i: number, accuracy: number, rows = 500): WindowResult {
 const rules = (extra: Record<string, unknown> = {}) => alertsConfigSchema.parse([{ name: 'accuracy-low', metric: 'performance', performance_metric: 'accuracy', below: 0.7, notify: ['log', 'retrain:flights'], ...extra }]);
 
 describe('alert hysteresis', () => {
+  it('a new evaluator resumed from the recorded alerts neither judges those windows again nor fires a firing alert twice, and still clears it', () => {
+    const first = new AlertEvaluator(rules());
+    const bad = [0, 1].flatMap((i) => first.evaluate(window(i, 0.6)));
+    expect(bad).toMatchObject([{ kind: 'fired', at: 2 * HOUR }]);
+    // Without the record, a second process fires again on the same windows (the duplicate this prevents).
+    const unaware = new AlertEvaluator(rules());
+    expect([0, 1].flatMap((i) => unaware.evaluate(window(i, 0.6)))).toMatchObject([{ kind: 'fired' }]);
+    const next = new AlertEvaluator(rules());
+    next.resume([...bad, { ...bad[0]!, rule: 'other-rule', kind: 'cleared', at: 9 * HOUR }]);
+    expect([0, 1].flatMap((i) => next.evaluate(window(i, 0.6)))).toEqual([]);
+    expect(next.evaluate(window(2, 0.5))).toEqual([]); // still firing: no second event
+    expect(next.status()).toContainEqual({ rule: 'accuracy-low', deployment: bad[0]!.deployment, firing: true });
+    expect([3, 4].flatMap((i) => next.evaluate(window(i, 0.9)))).toMatchObject([{ kind: 'cleared', value: 0.9 }]);
+  });
+
   it('one noisy window does not fire; two consecutive do; it clears after clear_windows healthy ones', () => {
     const e = new AlertEvaluator(rules());
     const fired = (acc: number, i: number, rows?: number) => e.evaluate(window(i, acc, rows));

@@ -11,6 +11,7 @@
 import type { Logger } from '../../core/logging.js';
 import { AlertEvaluator } from '../alerts/alert-evaluator.js';
 import type { AlertNotifier } from '../alerts/alert-notifier.js';
+import type { AlertEvent } from '../alerts/alert-store.js';
 import type { AlertRule } from '../alerts/alert-rule.js';
 import type { PredictionLogStore } from '../prediction-log/prediction-log.js';
 import { monitorWindow, type MonitorWindowInput, type WindowResult } from './monitor-window.js';
@@ -28,6 +29,8 @@ export interface StartMonitoringOptions {
   readonly evaluateEveryMs?: number;
   readonly rules: readonly AlertRule[];
   readonly notifier: AlertNotifier;
+  /** Alerts recorded before this process started (its alert store's), read once before the first window: see AlertEvaluator.resume. */
+  readonly recorded?: () => Promise<readonly AlertEvent[]>;
   readonly logger: Logger;
   readonly outcomes?: MonitorWindowInput['outcomes'];
   readonly dropped?: MonitorWindowInput['dropped'];
@@ -51,7 +54,17 @@ export function startMonitoring(options: StartMonitoringOptions): Monitoring {
   let running: Promise<WindowResult[]> | undefined;
   let stopped = false;
 
+  let resumed = options.recorded === undefined;
   const evaluate = async (): Promise<WindowResult[]> => {
+    if (!resumed) {
+      try {
+        evaluator.resume(await options.recorded!());
+        resumed = true;
+      } catch (err) {
+        options.logger.warn({ err }, 'monitoring: could not read the recorded alerts; retrying on the next tick');
+        return [];
+      }
+    }
     const until = Math.floor((now() - (options.delayMs ?? 0)) / options.windowMs) * options.windowMs;
     const out: WindowResult[] = [];
     for (const deployment of options.deployments) {

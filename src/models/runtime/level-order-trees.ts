@@ -16,12 +16,12 @@
  * complete tree has 2^depth leaves, however few the real one has.
  */
 
-/** The linked form this is built from (row-ops.ts's flat arrays, BRANCH_LEQ and LEAF modes only). */
+/** Trees by their links, as row-ops.ts flattens them: per node, its feature, threshold, mode, children and (for leaves) weight. Built from only when every mode is BRANCH_LEQ or LEAF. */
 export interface LinkedTrees {
   readonly roots: Int32Array;
   readonly feature: Int32Array;
   readonly threshold: Float32Array;
-  /** 6 for a leaf (row-ops.ts's mode numbers); anything else is a BRANCH_LEQ split. */
+  /** row-ops.ts's mode numbers: 6 for a leaf, 0 for BRANCH_LEQ. */
   readonly mode: Uint8Array;
   readonly trueNext: Int32Array;
   readonly falseNext: Int32Array;

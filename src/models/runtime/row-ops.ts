@@ -5,7 +5,7 @@
  * double has more than twice float32's precision). Whether the results really are onnxruntime's,
  * bit for bit, is not assumed: row-evaluator.ts checks them against the runtime before use.
  */
-import { levelOrderRow, levelOrderSum, levelOrderTrees } from './level-order-trees.js';
+import { levelOrderRow, levelOrderSum, levelOrderTrees, type LinkedTrees } from './level-order-trees.js';
 import type { OnnxAttribute, OnnxNode, OnnxTensorValue } from './onnx-reader.js';
 
 /** A value flowing through the graph: float32, int64 (as numbers), bool or string data. */
@@ -32,16 +32,9 @@ function attr(node: OnnxNode, name: string): OnnxAttribute | undefined {
 
 const MODES: Record<string, number> = { BRANCH_LEQ: 0, BRANCH_LT: 1, BRANCH_GTE: 2, BRANCH_GT: 3, BRANCH_EQ: 4, BRANCH_NEQ: 5, LEAF: 6 };
 
-/** Trees as flat arrays: per node, its feature, threshold, mode, children and (for leaves) weight. */
-interface FlatEnsemble {
-  readonly roots: Int32Array;
-  readonly feature: Int32Array;
-  readonly threshold: Float32Array;
-  readonly mode: Uint8Array;
-  readonly trueNext: Int32Array;
-  readonly falseNext: Int32Array;
+/** Trees as flat arrays: per node, its feature, threshold, mode (any of MODES), children, missing-value flag and (for leaves) weight. */
+interface FlatEnsemble extends LinkedTrees {
   readonly missingTrue: Uint8Array;
-  readonly weight: Float32Array;
 }
 
 /**

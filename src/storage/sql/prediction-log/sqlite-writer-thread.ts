@@ -235,10 +235,7 @@ function follows(values: Readonly<Record<string, unknown>>, fields: RowLayout['i
   let f = 0;
   for (const key in values) {
     const field = fields[f++];
-    if (field === undefined || key !== field[0] || !Object.hasOwn(values, key)) return false;
-    const v = values[key];
-    const kind = field[1];
-    if (kind === 0 ? typeof v !== 'number' : kind === 1 ? typeof v !== 'string' || hasNul(v) : !Array.isArray(v) || !(v as unknown[]).every((e) => typeof e === 'number')) return false;
+    if (field === undefined || key !== field[0] || !Object.hasOwn(values, key) || kindOf(values[key]) !== field[1]) return false;
   }
   return f === fields.length;
 }

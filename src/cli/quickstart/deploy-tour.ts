@@ -81,7 +81,9 @@ async function waitForRetraining(serve: Background, log: Log): Promise<void> {
   await serve.waitFor(/Retraining \S+: started/, ALERT_TIMEOUT_MS);
   const [, id, status, rest] = await serve.waitFor(/Retraining (\S+): (succeeded|failed|skipped)(.*)\n/, RETRAINING_TIMEOUT_MS);
   if (status !== 'succeeded') throw new Error(`retraining ${id} ${status}${rest}: \`paddock retrain ${PIPELINE} --history\` says why`);
-  await serve.waitFor(new RegExp(`Deployment ${DEPLOYMENT} \\(revision \\d+\\): stable 1, canary 2 at 0%`), 30_000);
+  // The retraining starts version 2 at 0%; the canary analysis may step it to its first weight
+  // before the server's deployment follower reads that revision, so any weight will do.
+  await serve.waitFor(new RegExp(`Deployment ${DEPLOYMENT} \\(revision \\d+\\): stable 1, canary 2 at \\d+%`), 30_000);
   log('');
 }
 

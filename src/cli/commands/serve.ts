@@ -98,9 +98,9 @@ export function registerServe(program: Command): void {
         }
         const served = await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: analyses, logger, out, ...(project && { project }), ...(predictionLog && { droppedPredictions: () => predictionLog.logger.counts().dropped }) });
         const { router } = served;
-        const app = await buildServingServer({ pool, router, version: paddockVersion(), logger, metrics, variantStats, ...(predictionLog && { predictionLog: predictionLog.logger }) });
-        // Which worker answered (tests and debugging a cluster); one header, set only in a cluster.
-        if (worker !== undefined) app.addHook('onRequest', (_req, reply, done) => { void reply.header('x-paddock-worker', String(worker)); done(); });
+        // Which worker answered (tests and debugging a cluster): one header, set only in a cluster.
+        const responseHeaders: Record<string, string> = worker !== undefined ? { 'x-paddock-worker': String(worker) } : {};
+        const app = await buildServingServer({ pool, router, version: paddockVersion(), logger, metrics, variantStats, responseHeaders, ...(predictionLog && { predictionLog: predictionLog.logger }) });
         const url = await app.listen({ host: flags.host, port });
         const stopWatching = pollSeconds > 0 && needsRegistry ? pool.watch(pollSeconds * 1000) : () => undefined;
         out.result({ url, models: pool.list().map((m) => ({ name: m.name, version: m.version, ref: m.ref })) });

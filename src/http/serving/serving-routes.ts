@@ -6,6 +6,7 @@
  * the deployment router instead: it picks the version (stable or canary, `x-paddock-variant`) and
  * mirrors the request to the shadow version after answering.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fail, type PaddockError } from '../../core/errors.js';
@@ -37,13 +38,38 @@ export interface ServingRoutesOptions {
   readonly fastifyRequestIds?: boolean;
 }
 
+/** What an inference reads of its request: Fastify's request, or the inference lane's. */
+export interface InferRequest {
+  readonly body: unknown;
+  readonly headers: IncomingHttpHeaders;
+  /** The request id when the app's genReqId is servingRequestId (`fastifyRequestIds`). */
+  readonly id: string;
+}
+
+/** How an inference answers: the part of Fastify's reply it uses, which the inference lane also implements. */
+export interface InferReply {
+  header(name: string, value: string): unknown;
+  code(status: number): { send(payload: unknown): unknown };
+}
+
+/**
+ * The Open Inference Protocol's infer route as the inference lane calls it (`POST
+ * /v2/models/{name}/infer`): `infer` answers like the route's handler (a body to send, a promise
+ * of one, or undefined once it sent an error itself), `reject` answers a request whose body did
+ * not parse as the route's error handler does.
+ */
+export interface V2InferHandlers {
+  infer(name: string, request: InferRequest, reply: InferReply): unknown;
+  reject(name: string, err: unknown, request: InferRequest, reply: InferReply): void;
+}
+
 /** One inference request on its way: what `infer` has learned so far. */
 interface InferCall {
   readonly codec: Codec;
   readonly name: string;
   readonly version: string | undefined;
-  readonly request: FastifyRequest;
-  readonly reply: FastifyReply;
+  readonly request: InferRequest;
+  readonly reply: InferReply;
   readonly id: string;
   readonly started: number;
   rows: number;
@@ -66,12 +92,12 @@ interface ModelRoute {
   Params: { name: string; version?: string };
 }
 
-const ids = new WeakMap<FastifyRequest, string>();
+const ids = new WeakMap<InferRequest, string>();
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The request id: the caller's `x-request-id`, else a new one; the same for the whole request (kept aside per request). */
-function keptRequestId(request: FastifyRequest): string {
+function keptRequestId(request: InferRequest): string {
   let id = ids.get(request);
   if (id === undefined) {
     const given = request.headers['x-request-id'];
@@ -82,10 +108,10 @@ function keptRequestId(request: FastifyRequest): string {
 }
 
 /** A request's id when the app's genReqId is servingRequestId. */
-const fastifyId = (request: FastifyRequest): string => request.id;
+const fastifyId = (request: InferRequest): string => request.id;
 
-/** Registers the serving routes on `app`. */
-export function servingRoutes(app: FastifyInstance, options: ServingRoutesOptions): void {
+/** Registers the serving routes on `app`; returns the V2 infer route's handlers for the inference lane. */
+export function servingRoutes(app: FastifyInstance, options: ServingRoutesOptions): V2InferHandlers {
   const { pool, metrics, logger, router, variantStats, predictionLog } = options;
   const requestId = options.fastifyRequestIds ? fastifyId : keptRequestId;
   /** Route hook: every serving response carries the request id, errors included. (Callback style: no promise per request.) */
@@ -110,9 +136,9 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
    * answered in the same turn, with no promise; others once their prediction resolves. (The codecs
    * are made once, not per request: no closures on the request path.)
    */
-  function infer(codec: Codec, name: string, version: string | undefined, request: FastifyRequest, reply: FastifyReply): unknown {
+  function infer(codec: Codec, name: string, version: string | undefined, request: InferRequest, reply: InferReply): unknown {
     const call: InferCall = { codec, name, version, request, reply, id: requestId(request), started: metrics.begin(name), rows: 0 };
-    void reply.header('x-request-id', call.id);
+    reply.header('x-request-id', call.id);
     let now: PredictionRow[] | undefined;
     try {
       leaseAndDecode(call);
@@ -135,7 +161,7 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
       const routed = version !== undefined ? router.pin(name, version) : router.route(name, { header: (h) => headerValue(request, h), rows: early?.rows ?? [] });
       call.lease = routed.lease;
       call.labels = labelsOf(routed.lease.info, name, routed.variant, codec.protocol);
-      void reply.header('x-paddock-variant', routed.variant);
+      reply.header('x-paddock-variant', routed.variant);
       call.decoded = early && routed.lease.info.manifest === router.info(name).manifest ? early : codec.decode(request, routed.lease.info);
     } else {
       const lease = pool.lease(name, version);
@@ -181,7 +207,7 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     if (status >= 500) logger.error({ reqId: id, model: name, err: (e as Error).cause ?? e }, 'inference failed');
     else if (logger.isLevelEnabled('info')) logger.info({ reqId: id, model: name, protocol, status, code: e.code }, e.message);
     // Sent here: the handler then returns nothing (Fastify sends what a handler returns).
-    void reply.code(status).send(errorBody(protocol, e, id));
+    reply.code(status).send(errorBody(protocol, e, id));
     return undefined;
   }
 
@@ -214,17 +240,21 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
    * so they are counted here.
    */
   const onError = (protocol: Protocol, counted: boolean) => (err: unknown, request: FastifyRequest, reply: FastifyReply): void => {
+    const params = request.params as { name?: string; version?: string };
+    const model = counted ? params.name ?? (request.query as { model?: string }).model ?? soleModel() ?? '' : undefined;
+    rejected(protocol, model, params.version, err, request, request.url, reply);
+  };
+  /** Answers an error no handler saw, counted under `model` when it is an inference's. */
+  const rejected = (protocol: Protocol, model: string | undefined, version: string | undefined, err: unknown, request: InferRequest, url: string, reply: InferReply): void => {
     const e = toPaddockError(err);
     const status = e.code === 'INTERNAL' ? 500 : e.spec.status;
     const id = requestId(request);
-    if (counted) {
-      const params = request.params as { name?: string; version?: string };
-      const model = params.name ?? (request.query as { model?: string }).model ?? soleModel() ?? '';
-      metrics.start(model)({ model, version: params.version ?? '', variant: 'default', protocol }, status, 0);
-    }
-    if (status >= 500) logger.error({ reqId: id, url: request.url, err: (e as Error).cause ?? e }, 'serving request failed');
-    else if (logger.isLevelEnabled('info')) logger.info({ reqId: id, url: request.url, protocol, status, code: e.code }, e.message);
-    void reply.code(status).header('x-request-id', id).type('application/json').send(errorBody(protocol, e, id));
+    if (model !== undefined) metrics.start(model)({ model, version: version ?? '', variant: 'default', protocol }, status, 0);
+    if (status >= 500) logger.error({ reqId: id, url, err: (e as Error).cause ?? e }, 'serving request failed');
+    else if (logger.isLevelEnabled('info')) logger.info({ reqId: id, url, protocol, status, code: e.code }, e.message);
+    reply.header('x-request-id', id);
+    reply.header('content-type', JSON_TYPE);
+    reply.code(status).send(errorBody(protocol, e, id));
   };
   const soleModel = (): string | undefined => {
     const served = servedModels();
@@ -294,13 +324,18 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
   });
   app.get('/ping', ping, async (_req, reply) => reply.code(pool.list().every((m) => m.ready) ? 200 : 503).send(''));
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.render()));
+
+  return {
+    infer: (name, request, reply) => infer(V2_CODEC, name, undefined, request, reply),
+    reject: (name, err, request, reply) => rejected('v2', name, undefined, err, request, `/v2/models/${name}/infer`, reply),
+  };
 }
 
 /** How one protocol reads rows from a request and writes predictions as its answer. */
 interface Codec {
   readonly protocol: Protocol;
-  decode(request: FastifyRequest, info: ServedModelInfo): Decoded;
-  encode(reply: FastifyReply, info: ServedModelInfo, predictions: PredictionRow[], id: string, outputs?: string[]): unknown;
+  decode(request: InferRequest, info: ServedModelInfo): Decoded;
+  encode(reply: InferReply, info: ServedModelInfo, predictions: PredictionRow[], id: string, outputs?: string[]): unknown;
 }
 
 const V2_CODEC: Codec = {
@@ -308,8 +343,8 @@ const V2_CODEC: Codec = {
   decode: (request, info) => decodeInferRequest(request.body, info.manifest),
   encode(reply, info, predictions, id, outputs) {
     const json = encodeInferResponseJson({ modelName: info.name, modelVersion: info.version, id, predictions, manifest: info.manifest, ...(outputs ? { outputs } : {}) });
-    // Already JSON: with its type set, Fastify sends the text as it is.
-    void reply.header('content-type', JSON_TYPE);
+    // Already JSON: with its type set, Fastify (and the inference lane) send the text as it is.
+    reply.header('content-type', JSON_TYPE);
     return json;
   },
 };
@@ -388,7 +423,7 @@ function predictedLabels(info: ServedModelInfo, predictions: readonly Prediction
 }
 
 /** A request header's (first) value. */
-function headerValue(request: FastifyRequest, name: string): string | undefined {
+function headerValue(request: InferRequest, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -2,6 +2,7 @@
  * `paddock serve`: a Fastify server with only the model-serving routes (stateless: models come
  * from the registry and artifact store by URI). The same routes mount in `paddock server`.
  */
+import http from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { fail } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logging.js';
@@ -10,6 +11,7 @@ import type { DeploymentRouter, ModelPool, VariantStats } from '../../serving/in
 import { errorHandler } from '../errors.js';
 import { closeConnectionsOnClose } from '../close-connections.js';
 import { installCsvParser, installJsonParser } from '../json-body.js';
+import { InferenceLane } from './inference-lane.js';
 import { servingRequestId } from './request-id.js';
 import { ServingMetrics } from './serving-metrics.js';
 import { servingRoutes } from './serving-routes.js';
@@ -27,19 +29,47 @@ export interface ServingServerOptions {
   readonly variantStats?: VariantStats;
   /** The prediction log every answered row is recorded to. */
   readonly predictionLog?: PredictionSink;
+  /** Headers every response carries (`serve --workers`: which worker answered). */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
 }
 
 /** Builds the server (not listening yet). Closing it drains in-flight requests; new ones get 503. */
 export async function buildServingServer(options: ServingServerOptions): Promise<FastifyInstance> {
   const logger = options.logger ?? silentLogger;
   // Fastify's request ids are the serving ones (the caller's x-request-id, else a UUIDv7): made once per request.
-  const app = Fastify({ bodyLimit: options.bodyLimitBytes ?? 64 * 2 ** 20, forceCloseConnections: 'idle', return503OnClosing: true, requestIdHeader: false, genReqId: servingRequestId });
+  const bodyLimit = options.bodyLimitBytes ?? 64 * 2 ** 20;
+  const headers = options.responseHeaders ?? {};
+  const lane = new InferenceLane(bodyLimit, headers);
+  const app = Fastify({
+    bodyLimit, forceCloseConnections: 'idle', return503OnClosing: true, requestIdHeader: false, genReqId: servingRequestId,
+    // Fastify's own server settings, on a server whose requests pass the inference lane first.
+    serverFactory: (handler, opts) => {
+      const settings = opts as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
+      const server = http.createServer(lane.listener(handler));
+      server.keepAliveTimeout = settings.keepAliveTimeout;
+      server.requestTimeout = settings.requestTimeout;
+      server.setTimeout(settings.connectionTimeout);
+      return server;
+    },
+  });
+  const fieldNames = Object.keys(headers);
+  if (fieldNames.length > 0) {
+    app.addHook('onRequest', (_req, reply, done) => {
+      for (const field of fieldNames) void reply.header(field, headers[field]!);
+      done();
+    });
+  }
+  app.addHook('preClose', (done) => {
+    lane.close();
+    done();
+  });
   installJsonParser(app);
   installCsvParser(app);
   app.setErrorHandler(errorHandler(logger));
   app.setNotFoundHandler((request) => fail('NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0]}`, { method: request.method }));
   closeConnectionsOnClose(app);
   app.get('/health', async () => ({ status: 'ok' }));
-  servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version, ...(options.router && { router: options.router }), ...(options.variantStats && { variantStats: options.variantStats }), ...(options.predictionLog && { predictionLog: options.predictionLog }), fastifyRequestIds: true });
+  const v2 = servingRoutes(app, { pool: options.pool, metrics: options.metrics ?? new ServingMetrics({ processMetrics: true }), logger, version: options.version, ...(options.router && { router: options.router }), ...(options.variantStats && { variantStats: options.variantStats }), ...(options.predictionLog && { predictionLog: options.predictionLog }), fastifyRequestIds: true });
+  lane.serve(v2);
   return app;
 }

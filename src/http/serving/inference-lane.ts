@@ -10,10 +10,16 @@
  * escaped name or a query string, a versioned path, a server that is closing (Fastify answers
  * 503). The lane answers with what the Fastify route answers (the same handler builds body,
  * headers, metrics, logs and errors); the serving e2e tests run through it.
+ *
+ * The lane hands the handler the body's text, which the common one-row request is decoded from
+ * without parsing it first (decodeOneRowText); the body is parsed only when asked for. So a
+ * body that is not JSON is found once the model is known: it is counted under the version it went
+ * to (Fastify's route counts it with no version), and to a name no model has the lane answers 404
+ * where Fastify's route answers 400.
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { servingRequestId } from './request-id.js';
-import type { InferReply, InferRequest, V2InferHandlers } from './serving-routes.js';
+import type { InferReply, InferRequest, V2Infer } from './serving-routes.js';
 
 const PREFIX = '/v2/models/';
 const SUFFIX = '/infer';
@@ -21,7 +27,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The lane in front of one server's Fastify handler. */
 export class InferenceLane {
-  private handlers: V2InferHandlers | undefined;
+  private infer: V2Infer | undefined;
   private isClosing = false;
 
   /**
@@ -35,9 +41,9 @@ export class InferenceLane {
     return this.isClosing;
   }
 
-  /** Starts taking requests to the route these handlers answer. */
-  serve(handlers: V2InferHandlers): void {
-    this.handlers = handlers;
+  /** Starts taking requests to the route `infer` answers. */
+  serve(infer: V2Infer): void {
+    this.infer = infer;
   }
 
   /** From now on requests go to Fastify (which answers 503 while closing) and answers close their connection. */
@@ -48,7 +54,7 @@ export class InferenceLane {
   /** The server's request listener: the lane's requests here, the others to `fastify`. */
   listener(fastify: RequestListener): RequestListener {
     return (req, res) => {
-      const name = this.handlers !== undefined && !this.closing ? this.modelOf(req) : undefined;
+      const name = this.infer !== undefined && !this.closing ? this.modelOf(req) : undefined;
       if (name === undefined) fastify(req, res);
       else this.take(name, req, res);
     };
@@ -82,23 +88,30 @@ export class InferenceLane {
 
   private answer(name: string, req: IncomingMessage, res: ServerResponse, text: string): void {
     const reply = new LaneReply(res, this);
-    const handlers = this.handlers!;
-    let body: unknown;
     try {
-      // As installJsonParser: an empty body is {}.
-      body = text.trim() === '' ? {} : JSON.parse(text);
-    } catch (err) {
-      handlers.reject(name, err, { body: undefined, headers: req.headers, id: servingRequestId(req) }, reply);
-      return;
-    }
-    try {
-      const request: InferRequest = { body, headers: req.headers, id: servingRequestId(req) };
-      const answer = handlers.infer(name, request, reply);
+      const answer = this.infer!(name, new LaneRequest(text, req.headers, servingRequestId(req)), reply);
       if (answer instanceof Promise) answer.then((b: unknown) => reply.finish(b), () => reply.crashed());
       else reply.finish(answer);
     } catch {
       reply.crashed();
     }
+  }
+}
+
+/** The request `infer` reads: the body's text, parsed when asked for (a SyntaxError then is the handler's 400). */
+class LaneRequest implements InferRequest {
+  private parsed: unknown;
+  private isParsed = false;
+
+  constructor(readonly text: string, readonly headers: IncomingHttpHeaders, readonly id: string) {}
+
+  get body(): unknown {
+    if (!this.isParsed) {
+      // As installJsonParser: an empty body is {}.
+      this.parsed = this.text.trim() === '' ? {} : JSON.parse(this.text);
+      this.isParsed = true;
+    }
+    return this.parsed;
   }
 }
 

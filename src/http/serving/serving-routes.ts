@@ -14,7 +14,7 @@ import type { Logger } from '../../core/logging.js';
 import type { InputRow, PredictionRow } from '../../models/index.js';
 import type { PredictionSink } from '../../monitoring/index.js';
 import {
-  comparedOutput, decodeInferRequest, decodeInvocations, decodeV1Request, encodeInferResponseJson, encodeInvocations, encodeV1Response, modelMetadata,
+  comparedOutput, decodeInferRequest, decodeOneRowText, decodeInvocations, decodeV1Request, encodeInferResponseJson, encodeInvocations, encodeV1Response, modelMetadata,
   type DeploymentRouter, type ModelLease, type ModelPool, type ServedModelInfo, type VariantStats,
 } from '../../serving/index.js';
 import { mlflowErrorBody, toPaddockError } from '../errors.js';
@@ -40,7 +40,10 @@ export interface ServingRoutesOptions {
 
 /** What an inference reads of its request: Fastify's request, or the inference lane's. */
 export interface InferRequest {
+  /** The parsed body. */
   readonly body: unknown;
+  /** The body's JSON text, where it is at hand (the inference lane): the common V2 request is read from it without parsing. */
+  readonly text?: string;
   readonly headers: IncomingHttpHeaders;
   /** The request id when the app's genReqId is servingRequestId (`fastifyRequestIds`). */
   readonly id: string;
@@ -54,14 +57,10 @@ export interface InferReply {
 
 /**
  * The Open Inference Protocol's infer route as the inference lane calls it (`POST
- * /v2/models/{name}/infer`): `infer` answers like the route's handler (a body to send, a promise
- * of one, or undefined once it sent an error itself), `reject` answers a request whose body did
- * not parse as the route's error handler does.
+ * /v2/models/{name}/infer`): answers like the route's handler, with a body to send, a promise of
+ * one, or undefined once it sent an error itself.
  */
-export interface V2InferHandlers {
-  infer(name: string, request: InferRequest, reply: InferReply): unknown;
-  reject(name: string, err: unknown, request: InferRequest, reply: InferReply): void;
-}
+export type V2Infer = (name: string, request: InferRequest, reply: InferReply) => unknown;
 
 /** One inference request on its way: what `infer` has learned so far. */
 interface InferCall {
@@ -111,7 +110,7 @@ function keptRequestId(request: InferRequest): string {
 const fastifyId = (request: InferRequest): string => request.id;
 
 /** Registers the serving routes on `app`; returns the V2 infer route's handlers for the inference lane. */
-export function servingRoutes(app: FastifyInstance, options: ServingRoutesOptions): V2InferHandlers {
+export function servingRoutes(app: FastifyInstance, options: ServingRoutesOptions): V2Infer {
   const { pool, metrics, logger, router, variantStats, predictionLog } = options;
   const requestId = options.fastifyRequestIds ? fastifyId : keptRequestId;
   /** Route hook: every serving response carries the request id, errors included. (Callback style: no promise per request.) */
@@ -240,21 +239,17 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
    * so they are counted here.
    */
   const onError = (protocol: Protocol, counted: boolean) => (err: unknown, request: FastifyRequest, reply: FastifyReply): void => {
-    const params = request.params as { name?: string; version?: string };
-    const model = counted ? params.name ?? (request.query as { model?: string }).model ?? soleModel() ?? '' : undefined;
-    rejected(protocol, model, params.version, err, request, request.url, reply);
-  };
-  /** Answers an error no handler saw, counted under `model` when it is an inference's. */
-  const rejected = (protocol: Protocol, model: string | undefined, version: string | undefined, err: unknown, request: InferRequest, url: string, reply: InferReply): void => {
     const e = toPaddockError(err);
     const status = e.code === 'INTERNAL' ? 500 : e.spec.status;
     const id = requestId(request);
-    if (model !== undefined) metrics.start(model)({ model, version: version ?? '', variant: 'default', protocol }, status, 0);
-    if (status >= 500) logger.error({ reqId: id, url, err: (e as Error).cause ?? e }, 'serving request failed');
-    else if (logger.isLevelEnabled('info')) logger.info({ reqId: id, url, protocol, status, code: e.code }, e.message);
-    reply.header('x-request-id', id);
-    reply.header('content-type', JSON_TYPE);
-    reply.code(status).send(errorBody(protocol, e, id));
+    if (counted) {
+      const params = request.params as { name?: string; version?: string };
+      const model = params.name ?? (request.query as { model?: string }).model ?? soleModel() ?? '';
+      metrics.start(model)({ model, version: params.version ?? '', variant: 'default', protocol }, status, 0);
+    }
+    if (status >= 500) logger.error({ reqId: id, url: request.url, err: (e as Error).cause ?? e }, 'serving request failed');
+    else if (logger.isLevelEnabled('info')) logger.info({ reqId: id, url: request.url, protocol, status, code: e.code }, e.message);
+    void reply.code(status).header('x-request-id', id).type('application/json').send(errorBody(protocol, e, id));
   };
   const soleModel = (): string | undefined => {
     const served = servedModels();
@@ -325,10 +320,7 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
   app.get('/ping', ping, async (_req, reply) => reply.code(pool.list().every((m) => m.ready) ? 200 : 503).send(''));
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.render()));
 
-  return {
-    infer: (name, request, reply) => infer(V2_CODEC, name, undefined, request, reply),
-    reject: (name, err, request, reply) => rejected('v2', name, undefined, err, request, `/v2/models/${name}/infer`, reply),
-  };
+  return (name, request, reply) => infer(V2_CODEC, name, undefined, request, reply);
 }
 
 /** How one protocol reads rows from a request and writes predictions as its answer. */
@@ -340,7 +332,7 @@ interface Codec {
 
 const V2_CODEC: Codec = {
   protocol: 'v2',
-  decode: (request, info) => decodeInferRequest(request.body, info.manifest),
+  decode: (request, info) => (request.text !== undefined ? decodeOneRowText(request.text, info.manifest) : undefined) ?? decodeInferRequest(request.body, info.manifest),
   encode(reply, info, predictions, id, outputs) {
     const json = encodeInferResponseJson({ modelName: info.name, modelVersion: info.version, id, predictions, manifest: info.manifest, ...(outputs ? { outputs } : {}) });
     // Already JSON: with its type set, Fastify (and the inference lane) send the text as it is.

@@ -327,8 +327,10 @@ describe('GET /metrics', () => {
     for (let i = 0; i < 2; i++) await count('flights|1|v1|200', call(`${url}/v1/models/flights:predict`, { body: { instances: ROWS } }), 200);
     await count('flights|1|v2|400', v2('flights', { inputs: tensors(ROWS).slice(1) }), 400);
     await count('nope||v2|404', v2('nope', { inputs: tensors(ROWS) }), 404);
-    // Refused before the handler (unparseable JSON): counted too, with no version.
-    await count('flights||v2|400', v2('flights', '{"inputs": ['), 400);
+    // Refused before the handler (unparseable JSON on Fastify's V1 route): counted too, with no version.
+    await count('flights||v1|400', call(`${url}/v1/models/flights:predict`, { body: '{"instances": [' }), 400);
+    // The inference lane parses a V2 body once the model is known: counted under the version it went to.
+    await count('flights|1|v2|400', v2('flights', '{"inputs": ['), 400);
     await count('delay|4|mlflow|200', call(`${url}/invocations?model=delay`, { body: { instances: ROWS } }), 200);
 
     const res = await call(`${url}/metrics`);

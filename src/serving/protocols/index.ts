@@ -8,6 +8,7 @@ export {
   decodeInferRequest, encodeInferResponse, encodeInferResponseJson, modelMetadata,
   type DecodedInferRequest, type InferOutputTensor, type InferResponse, type InferResponseArgs, type MetadataTensor, type ModelMetadata,
 } from './open-inference.js';
+export { decodeOneRowText } from './open-inference-text.js';
 export { decodeV1Request, encodeV1Response, type V1Response } from './kserve-v1.js';
 export { decodeInvocations, encodeInvocations, parseCsv, INVOCATION_FORMATS, type InvocationsResponse, type CsvRecord } from './mlflow-invocations.js';
 export { OIP_DATATYPES, oipDatatype, acceptedDatatypes, isOipDatatype, readInteger, readTensorElement, type OipDatatype } from './datatypes.js';

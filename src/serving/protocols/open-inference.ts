@@ -104,8 +104,62 @@ export function decodeInferRequest(body: unknown, manifest: ModelManifest): Deco
   };
 }
 
-/** Per signature input name: its position and column, and the datatypes it takes. */
-const oneRowInputs = new WeakMap<ModelManifest, ReadonlyMap<string, { readonly index: number; readonly col: SignatureColumn; readonly accepted: readonly OipDatatype[] }>>();
+/** One signature input of a one-row request: its position, its column, the datatypes it takes. */
+interface OneRowInput {
+  readonly index: number;
+  readonly col: SignatureColumn;
+  readonly accepted: readonly OipDatatype[];
+}
+
+/** Per signature input name, made once per manifest. */
+const oneRowInputs = new WeakMap<ModelManifest, ReadonlyMap<string, OneRowInput>>();
+
+/**
+ * The common request's one row, built input by input: each signature input once, one plain
+ * element of a datatype its column takes. Whoever reads the request (parsed JSON here, its text
+ * in open-inference-text.ts) puts each input's element; anything `put` refuses goes to the
+ * general path, which decodes it or rejects it with its messages.
+ */
+export class OneRow {
+  private readonly byName: ReadonlyMap<string, OneRowInput>;
+  private readonly values: unknown[];
+  private readonly given: boolean[];
+  private count = 0;
+
+  constructor(private readonly manifest: ModelManifest) {
+    let byName = oneRowInputs.get(manifest);
+    if (byName === undefined) {
+      byName = new Map(manifest.signature.inputs.map((col, index) => [col.name, { index, col, accepted: acceptedDatatypes(col.type) }]));
+      oneRowInputs.set(manifest, byName);
+    }
+    this.byName = byName;
+    const n = manifest.signature.inputs.length;
+    this.values = new Array<unknown>(n);
+    this.given = new Array<boolean>(n).fill(false);
+  }
+
+  /** Puts the element of the input named `name`; false for an unknown or repeated input, or a datatype or element the general path must judge. */
+  put(name: unknown, datatype: unknown, v: unknown): boolean {
+    const input = typeof name === 'string' ? this.byName.get(name) : undefined;
+    if (input === undefined || this.given[input.index] || !input.accepted.includes(datatype as OipDatatype) || !plainElement(datatype as OipDatatype, v) || !plainValue(input.col, v)) return false;
+    this.given[input.index] = true;
+    this.values[input.index] = v;
+    this.count++;
+    return true;
+  }
+
+  /** The decoded request once every input was put (checked as the general path checks rows); undefined otherwise. */
+  request(id: string | undefined): DecodedInferRequest | undefined {
+    const columns = this.manifest.signature.inputs;
+    if (this.count !== columns.length) return undefined;
+    // In signature order, as the general path builds rows.
+    const row: Record<string, unknown> = {};
+    for (let j = 0; j < columns.length; j++) row[columns[j]!.name] = this.values[j];
+    const rows = [row as InputRow];
+    checkRows(this.manifest, rows);
+    return id !== undefined ? { id, rows } : { rows };
+  }
+}
 
 /**
  * The common request, read in one pass: one row (every input shape [1], one plain element of a
@@ -116,33 +170,15 @@ const oneRowInputs = new WeakMap<ModelManifest, ReadonlyMap<string, { readonly i
 function oneRowRequest(body: unknown, manifest: ModelManifest): DecodedInferRequest | undefined {
   if (!isPlainObject(body) || body.parameters !== undefined || body.outputs !== undefined) return undefined;
   const { id, inputs } = body;
-  if ((id !== undefined && typeof id !== 'string') || !Array.isArray(inputs)) return undefined;
-  let byName = oneRowInputs.get(manifest);
-  if (byName === undefined) {
-    byName = new Map(manifest.signature.inputs.map((col, index) => [col.name, { index, col, accepted: acceptedDatatypes(col.type) }]));
-    oneRowInputs.set(manifest, byName);
-  }
-  const columns = manifest.signature.inputs;
-  if (inputs.length !== columns.length) return undefined;
-  const values: unknown[] = new Array(columns.length);
-  const given: boolean[] = new Array(columns.length).fill(false);
+  if ((id !== undefined && typeof id !== 'string') || !Array.isArray(inputs) || inputs.length !== manifest.signature.inputs.length) return undefined;
+  const one = new OneRow(manifest);
   for (let i = 0; i < inputs.length; i++) {
     const t: unknown = inputs[i];
-    if (!isPlainObject(t) || typeof t.name !== 'string') return undefined;
-    const input = byName.get(t.name);
-    const { shape, data, datatype } = t;
-    if (input === undefined || given[input.index] || !Array.isArray(shape) || shape.length !== 1 || shape[0] !== 1 || !Array.isArray(data) || data.length !== 1) return undefined;
-    const v: unknown = data[0];
-    if (!input.accepted.includes(datatype as OipDatatype) || !plainElement(datatype as OipDatatype, v) || !plainValue(input.col, v)) return undefined;
-    given[input.index] = true;
-    values[input.index] = v;
+    if (!isPlainObject(t)) return undefined;
+    const { shape, data } = t;
+    if (!Array.isArray(shape) || shape.length !== 1 || shape[0] !== 1 || !Array.isArray(data) || data.length !== 1 || !one.put(t.name, t.datatype, data[0])) return undefined;
   }
-  // In signature order, as the general path builds rows.
-  const row: Record<string, unknown> = {};
-  for (let j = 0; j < columns.length; j++) row[columns[j]!.name] = values[j];
-  const rows = [row as InputRow];
-  checkRows(manifest, rows);
-  return id !== undefined ? { id: id as string, rows } : { rows };
+  return one.request(id as string | undefined);
 }
 
 const locateElement = (name: string, i: number) => ({ at: `input '${name}' data[${i}]`, details: { input: name, index: i } });

@@ -15,7 +15,7 @@ import type { ModelPool } from '../model-pool.js';
 import type { ModelLease, ServedModelInfo } from '../ports.js';
 import type { TrafficPolicy } from './deployment.js';
 import { chooseVariant, policyVersions, stickyBucket, stickyKey, type RoutableRequest } from './router-buckets.js';
-import { comparePredictions, type ShadowRecord } from './shadow.js';
+import { comparedRecord, comparePredictions, type ShadowRecord } from './shadow.js';
 
 /** What the router is built from. */
 export interface DeploymentRouterOptions {
@@ -359,11 +359,10 @@ export class DeploymentRouter {
     const { name, model, version } = group[0]!;
     const started = performance.now();
     let lease: ModelLease | undefined;
-    let outcome: { predictions: readonly PredictionRow[] } | { error: string };
+    let outcome: { perRequest: readonly (readonly PredictionRow[])[] } | { error: string };
     try {
       lease = this.options.pool.lease(internalName(name, version));
-      const rows = group.length === 1 ? group[0]!.rows : group.flatMap((q) => q.rows);
-      outcome = { predictions: eachRowNow(lease, rows) ?? await lease.predict(rows) };
+      outcome = { perRequest: eachRequestNow(lease, group) ?? splitByRequest(await lease.predict(group.length === 1 ? group[0]!.rows : group.flatMap((q) => q.rows)), group) };
     } catch (err) {
       this.#logger.warn({ err, deployment: name, version, requests: group.length }, 'shadow prediction failed');
       outcome = { error: err instanceof Error ? err.message : String(err) };
@@ -371,17 +370,16 @@ export class DeploymentRouter {
       lease?.release();
     }
     const ms = elapsed(started);
-    let at = 0;
-    for (const { rows, primary } of group) {
-      const base = { deployment: name, model, correlationId: primary.correlationId, primaryVersion: primary.version, shadowVersion: version, rows: rows.length, ms, at: Date.now() };
+    const at = Date.now();
+    for (let q = 0; q < group.length; q++) {
+      const { rows, primary } = group[q]!;
+      const base = { deployment: name, model, correlationId: primary.correlationId, primaryVersion: primary.version, shadowVersion: version, rows: rows.length, ms, at };
       let record: ShadowRecord;
       if ('error' in outcome) {
         record = { ...base, outcome: 'error', error: outcome.error };
       } else {
-        const mine = outcome.predictions.slice(at, at + rows.length);
-        at += rows.length;
         const manifest = this.#manifestOf(name, primary.version) ?? lease!.info.manifest;
-        record = { ...base, ...comparePredictions(manifest, primary.predictions, mine, this.options.regressionTolerance ?? 1e-6) };
+        record = comparedRecord(base, comparePredictions(manifest, primary.predictions, outcome.perRequest[q]!, this.options.regressionTolerance ?? 1e-6));
       }
       for (const listener of this.#listeners) {
         try {
@@ -420,20 +418,39 @@ function elapsed(started: number): number {
 }
 
 /**
- * The rows' predictions one row at a time, when the version answers single rows synchronously
- * (the JavaScript tree evaluator); undefined otherwise. For a turn's handful of mirrored rows this
- * is cheaper than one onnxruntime run, and it keeps the shadow's work on this thread instead of
- * taking a runtime thread (the other core, on a two-core machine) from the primary's clients.
+ * Each mirrored request's predictions, row by row, when the version answers single rows
+ * synchronously (the JavaScript tree evaluator); undefined otherwise. For a turn's handful of
+ * mirrored rows this is cheaper than one onnxruntime run, and it keeps the shadow's work on this
+ * thread instead of taking a runtime thread (the other core, on a two-core machine) from the
+ * primary's clients.
  */
-function eachRowNow(lease: ModelLease, rows: readonly InputRow[]): PredictionRow[] | undefined {
+function eachRequestNow(lease: ModelLease, group: readonly QueuedShadow[]): PredictionRow[][] | undefined {
   if (!lease.predictNow) return undefined;
+  const out: PredictionRow[][] = [];
+  for (const { rows } of group) {
+    // A single-row request is predicted as it is; longer ones a row at a time.
+    const predicted = rows.length === 1 ? lease.predictNow(rows) : eachRowNow(lease, rows);
+    if (predicted === undefined) return undefined;
+    out.push(predicted);
+  }
+  return out;
+}
+
+function eachRowNow(lease: ModelLease, rows: readonly InputRow[]): PredictionRow[] | undefined {
   const out: PredictionRow[] = [];
   for (const row of rows) {
-    const one = lease.predictNow([row]);
+    const one = lease.predictNow!([row]);
     if (one === undefined) return undefined;
     out.push(one[0]!);
   }
   return out;
+}
+
+/** One model run's predictions over the group's rows, back into each request's share. */
+function splitByRequest(predictions: readonly PredictionRow[], group: readonly QueuedShadow[]): (readonly PredictionRow[])[] {
+  if (group.length === 1) return [predictions];
+  let at = 0;
+  return group.map(({ rows }) => predictions.slice(at, (at += rows.length)));
 }
 
 /** A pool lease shown under another info (the deployment's name). */

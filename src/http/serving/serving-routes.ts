@@ -126,7 +126,13 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
 
   /** Feeds the canary analysis once a routed inference ends (with a classifier's predicted labels). */
   const recordOutcome = (name: string, labels: RequestLabels, status: number, started: number, predicted?: readonly string[]): void => {
-    if (variantStats && labels.variant !== 'default') variantStats.record({ deployment: name, variant: labels.variant as 'stable' | 'canary', version: labels.version, status, ms: performance.now() - started, ...(predicted ? { labels: predicted } : {}) });
+    if (!variantStats || labels.variant === 'default') return;
+    const deployment = name;
+    const variant = labels.variant as 'stable' | 'canary';
+    const { version } = labels;
+    const ms = performance.now() - started;
+    // Two literals rather than a conditional spread, which took V8's generic copy on every request.
+    variantStats.record(predicted ? { deployment, variant, version, status, ms, labels: predicted } : { deployment, variant, version, status, ms });
   };
 
   /**

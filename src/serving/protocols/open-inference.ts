@@ -111,8 +111,24 @@ interface OneRowInput {
   readonly accepted: readonly OipDatatype[];
 }
 
-/** Per signature input name, made once per manifest. */
-const oneRowInputs = new WeakMap<ModelManifest, ReadonlyMap<string, OneRowInput>>();
+/** A signature's inputs for one-row requests, made once per manifest: by name, and in order. */
+interface OneRowSignature {
+  readonly byName: ReadonlyMap<string, OneRowInput>;
+  readonly inputs: readonly OneRowInput[];
+  readonly names: readonly string[];
+}
+
+const oneRowSignatures = new WeakMap<ModelManifest, OneRowSignature>();
+
+function oneRowSignature(manifest: ModelManifest): OneRowSignature {
+  let signature = oneRowSignatures.get(manifest);
+  if (signature === undefined) {
+    const inputs = manifest.signature.inputs.map((col, index) => ({ index, col, accepted: acceptedDatatypes(col.type) }));
+    signature = { byName: new Map(inputs.map((input) => [input.col.name, input])), inputs, names: inputs.map((input) => input.col.name) };
+    oneRowSignatures.set(manifest, signature);
+  }
+  return signature;
+}
 
 /**
  * The common request's one row, built input by input: each signature input once, one plain
@@ -121,29 +137,32 @@ const oneRowInputs = new WeakMap<ModelManifest, ReadonlyMap<string, OneRowInput>
  * general path, which decodes it or rejects it with its messages.
  */
 export class OneRow {
-  private readonly byName: ReadonlyMap<string, OneRowInput>;
+  private readonly signature: OneRowSignature;
+  /** Per input, its element once put (a plain element is never undefined). */
   private readonly values: unknown[];
-  private readonly given: boolean[];
   private count = 0;
 
   constructor(private readonly manifest: ModelManifest) {
-    let byName = oneRowInputs.get(manifest);
-    if (byName === undefined) {
-      byName = new Map(manifest.signature.inputs.map((col, index) => [col.name, { index, col, accepted: acceptedDatatypes(col.type) }]));
-      oneRowInputs.set(manifest, byName);
-    }
-    this.byName = byName;
-    const n = manifest.signature.inputs.length;
-    this.values = new Array<unknown>(n);
-    this.given = new Array<boolean>(n).fill(false);
+    this.signature = oneRowSignature(manifest);
+    this.values = new Array<unknown>(this.signature.inputs.length);
+  }
+
+  /** The signature's input names, in order (`putAt` takes their positions). */
+  get names(): readonly string[] {
+    return this.signature.names;
   }
 
   /** Puts the element of the input named `name`; false for an unknown or repeated input, or a datatype or element the general path must judge. */
   put(name: unknown, datatype: unknown, v: unknown): boolean {
-    const input = typeof name === 'string' ? this.byName.get(name) : undefined;
-    if (input === undefined || this.given[input.index] || !input.accepted.includes(datatype as OipDatatype) || !plainElement(datatype as OipDatatype, v) || !plainValue(input.col, v)) return false;
-    this.given[input.index] = true;
-    this.values[input.index] = v;
+    const input = typeof name === 'string' ? this.signature.byName.get(name) : undefined;
+    return input !== undefined && this.putAt(input.index, datatype, v);
+  }
+
+  /** `put` for the input at position `index` of the signature. */
+  putAt(index: number, datatype: unknown, v: unknown): boolean {
+    const input = this.signature.inputs[index]!;
+    if (this.values[index] !== undefined || !input.accepted.includes(datatype as OipDatatype) || !plainElement(datatype as OipDatatype, v) || !plainValue(input.col, v)) return false;
+    this.values[index] = v;
     this.count++;
     return true;
   }

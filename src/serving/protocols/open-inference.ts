@@ -115,7 +115,6 @@ interface OneRowInput {
 interface OneRowSignature {
   readonly byName: ReadonlyMap<string, OneRowInput>;
   readonly inputs: readonly OneRowInput[];
-  readonly names: readonly string[];
 }
 
 const oneRowSignatures = new WeakMap<ModelManifest, OneRowSignature>();
@@ -124,7 +123,7 @@ function oneRowSignature(manifest: ModelManifest): OneRowSignature {
   let signature = oneRowSignatures.get(manifest);
   if (signature === undefined) {
     const inputs = manifest.signature.inputs.map((col, index) => ({ index, col, accepted: acceptedDatatypes(col.type) }));
-    signature = { byName: new Map(inputs.map((input) => [input.col.name, input])), inputs, names: inputs.map((input) => input.col.name) };
+    signature = { byName: new Map(inputs.map((input) => [input.col.name, input])), inputs };
     oneRowSignatures.set(manifest, signature);
   }
   return signature;
@@ -147,19 +146,13 @@ export class OneRow {
     this.values = new Array<unknown>(this.signature.inputs.length);
   }
 
-  /** The signature's input names, in order (`putAt` takes their positions). */
-  get names(): readonly string[] {
-    return this.signature.names;
-  }
-
   /** Puts the element of the input named `name`; false for an unknown or repeated input, or a datatype or element the general path must judge. */
   put(name: unknown, datatype: unknown, v: unknown): boolean {
     const input = typeof name === 'string' ? this.signature.byName.get(name) : undefined;
     return input !== undefined && this.putAt(input.index, datatype, v);
   }
 
-  /** `put` for the input at position `index` of the signature. */
-  putAt(index: number, datatype: unknown, v: unknown): boolean {
+  private putAt(index: number, datatype: unknown, v: unknown): boolean {
     const input = this.signature.inputs[index]!;
     if (this.values[index] !== undefined || !input.accepted.includes(datatype as OipDatatype) || !plainElement(datatype as OipDatatype, v) || !plainValue(input.col, v)) return false;
     this.values[index] = v;

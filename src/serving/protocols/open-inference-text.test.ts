@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeInferRequest } from './open-inference.js';
 import { decodeOneRowText } from './open-inference-text.js';
+import { prng } from '../../test-support/prng.js';
 import { flightsManifest } from './test-manifests.js';
 
 /**
@@ -11,17 +12,8 @@ import { flightsManifest } from './test-manifests.js';
  */
 const manifest = flightsManifest();
 
-/** A seeded generator (mulberry32), so a failure names its case. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so a failure names its case. */
+const random = prng;
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

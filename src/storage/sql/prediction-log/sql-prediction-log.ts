@@ -137,8 +137,9 @@ export class SqlPredictionLog implements PredictionLogStore {
     if (!statement) {
       const tuple = `(${APPEND_COLUMNS.map(() => '?').join(', ')})`;
       statement = handle.prepare(`insert into prediction_log (${APPEND_COLUMNS.join(', ')}) values ${new Array(rows).fill(tuple).join(', ')}`);
-      // Only the full chunk's statement is worth keeping; remainders vary batch to batch.
-      if (rows === INSERT_CHUNK) this.inserts.set(rows, statement);
+      // A few sizes kept (the oldest goes): batches mostly come in the logger's flush size.
+      if (this.inserts.size >= 8) this.inserts.delete(this.inserts.keys().next().value!);
+      this.inserts.set(rows, statement);
     }
     return statement;
   }

@@ -59,12 +59,16 @@ db.pragma('synchronous = NORMAL');
 const columns = workerData.columns;
 const tuple = '(' + columns.map(() => '?').join(', ') + ')';
 const head = 'insert into prediction_log (' + columns.join(', ') + ') values ';
+// Prepared statements by row count, a few kept: serving's batches are mostly one size (the
+// logger's flush size, 100 rows on SQLite), and preparing the 100-row insert again for every
+// batch held 100-row batches to 76k rows/s through this thread instead of 93k.
 const statements = new Map();
 const statementFor = (rows) => {
   let s = statements.get(rows);
   if (!s) {
     s = db.prepare(head + new Array(rows).fill(tuple).join(', '));
-    if (rows === chunkRows) statements.set(rows, s);
+    if (statements.size >= 8) statements.delete(statements.keys().next().value);
+    statements.set(rows, s);
   }
   return s;
 };

@@ -7,7 +7,7 @@
 // reach that rate (µs percentiles) where wrk is installed, else under autocannon's pacing (whole ms).
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { calibrateWrkConnections, fmtCount as fmt, hasWrk, inferOnce, loadGenerator, loadTest, startServer as start, wrkLatencyAtRate } from './http-load.js';
+import { calibrateWrkConnections, fmtCount as fmt, hasWrk, inferOnce, loadGenerator, loadTest, mainThreadCpuMicros, startServer as start, wrkLatencyAtRate } from './http-load.js';
 import { CLI, ROOT, initProject, paddock, removeDir, row, tempDir } from './lib.js';
 
 const DURATION = process.env.PADDOCK_BENCH_SMALL ? 5 : 15;
@@ -31,8 +31,10 @@ export async function serve() {
     trainFlights(dir, 'model');
     // As a user gets it (every prediction logged to the project's database), and without the log.
     const paddockUrl = await startPaddock(procs, dir, ['model']);
+    const paddockPid = procs.at(-1).pid;
     const unloggedUrl = await startPaddock(procs, dir, ['model', '--no-prediction-log']);
     const bareUrl = await start(procs, process.execPath, [path.join(ROOT, 'bench/bare-fastify.js')], dir, /(http:\/\/\S+)/);
+    const barePid = procs.at(-1).pid;
     const target = `${paddockUrl}/v2/models/flights/infer`;
     const unloggedTarget = `${unloggedUrl}/v2/models/flights/infer`;
     inferOnce(target, BODY);
@@ -41,10 +43,19 @@ export async function serve() {
     let ours = { rps: 0 };
     let unlogged = { rps: 0 };
     let bare = { rps: 0 };
+    // The serving thread's CPU per request in each round (logged server and bare route).
+    const cpu = { ours: [], bare: [] };
+    const measured = (pid, into, url) => {
+      const before = mainThreadCpuMicros(pid);
+      const r = load(url);
+      const after = mainThreadCpuMicros(pid);
+      if (before !== undefined && after !== undefined) into.push((after - before) / (r.rps * ROUND_SECONDS));
+      return r;
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      ours = best(ours, load(target));
+      ours = best(ours, measured(paddockPid, cpu.ours, target));
       unlogged = best(unlogged, load(unloggedTarget));
-      bare = best(bare, load(`${bareUrl}/infer`));
+      bare = best(bare, measured(barePid, cpu.bare, `${bareUrl}/infer`));
     }
     const halfRate = Math.floor(ours.rps / 2);
     // bench/latency-client.js is finer than autocannon's -R but is itself the bottleneck above a few thousand req/s.
@@ -56,12 +67,20 @@ export async function serve() {
       row(`single-row /v2/models/{name}/infer, 16 connections, ${loadGenerator()}`, `${fmt(ours.rps)} req/s (p99 ${ours.p99} ms)`, `${fmt(bare.rps)} req/s (p99 ${bare.p99} ms)`, 'bare Fastify route returning a constant, same load', '≥ 70% of reference', `${(ratio * 100).toFixed(0)}%`, ratio >= 0.7),
       row('  same, `paddock serve --no-prediction-log`', `${fmt(unlogged.rps)} req/s (p99 ${unlogged.p99} ms)`, `${fmt(bare.rps)} req/s`, 'bare Fastify route returning a constant, same load', '≥ 70% of reference', `${((unlogged.rps / bare.rps) * 100).toFixed(0)}%`, unlogged.rps / bare.rps >= 0.7),
       row('  same, `paddock serve --workers 2`', `${fmt(two.rps)} req/s (p99 ${two.p99} ms)`, `${fmt(bare.rps)} req/s`, 'bare Fastify route returning a constant, same load', '≥ 70% of reference', `${((two.rps / bare.rps) * 100).toFixed(0)}%`, two.rps / bare.rps >= 0.7),
+      ...(cpu.ours.length > 0 ? [cpuRow(cpu)] : []),
       row('  p99 latency at half that load', `${half.p99} ms (${fmt(half.rps)} req/s, ${half.how})`, `${bare.p99} ms`, 'bare Fastify p99 at full load', '< 5 ms', '–', half.p99 < 5),
     ];
   } finally {
     for (const p of procs) p.kill('SIGTERM');
     removeDir(dir);
   }
+}
+
+/** The serving thread's CPU per request, median of the rounds, beside the bare route's. */
+function cpuRow(cpu) {
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const [ours, bare] = [median(cpu.ours), median(cpu.bare)];
+  return row('  serving-thread CPU per request (logged; median of the rounds)', `${ours.toFixed(1)} µs`, `${bare.toFixed(1)} µs`, 'bare Fastify route, same rounds', 'report', `${((bare / ours) * 100).toFixed(0)}%`, null);
 }
 
 /** p99 at about `rate` under wrk (think time 2 ms, connections calibrated to reach the rate). */

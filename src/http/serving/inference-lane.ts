@@ -19,11 +19,10 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { servingRequestId } from './request-id.js';
-import type { InferReply, InferRequest, V2Infer } from './serving-routes.js';
+import { JSON_TYPE, type InferReply, type InferRequest, type V2Infer } from './serving-routes.js';
 
 const PREFIX = '/v2/models/';
 const SUFFIX = '/infer';
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The lane in front of one server's Fastify handler. */
 export class InferenceLane {

@@ -93,7 +93,8 @@ interface ModelRoute {
 
 const ids = new WeakMap<InferRequest, string>();
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** The content type of every JSON answer (Fastify's default for objects). */
+export const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The request id: the caller's `x-request-id`, else a new one; the same for the whole request (kept aside per request). */
 function keptRequestId(request: InferRequest): string {

@@ -111,22 +111,16 @@ interface OneRowInput {
   readonly accepted: readonly OipDatatype[];
 }
 
-/** A signature's inputs for one-row requests, made once per manifest: by name, and in order. */
-interface OneRowSignature {
-  readonly byName: ReadonlyMap<string, OneRowInput>;
-  readonly inputs: readonly OneRowInput[];
-}
+/** Per signature input name, made once per manifest. */
+const oneRowInputs = new WeakMap<ModelManifest, ReadonlyMap<string, OneRowInput>>();
 
-const oneRowSignatures = new WeakMap<ModelManifest, OneRowSignature>();
-
-function oneRowSignature(manifest: ModelManifest): OneRowSignature {
-  let signature = oneRowSignatures.get(manifest);
-  if (signature === undefined) {
-    const inputs = manifest.signature.inputs.map((col, index) => ({ index, col, accepted: acceptedDatatypes(col.type) }));
-    signature = { byName: new Map(inputs.map((input) => [input.col.name, input])), inputs };
-    oneRowSignatures.set(manifest, signature);
+function oneRowInputsOf(manifest: ModelManifest): ReadonlyMap<string, OneRowInput> {
+  let byName = oneRowInputs.get(manifest);
+  if (byName === undefined) {
+    byName = new Map(manifest.signature.inputs.map((col, index) => [col.name, { index, col, accepted: acceptedDatatypes(col.type) }]));
+    oneRowInputs.set(manifest, byName);
   }
-  return signature;
+  return byName;
 }
 
 /**
@@ -136,26 +130,21 @@ function oneRowSignature(manifest: ModelManifest): OneRowSignature {
  * general path, which decodes it or rejects it with its messages.
  */
 export class OneRow {
-  private readonly signature: OneRowSignature;
+  private readonly byName: ReadonlyMap<string, OneRowInput>;
   /** Per input, its element once put (a plain element is never undefined). */
   private readonly values: unknown[];
   private count = 0;
 
   constructor(private readonly manifest: ModelManifest) {
-    this.signature = oneRowSignature(manifest);
-    this.values = new Array<unknown>(this.signature.inputs.length);
+    this.byName = oneRowInputsOf(manifest);
+    this.values = new Array<unknown>(manifest.signature.inputs.length);
   }
 
   /** Puts the element of the input named `name`; false for an unknown or repeated input, or a datatype or element the general path must judge. */
   put(name: unknown, datatype: unknown, v: unknown): boolean {
-    const input = typeof name === 'string' ? this.signature.byName.get(name) : undefined;
-    return input !== undefined && this.putAt(input.index, datatype, v);
-  }
-
-  private putAt(index: number, datatype: unknown, v: unknown): boolean {
-    const input = this.signature.inputs[index]!;
-    if (this.values[index] !== undefined || !input.accepted.includes(datatype as OipDatatype) || !plainElement(datatype as OipDatatype, v) || !plainValue(input.col, v)) return false;
-    this.values[index] = v;
+    const input = typeof name === 'string' ? this.byName.get(name) : undefined;
+    if (input === undefined || this.values[input.index] !== undefined || !input.accepted.includes(datatype as OipDatatype) || !plainElement(datatype as OipDatatype, v) || !plainValue(input.col, v)) return false;
+    this.values[input.index] = v;
     this.count++;
     return true;
   }

@@ -7,17 +7,17 @@ import type { FastifyInstance } from 'fastify';
 export function installJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') {
-      done(null, {});
-      return;
-    }
     try {
-      done(null, JSON.parse(text));
+      done(null, parseJsonBody(body as string));
     } catch (err) {
       done(err as Error, undefined);
     }
   });
+}
+
+/** A JSON request body as the server reads it: an empty (or blank) body is `{}`; unparseable text throws a SyntaxError. */
+export function parseJsonBody(text: string): unknown {
+  return text.trim() === '' ? {} : JSON.parse(text);
 }
 
 /** CSV bodies (MLflow's `/invocations` with `text/csv`) arrive as text for the protocol decoder. */

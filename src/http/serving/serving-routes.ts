@@ -110,7 +110,7 @@ function keptRequestId(request: InferRequest): string {
 /** A request's id when the app's genReqId is servingRequestId. */
 const fastifyId = (request: InferRequest): string => request.id;
 
-/** Registers the serving routes on `app`; returns the V2 infer route's handlers for the inference lane. */
+/** Registers the serving routes on `app`; returns the V2 infer route's handler for the inference lane. */
 export function servingRoutes(app: FastifyInstance, options: ServingRoutesOptions): V2Infer {
   const { pool, metrics, logger, router, variantStats, predictionLog } = options;
   const requestId = options.fastifyRequestIds ? fastifyId : keptRequestId;

@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonitoringProfile } from '../../app-model-packages.js';
-import { parseTrainerParams, predict, readModelPackage, trainPackage, type ModelPackage, type PredictionRow } from '../../models/index.js';
+import { parseTrainerParams, predict, readModelPackage, trainPackage, writeModelPackage, type ModelPackage, type PredictionRow } from '../../models/index.js';
 import { ModelPool, type PackageResolver } from '../../serving/index.js';
 import { tempDir } from '../../test-support/cli.js';
 import { ServingMetrics } from './serving-metrics.js';
@@ -234,6 +234,45 @@ describe('Open Inference Protocol: POST /v2/models/{name}/infer', () => {
     }
     expect((await infer('{"inputs": [')).body.error).toMatch(/malformed JSON/);
     expectOutputs((await infer({ inputs: tensors(ROWS) })).body, expected);
+  });
+});
+
+describe('the feature tensor: an MLP called as Triton and KServe clients call it', () => {
+  // The 300k-parameter MLP fixture and numpy's forward pass of it (scripts/make-reference-models.py).
+  const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures/models');
+  const reference = JSON.parse(readFileSync(path.join(fixtures, 'mlp-300k.expected.json'), 'utf8')) as { input: { rows: number[][] }; output: { rows: number[][] } };
+  const cols = Array.from({ length: 64 }, (_, i) => `f${i}`);
+  let url = '';
+  beforeAll(async () => {
+    const mlp = await writeModelPackage(path.join(tmp.dir, 'mlp'), {
+      name: 'mlp',
+      flavor: 'onnx',
+      model: 'model.onnx',
+      signature: { inputs: cols.map((name) => ({ name, type: 'double' as const })), feed: { tensor: 'features' }, outputs: [{ name: 'probabilities', type: 'float' }] },
+    }, { 'model.onnx': readFileSync(path.join(fixtures, 'mlp-300k.onnx')) });
+    refs.set('mlp-ref', { dir: mlp.dir, version: '1' });
+    url = await serve(await newPool({ mlp: 'mlp-ref', flights: 'flights-ref' }));
+  });
+
+  it("one [N, 64] FP32 'features' tensor answers numpy's outputs, as the 64 columns sent one by one do", async () => {
+    const rows = reference.input.rows;
+    const asTensor = await call(`${url}/v2/models/mlp/infer`, { body: { inputs: [{ name: 'features', shape: [rows.length, 64], datatype: 'FP32', data: rows.flat() }] } });
+    const asColumns = await call(`${url}/v2/models/mlp/infer`, { body: { inputs: cols.map((name, j) => ({ name, shape: [rows.length], datatype: 'FP64', data: rows.map((r) => r[j]) })) } });
+    expect(asTensor.status).toBe(200);
+    expect(asTensor.body.outputs[0]).toMatchObject({ name: 'probabilities', shape: [rows.length, 2], datatype: 'FP32' });
+    expect(asTensor.body.outputs).toEqual(asColumns.body.outputs);
+    asTensor.body.outputs[0].data.forEach((p: number, i: number) => expect(Math.abs(p - reference.output.rows.flat()[i]!)).toBeLessThan(1e-5));
+    const one = await call(`${url}/v2/models/mlp/infer`, { body: { inputs: [{ name: 'features', shape: [1, 64], datatype: 'FP32', data: [rows[3]] }] } });
+    expect(one.body.outputs[0].data).toEqual(asTensor.body.outputs[0].data.slice(6, 8));
+  });
+
+  it('a wrong width, or a package that preprocesses its columns, is a 400 saying what to send', async () => {
+    const wide = await call(`${url}/v2/models/mlp/infer`, { body: { inputs: [{ name: 'features', shape: [1, 65], datatype: 'FP32', data: new Array(65).fill(0) }] } });
+    expect(wide.status).toBe(400);
+    expect(wide.body.error).toContain("input 'features' has shape [1, 65]; the feature matrix is [N, 64]");
+    const flights = await call(`${url}/v2/models/flights/infer`, { body: { inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] } });
+    expect(flights.status).toBe(400);
+    expect(flights.body.error).toMatch(/input 'features' is the model's feature matrix, which this package does not take from callers: .*preprocessing.*; send each column as its own input: hour \(int64\), weekday/);
   });
 });
 

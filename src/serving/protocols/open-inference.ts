@@ -3,14 +3,15 @@
  * request into rows, encoding predictions as output tensors, and the model metadata document.
  *
  * Each signature input column comes as its own tensor named like the column, shape [N] or
- * [N, 1]. A matrix-layout package is fed the same way (never one [N, k] tensor named like
- * `signature.feed.tensor`): the feature matrix is built by the package's preprocessing, which
- * callers must not have to reproduce.
+ * [N, 1]. A matrix-layout package whose feature matrix is its columns as given (no
+ * preprocessing) also takes that matrix as one [N, k] tensor named like `signature.feed.tensor`,
+ * as Triton and KServe clients send it (feature-tensor.ts).
  */
 import { fail } from '../../core/errors.js';
 import type { InputRow, ModelManifest, PredictionRow, SignatureColumn } from '../../models/index.js';
 import { acceptedDatatypes, isOipDatatype, oipDatatype, readTensorElement, type OipDatatype } from './datatypes.js';
 import { checkRows } from '../../models/index.js';
+import { featureTensorRows, isFeatureTensorRequest } from './feature-tensor.js';
 import { checkColumnNames, isPlainObject, plainValue, rowsFromCheckedColumns, show } from './rows.js';
 
 /** A decoded inference request. */
@@ -72,6 +73,7 @@ export function decodeInferRequest(body: unknown, manifest: ModelManifest): Deco
   if (parameters !== undefined && !isPlainObject(parameters)) fail('INVALID_ARGUMENT', `request 'parameters' must be an object, got ${show(parameters)}`, { field: 'parameters' });
   if (!Array.isArray(inputs)) fail('INVALID_ARGUMENT', `an inference request needs 'inputs', a list of tensors like ${EXAMPLE}; got ${show(inputs)}`, { field: 'inputs' });
   const tensors = inputs.map((t, i) => tensorHeader(t, i));
+  if (isFeatureTensorRequest(tensors.map((t) => t.name), manifest)) return withFields(featureTensorRows(tensors[0]!, manifest), id, outputs, parameters, manifest);
   const seen = new Set<string>();
   for (const t of tensors) {
     if (seen.has(t.name)) fail('INVALID_ARGUMENT', `input '${t.name}' is given twice; send each column once`, { input: t.name });
@@ -96,6 +98,11 @@ export function decodeInferRequest(body: unknown, manifest: ModelManifest): Deco
   }
   // Every input is a list of N elements (checkTensor: the data count is the shape's product, N × 1).
   const rows = rowsFromCheckedColumns(manifest, columns, first?.n ?? 0, locateElement);
+  return withFields(rows, id, outputs, parameters, manifest);
+}
+
+/** The decoded request: its rows with the request's checked id, outputs and parameters. */
+function withFields(rows: InputRow[], id: unknown, outputs: unknown, parameters: unknown, manifest: ModelManifest): DecodedInferRequest {
   return {
     ...(id !== undefined && { id: id as string }),
     rows,

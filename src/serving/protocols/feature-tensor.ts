@@ -21,12 +21,13 @@ export interface FeatureTensor {
   readonly width: number;
   /** Datatypes every column takes. */
   readonly accepted: readonly OipDatatype[];
+  /** Every column is float or double, so any number is its value as given. */
+  readonly floats: boolean;
 }
 
-/** Why a package takes no feature tensor, for the error; undefined when it takes one. */
+/** Why a matrix package takes no feature tensor, for the error; undefined when it takes one. */
 function refusal(manifest: ModelManifest): string | undefined {
-  const { feed, inputs } = manifest.signature;
-  if (feed.layout !== 'matrix') return "the package feeds each column to the model as its own input (signature.feed.layout: columns)";
+  const { inputs } = manifest.signature;
   const pre = manifest.preprocess;
   const reorders = pre?.columns !== undefined && pre.columns.join('\0') !== inputs.map((c) => c.name).join('\0');
   if (pre !== undefined && (reorders || Object.keys(pre.impute).length + Object.keys(pre.scale).length + Object.keys(pre.one_hot).length > 0)) {
@@ -36,18 +37,23 @@ function refusal(manifest: ModelManifest): string | undefined {
   return undefined;
 }
 
-const cache = new WeakMap<ModelManifest, FeatureTensor | null>();
+/** Per manifest: its feature tensor, or why it takes none (null: a column has the tensor's name, so none is looked for). */
+const cache = new WeakMap<ModelManifest, FeatureTensor | { readonly refused: string } | null>();
 
-/** The package's feature tensor, or undefined when requests must send its columns (made once per manifest). */
-export function featureTensorOf(manifest: ModelManifest): FeatureTensor | undefined {
-  let tensor = cache.get(manifest);
-  if (tensor === undefined) {
+function lookup(manifest: ModelManifest): FeatureTensor | { readonly refused: string } | null {
+  let found = cache.get(manifest);
+  if (found === undefined) {
     const { inputs, feed } = manifest.signature;
-    const accepted = acceptedDatatypes(inputs[0]!.type).filter((t) => inputs.every((c) => acceptedDatatypes(c.type).includes(t)));
-    tensor = refusal(manifest) === undefined ? { name: feed.tensor!, width: inputs.length, accepted } : null;
-    cache.set(manifest, tensor);
+    const why = refusal(manifest);
+    if (feed.layout !== 'matrix' || inputs.some((c) => c.name === feed.tensor)) found = null;
+    else if (why !== undefined) found = { refused: why };
+    else {
+      const accepted = acceptedDatatypes(inputs[0]!.type).filter((t) => inputs.every((c) => acceptedDatatypes(c.type).includes(t)));
+      found = { name: feed.tensor!, width: inputs.length, accepted, floats: inputs.every((c) => c.type === 'float' || c.type === 'double') };
+    }
+    cache.set(manifest, found);
   }
-  return tensor ?? undefined;
+  return found;
 }
 
 /**
@@ -56,11 +62,12 @@ export function featureTensorOf(manifest: ModelManifest): FeatureTensor | undefi
  * send instead.
  */
 export function isFeatureTensorRequest(names: readonly string[], manifest: ModelManifest): boolean {
-  const { feed, inputs } = manifest.signature;
-  if (names.length !== 1 || feed.layout !== 'matrix' || names[0] !== feed.tensor || inputs.some((c) => c.name === feed.tensor)) return false;
-  const why = refusal(manifest);
-  if (why !== undefined) {
-    fail('INVALID_ARGUMENT', `input '${feed.tensor}' is the model's feature matrix, which this package does not take from callers: ${why}; send each column as its own input: ${describeInputs(manifest)}`, { input: feed.tensor });
+  const { feed } = manifest.signature;
+  if (names.length !== 1 || names[0] !== feed.tensor) return false;
+  const found = lookup(manifest);
+  if (found === null) return false;
+  if ('refused' in found) {
+    fail('INVALID_ARGUMENT', `input '${feed.tensor}' is the model's feature matrix, which this package does not take from callers: ${found.refused}; send each column as its own input: ${describeInputs(manifest)}`, { input: feed.tensor });
   }
   return true;
 }
@@ -72,10 +79,9 @@ export interface FeatureTensorInput {
   readonly data: readonly unknown[];
 }
 
-/** Rows from a feature tensor [N, k]: row i's column j is data[i·k + j]. Errors name the tensor and say the shape to send. */
+/** Rows from a feature tensor [N, k] (the request's only input, isFeatureTensorRequest said so): row i's column j is data[i·k + j]. Errors name the tensor and say the shape to send. */
 export function featureTensorRows(t: FeatureTensorInput, manifest: ModelManifest): InputRow[] {
-  const tensor = featureTensorOf(manifest)!;
-  const { name, width, accepted } = tensor;
+  const { name, width, accepted, floats } = lookup(manifest) as FeatureTensor;
   const label = `input '${name}'`;
   if (!accepted.includes(t.datatype)) {
     fail('INVALID_ARGUMENT', `${label} is ${t.datatype}; the feature matrix takes ${accepted.slice(0, 2).join(' or ')}`, { input: name, datatype: t.datatype, expected: accepted });
@@ -88,6 +94,9 @@ export function featureTensorRows(t: FeatureTensorInput, manifest: ModelManifest
     fail('INVALID_ARGUMENT', `${label} has shape [${n}, ${width}], which holds ${n * width} elements, but its data has ${t.data.length}`, { input: name, count: t.data.length, expected: n * width });
   }
   const numbers = (t.datatype === 'FP32' || t.datatype === 'FP64') && t.data.every((v) => typeof v === 'number');
+  // The common case, numbers for float columns: each is its value as given (what coerceValue and
+  // checkRows would find), so rows are built straight from the data.
+  if (numbers && floats) return numberRows(t.data as readonly number[], n, manifest);
   const data = numbers ? t.data : t.data.map((v, i) => readTensorElement(t.datatype, v, `${label} data[${i}]`, { input: name, index: i }));
   const columns: Record<string, unknown[]> = {};
   const inputs = manifest.signature.inputs;
@@ -98,4 +107,16 @@ export function featureTensorRows(t: FeatureTensorInput, manifest: ModelManifest
   }
   const index = new Map(inputs.map((c, j) => [c.name, j]));
   return rowsFromCheckedColumns(manifest, columns, n, (column, row) => ({ at: `${label} data[${row * width + index.get(column)!}] (row ${row}, column '${column}')`, details: { input: name, index: row * width + index.get(column)!, column } }));
+}
+
+/** Rows of `n` × k numbers, row-major, named by the signature inputs. */
+function numberRows(data: readonly number[], n: number, manifest: ModelManifest): InputRow[] {
+  const inputs = manifest.signature.inputs;
+  const rows: InputRow[] = new Array(n);
+  for (let i = 0, at = 0; i < n; i++) {
+    const row: Record<string, number> = {};
+    for (let j = 0; j < inputs.length; j++) row[inputs[j]!.name] = data[at++]!;
+    rows[i] = row;
+  }
+  return rows;
 }

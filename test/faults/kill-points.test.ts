@@ -58,7 +58,7 @@ describe('kill -9 at random points', () => {
     const root = path.join(dir, 'add');
     shell(dir, `mkdir -p ${root} && cd ${root} && git init -q`);
     await runCli(root, ['init', '-q']);
-    makeFiles(path.join(root, 'data'), 3000, 2048);
+    makeFiles(path.join(root, 'data'), 1200, 2048);
     // The reference: an uninterrupted add in a copy of the same tree.
     shell(dir, `cp -r ${root} ${root}-ref`);
     const full = await durationOf(`${root}-ref`, ['add', 'data']);
@@ -82,7 +82,7 @@ describe('kill -9 at random points', () => {
     shell(dir, `mkdir -p ${root} && cd ${root} && git init -q`);
     await runCli(root, ['init', '-q']);
     writeFileSync(path.join(root, 'paddock.yaml'), `core:\n  remote: local\nremotes:\n  local:\n    url: ${remote}\n`);
-    makeFiles(path.join(root, 'data'), 3000, 2048);
+    makeFiles(path.join(root, 'data'), 1200, 2048);
     expect((await runCli(root, ['add', 'data'])).code).toBe(0);
     shell(dir, `cp -r ${root} ${root}-ref && rm -rf ${remote}-ref`);
     writeFileSync(path.join(`${root}-ref`, 'paddock.yaml'), `core:\n  remote: local\nremotes:\n  local:\n    url: ${remote}-ref\n`);
@@ -105,7 +105,7 @@ describe('kill -9 at random points', () => {
     const pulled = await runCli(root, ['pull']);
     expect(pulled.code, pulled.stderr).toBe(0);
     expect(shell(root, 'cd data && find . -type f | sort | xargs md5sum')).toBe(shell(`${root}-ref`, 'cd data && find . -type f | sort | xargs md5sum'));
-  }, 180_000); // 3,000 files pushed and pulled 2×ROUNDS+2 times: minutes on a busy machine
+  }, 180_000); // 1,200 files pushed and pulled 2×ROUNDS+2 times: minutes on a busy machine
 
   it('checkout can be killed and run again to a clean workspace', async () => {
     const root = path.join(dir, 'push');

@@ -16,7 +16,8 @@ import { ServedVersion } from './served-version.js';
 
 /** Something that happened to a served model; `ms` is how long loading and warming took. */
 export interface PoolEvent {
-  readonly type: 'loaded' | 'swapped' | 'load-failed' | 'unloaded';
+  /** batched: the batcher ran one model call over `rows` rows (batching on only). */
+  readonly type: 'loaded' | 'swapped' | 'load-failed' | 'unloaded' | 'batched';
   readonly name: string;
   /** The version loaded, swapped in, failed or unloaded (absent when the ref did not resolve). */
   readonly version?: string;
@@ -25,6 +26,8 @@ export interface PoolEvent {
   /** load-failed: the cause; unloaded: a failure closing the predictor, if any. */
   readonly error?: unknown;
   readonly ms?: number;
+  /** batched: the rows of that model call. */
+  readonly rows?: number;
 }
 
 /** Options for a ModelPool. */
@@ -296,6 +299,7 @@ export class ModelPool {
       acquired: () => this.#openLeases++,
       released: () => this.#released(),
       closed: (v, err) => this.#closedVersion(slot, v, err),
+      batched: (rows) => this.#emit({ type: 'batched', name: slot.name, version, rows }),
     }, slot.options.batching);
     const example = pkg.manifest.input_example;
     if (this.options.warmup === false || !example || example.length === 0) return served;

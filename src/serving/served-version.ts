@@ -13,6 +13,8 @@ export interface ServedVersionHooks {
   acquired(): void;
   released(): void;
   closed(version: ServedVersion, error?: unknown): void;
+  /** Batching on: the batcher is about to run one model call over `rows` rows. */
+  batched?(rows: number): void;
 }
 
 /** A loaded model version with lease counting; see the file comment. */
@@ -30,7 +32,11 @@ export class ServedVersion {
     batching?: BatchingOptions,
   ) {
     const manifest = predictor.pkg.manifest;
-    this.#batcher = batching && new AdaptiveBatcher({ run: (rows) => predictor.predict(rows), validate: (rows) => checkRows(manifest, rows) }, batching);
+    const run = (rows: readonly InputRow[]): Promise<PredictionRow[]> => {
+      hooks.batched?.(rows.length);
+      return predictor.predict(rows);
+    };
+    this.#batcher = batching && new AdaptiveBatcher({ run, validate: (rows) => checkRows(manifest, rows) }, batching);
   }
 
   /** Model calls the batcher made (undefined when batching is off). */

@@ -155,6 +155,36 @@ describe('paddock serve (end to end through the real CLI)', () => {
     expect(stopped.code, stopped.stderr).toBe(0);
   });
 
+  it('--max-batch-size: concurrent single-row requests share model runs, answer as alone, and /metrics shows the batch sizes', async () => {
+    const server = await startServe(root, ['model', '--port', '0', '--max-batch-size', '16', '--max-latency-ms', '50']);
+    let stopped: Awaited<ReturnType<ServeProcess['stop']>> | undefined;
+    try {
+      // 12 single-row requests at once (one per row, ROWS three times): under 16 rows, so the
+      // batcher waits up to 50 ms for company and runs far fewer than 12 model calls.
+      const rows = [...ROWS, ...ROWS, ...ROWS];
+      const answers = await Promise.all(rows.map(async (row) => {
+        const res = await fetch(`${server.url}/v2/models/model/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: oipTensors([row]) }) });
+        return { status: res.status, body: (await res.json()) as { outputs: { data: number[] }[] } };
+      }));
+      answers.forEach((a, i) => {
+        expect(a.status).toBe(200);
+        const alone = want['1']![i % ROWS.length]!;
+        expect(a.body.outputs[0]!.data).toEqual([alone.label]);
+        a.body.outputs[1]!.data.forEach((v, k) => expect(Math.abs(v - (alone.probabilities as number[])[k]!)).toBeLessThan(1e-6));
+      });
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name}\\{model="model",version="[^"]+"\\} (\\d+)`, 'm').exec(metrics)?.[1]);
+      // Warm-up runs the input example outside the batcher: every batched row is a request's.
+      expect(value('paddock_batcher_batch_rows_sum')).toBe(rows.length);
+      expect(value('paddock_batcher_batch_rows_count')).toBeGreaterThanOrEqual(1);
+      expect(value('paddock_batcher_batch_rows_count')).toBeLessThan(rows.length / 2);
+      expect(value('paddock_inference_batch_rows_count')).toBe(rows.length);
+    } finally {
+      stopped = await server.stop('SIGTERM');
+    }
+    expect(stopped.code, stopped.stderr).toBe(0);
+  });
+
   it('a directory that is not a model package, or a bad --port, exits non-zero naming it', async () => {
     mkdirSync(path.join(root, 'not-a-model'));
     const r = await runCli(root, ['serve', 'not-a-model', '--port', '0']);

@@ -74,11 +74,18 @@ export function registerServe(program: Command): void {
       const logging = flags.predictionLog && project !== undefined && project.config.monitoring.prediction_log.enabled;
       const meta = project && (needsRegistry || (logging && predictionLogNeedsMetadata(project))) ? await openMetadata(project) : undefined;
       const resolver = packageResolver(cwd, project && meta ? { project, registry: new SqlRegistryStore(meta), tracking: meta.tracking } : undefined);
-      const pool = new ModelPool({ resolver, logger, onEvent: (e) => { if (e.type === 'swapped') out.line(`${e.name}: now serving version ${e.version} (was ${e.from})`); } });
       // In a cluster, /metrics answers the sum over the workers, and worker 1's canary analysis
       // judges every worker's requests: the others forward their outcomes to it (serve-cluster.ts).
       const channel = worker !== undefined ? new WorkerChannel({ worker, logger }) : undefined;
       const metrics = new ServingMetrics({ processMetrics: true, ...(channel && { render: () => channel.clusterMetrics() }) });
+      const pool = new ModelPool({
+        resolver,
+        logger,
+        onEvent: (e) => {
+          if (e.type === 'batched') metrics.batched(e.name, e.version!, e.rows!);
+          else if (e.type === 'swapped') out.line(`${e.name}: now serving version ${e.version} (was ${e.from})`);
+        },
+      });
       channel?.answerMetrics(metrics.registry);
       // Every worker writes its own batches; one of them prunes past the retention.
       const predictionLog = logging ? startPredictionLog(project, meta, { logger, prune: (worker ?? 1) === 1 }) : undefined;

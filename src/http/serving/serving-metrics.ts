@@ -23,6 +23,7 @@ export class ServingMetrics {
   private readonly latency: LabelledHistogram;
   private readonly inFlight: LabelledGauge;
   private readonly batchRows: LabelledHistogram;
+  private readonly batcherRows: LabelledHistogram;
   private readonly shadowRequests: LabelledCounter;
   private readonly shadowDelta: LabelledHistogram;
   /** The series a 200 of each labels object updates. */
@@ -39,7 +40,9 @@ export class ServingMetrics {
     this.latency = new LabelledHistogram('paddock_inference_request_duration_seconds', 'Inference request latency, from request parsed to response ready',
       ['model', 'version', 'variant', 'protocol'], registry, [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
     this.inFlight = new LabelledGauge('paddock_inference_in_flight', 'Inference requests being answered', ['model'], registry);
-    this.batchRows = new LabelledHistogram('paddock_inference_batch_rows', 'Rows per model run', ['model', 'version'], registry, [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096]);
+    const rowBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096];
+    this.batchRows = new LabelledHistogram('paddock_inference_batch_rows', 'Rows per inference request (with batching off, per model run)', ['model', 'version'], registry, rowBuckets);
+    this.batcherRows = new LabelledHistogram('paddock_batcher_batch_rows', 'Adaptive batching on: rows per model run, the requests that arrived together', ['model', 'version'], registry, rowBuckets);
     // Counted per mirrored request: prom-client's label hashing was a tenth of a shadow's cost.
     this.shadowRequests = new LabelledCounter('paddock_shadow_requests_total', 'Mirrored requests by deployment and outcome (agree, disagree, error)', ['deployment', 'outcome'], registry);
     this.shadowDelta = new LabelledHistogram('paddock_shadow_abs_delta', 'Regression deployments: |shadow - primary| prediction per mirrored row', ['deployment'], registry,
@@ -88,6 +91,11 @@ export class ServingMetrics {
       this.latency.observe([labels.model, labels.version, labels.variant, labels.protocol], seconds);
       this.batchRows.observe([labels.model, labels.version], rows);
     }
+  }
+
+  /** Records one model run of the adaptive batcher (a ModelPool 'batched' event). */
+  batched(model: string, version: string, rows: number): void {
+    this.batcherRows.observe([model, version], rows);
   }
 
   /** Changes whenever one of the series maps `okSeries` points into is reset (a registry reset). */

@@ -77,7 +77,7 @@ describe('the prediction log (end to end through the real CLI)', () => {
     let variants: string[];
     try {
       variants = await traffic(server, 'm');
-      expect(new Set(variants)).toEqual(new Set(['stable', 'canary']));
+      expect(new Set(variants), `variants ${variants.join(' ')}; the server said:\n${server.output()}`).toEqual(new Set(['stable', 'canary']));
       // The rows reach the log within a flush interval, and /metrics counts them.
       let metrics = '';
       for (let i = 0; i < 100 && !metrics.includes(`paddock_prediction_log_written_total ${REQUESTS * ROWS.length}`); i++) {

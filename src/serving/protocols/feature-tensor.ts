@@ -15,7 +15,7 @@ import { acceptedDatatypes, readTensorElement, type OipDatatype } from './dataty
 import { describeInputs, rowsFromCheckedColumns } from './rows.js';
 
 /** The tensor a request may send in place of the columns, when the package takes one. */
-export interface FeatureTensor {
+interface FeatureTensor {
   readonly name: string;
   /** k: the signature inputs, in order. */
   readonly width: number;
@@ -44,7 +44,7 @@ function lookup(manifest: ModelManifest): FeatureTensor | { readonly refused: st
   let found = cache.get(manifest);
   if (found === undefined) {
     const { inputs, feed } = manifest.signature;
-    const why = refusal(manifest);
+    const why = feed.layout === 'matrix' ? refusal(manifest) : undefined;
     if (feed.layout !== 'matrix' || inputs.some((c) => c.name === feed.tensor)) found = null;
     else if (why !== undefined) found = { refused: why };
     else {

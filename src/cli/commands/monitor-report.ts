@@ -8,7 +8,7 @@ import { formatScore, monitorReport, renderMonitorHtml, type MonitorReport } fro
 import { SqlAlertStore } from '../../storage/sql/alerts/sql-alert-store.js';
 import { commandCwd, commandOutput, commandProject } from '../context.js';
 import { formatTable, type Output } from '../output.js';
-import { deploymentReferences } from './monitor-reference.js';
+import { deploymentReferences } from '../../app-monitor-reference.js';
 
 interface ReportFlags {
   readonly window: string;

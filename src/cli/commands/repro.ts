@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { fail, isPaddockError } from '../../core/errors.js';
-import { repro, ShellExecutor, type ReproEvent, type ReproResult, type StageOutcome } from '../../pipeline/index.js';
+import { stageExecutor } from '../../app-stage-executor.js';
+import { repro, type ReproEvent, type ReproResult, type StageOutcome } from '../../pipeline/index.js';
 import { commandOutput, commandProject } from '../context.js';
 import { paint, type Output } from '../output.js';
 
@@ -48,7 +47,7 @@ export function registerRepro(program: Command): void {
           single: flags.singleItem,
           runCache: flags.runCache !== false,
           onEvent: renderEvent(out),
-          executor: new ShellExecutor('/bin/sh', selfOnPath(project.stateDir)),
+          executor: stageExecutor(project.stateDir),
         });
       } catch (err) {
         const partial = isPaddockError(err) ? (err.details.result as ReproResult | undefined) : undefined;
@@ -129,26 +128,4 @@ function summaryLine(out: Output, r: ReproResult, ms: number): string {
   if (n(['blocked', 'cancelled'])) parts.push(`${n(['blocked', 'cancelled'])} not run`);
   const tail = n(['failed']) ? '' : ' dvc.lock updated.';
   return `${parts.join(', ')} (${(ms / 1000).toFixed(1)}s).${tail}`;
-}
-
-/**
- * A folder holding a `paddock` link to the running CLI, for stage commands that call `paddock`
- * (as the quickstart's do) to run this same Paddock rather than whatever PATH finds, or nothing.
- */
-export function selfOnPath(stateDir: string): string[] {
-  const entry = process.argv[1];
-  if (!entry || !/paddock(\.js)?$/.test(path.basename(entry))) return [];
-  const dir = path.join(stateDir, 'bin');
-  const link = path.join(dir, 'paddock');
-  try {
-    const target = realpathSync(entry);
-    if (!existsSync(link) || realpathSync(link) !== target) {
-      mkdirSync(dir, { recursive: true });
-      rmSync(link, { force: true });
-      symlinkSync(target, link);
-    }
-    return [dir];
-  } catch {
-    return [];
-  }
 }

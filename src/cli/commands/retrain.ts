@@ -3,7 +3,8 @@ import { ACTIVE_STATUSES, requestRetraining, type Retraining } from '../../autom
 import { commandOutput } from '../context.js';
 import { actorOf } from './models-store.js';
 import { renderHistory, renderRetraining } from './retrain-render.js';
-import { openRetrainingContext, type RetrainingContext } from './retraining-context.js';
+import type { RetrainingContext } from '../../app-retraining.js';
+import { openRetrainingContext } from './retraining-context.js';
 
 interface RetrainFlags {
   readonly reason?: string;

@@ -17,7 +17,8 @@ import { paddockVersion } from '../paddock-version.js';
 import { createOutput } from '../output.js';
 import { untilSignal } from '../until-signal.js';
 import { WorkerChannel } from './serve-cluster.js';
-import { serveDeployments } from './serve-deployments.js';
+import { serveDeployments } from '../../app-deployments.js';
+import { deploymentLines } from './deployment-lines.js';
 import { runWorkers, workerIndex } from './serve-workers.js';
 
 interface ServeFlags {
@@ -103,7 +104,7 @@ export function registerServe(program: Command): void {
           const info = await pool.add(w.name ?? (await defaultServeName(w.ref, cwd)), w.ref, batching ? { batching } : {});
           out.line(`Loaded ${info.name} version ${info.version} from ${info.ref}`);
         }
-        const served = await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: analyses, logger, out, ...(project && { project }), ...(predictionLog && { droppedPredictions: () => predictionLog.logger.counts().dropped }) });
+        const served = await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: analyses, logger, events: deploymentLines(out), ...(project && { project }), ...(predictionLog && { droppedPredictions: () => predictionLog.logger.counts().dropped }) });
         const { router } = served;
         // Which worker answered (tests and debugging a cluster): one header, set only in a cluster.
         const responseHeaders: Record<string, string> = worker !== undefined ? { 'x-paddock-worker': String(worker) } : {};

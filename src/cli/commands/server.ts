@@ -20,12 +20,14 @@ import { commandOutput, commandProject } from '../context.js';
 import type { Output } from '../output.js';
 import { paddockVersion } from '../paddock-version.js';
 import { defaultServeName, parseServeSpec } from './serve.js';
-import { serveDeployments } from './serve-deployments.js';
+import { serveDeployments } from '../../app-deployments.js';
+import { deploymentLines } from './deployment-lines.js';
 import { untilSignal } from '../until-signal.js';
 import { TriggerPoller } from '../../automation/index.js';
-import { requestedLine, retrainingContextOn, retrainingLines, type RetrainingContext } from './retraining-context.js';
-import { alertRetrainingLinks } from './serve-monitoring.js';
-import { deploymentReferences } from './monitor-reference.js';
+import { retrainingContextOn, type RetrainingContext } from '../../app-retraining.js';
+import { requestedLine, retrainingLines } from './retraining-context.js';
+import { alertRetrainingLinks } from '../../app-serving-monitor.js';
+import { deploymentReferences } from '../../app-monitor-reference.js';
 import { SqlAlertStore } from '../../storage/sql/alerts/sql-alert-store.js';
 import { SqlRetrainingStore } from '../../storage/sql/retraining/sql-retraining-store.js';
 
@@ -82,7 +84,7 @@ export function registerServer(program: Command): void {
       const predictionLog = startPredictionLog(project, meta, { logger: project.logger, prune: true });
       // The dropped-predictions alert rule reads the log's counter.
       const droppedPredictions = () => predictionLog?.logger.counts().dropped ?? 0;
-      const deployments = pool ? await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: true, logger: project.logger, out, project, droppedPredictions, ...(retraining && { retraining }) }) : undefined;
+      const deployments = pool ? await serveDeployments({ pool, meta, names: flags.deployment, stats: variantStats, analyse: true, logger: project.logger, events: deploymentLines(out), project, droppedPredictions, ...(retraining && { retraining }) }) : undefined;
       const labelStore = predictionLog?.store ?? openPredictionLogStore(project, meta);
       const app = await buildServer({
         tracking: meta.tracking,

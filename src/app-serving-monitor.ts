@@ -1,21 +1,20 @@
 /**
  * The monitoring loop of a serving process (`paddock serve --deployment`, `paddock server
- * --deployment`): the deployments it serves, their logged predictions against each stable
+ * --deployment`), part of the composition root: the deployments it serves, their logged predictions against each stable
  * version's reference, alert rules from paddock.yaml, alerts recorded in the metadata database
  * and sent to the log and webhooks. Request errors come from this process's own outcomes (a
  * failed request logs no prediction).
  */
-import { onAlert, type RequestDeps, type Retraining } from '../../automation/index.js';
-import type { Config } from '../../core/config.js';
-import { monitoringTimes } from '../../core/config-monitoring.js';
-import type { Logger } from '../../core/logging.js';
-import type { Project } from '../../core/project.js';
-import { AlertNotifier, DroppedCounter, startMonitoring, type AlertEvent, type Monitoring, type PredictionLogStore } from '../../monitoring/index.js';
-import type { VariantStats } from '../../serving/index.js';
-import { SqlAlertStore } from '../../storage/sql/alerts/sql-alert-store.js';
-import type { MetadataStore } from '../../storage/sql/open-metadata-store.js';
-import { deploymentReferences } from './monitor-reference.js';
-
+import { onAlert, type RequestDeps, type Retraining } from './automation/index.js';
+import type { Config } from './core/config.js';
+import { monitoringTimes } from './core/config-monitoring.js';
+import type { Logger } from './core/logging.js';
+import type { Project } from './core/project.js';
+import { AlertNotifier, DroppedCounter, startMonitoring, type AlertEvent, type Monitoring, type PredictionLogStore } from './monitoring/index.js';
+import type { VariantStats } from './serving/index.js';
+import { SqlAlertStore } from './storage/sql/alerts/sql-alert-store.js';
+import type { MetadataStore } from './storage/sql/open-metadata-store.js';
+import { deploymentReferences } from './app-monitor-reference.js';
 
 export interface ServingMonitorOptions {
   readonly project: Pick<Project, 'root' | 'config'>;
@@ -69,16 +68,6 @@ export function startServingMonitor(options: ServingMonitorOptions): Monitoring 
       await options.store.close?.();
     },
   };
-}
-
-/**
- * The line a serving process prints for a fired or cleared alert, with the numbers behind it:
- * `Alert auc-decay fired on flights: performance roc_auc < 0.655 in 2 windows: 0.6532 (2419 samples), 0.6418 (6569 samples)`.
- */
-export function alertLine(alert: AlertEvent): string {
-  const what = [alert.metric, alert.performanceMetric ?? alert.column].filter(Boolean).join(' ');
-  const windows = alert.windows.map((w) => `${Number(w.value.toPrecision(4))} (${w.samples} samples)`).join(', ');
-  return `Alert ${alert.rule} ${alert.kind} on ${alert.deployment}: ${what} ${alert.condition} in ${alert.windows.length} window${alert.windows.length === 1 ? '' : 's'}: ${windows}`;
 }
 
 /** Which retraining pipelines each alert rule triggers, and the `retrain:<pipeline>` names that match none. */

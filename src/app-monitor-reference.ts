@@ -4,12 +4,12 @@
  * the local model cache, and the reference read from that package. Cached per version, so the
  * loop reads a package once and follows promotions.
  */
-import { packageResolver } from '../../app-model-packages.js';
-import type { Project } from '../../core/project.js';
-import { referenceFromPackage, type MonitorReference } from '../../monitoring/index.js';
-import { SqlDeploymentStore } from '../../storage/sql/deployments/sql-deployment-store.js';
-import type { MetadataStore } from '../../storage/sql/open-metadata-store.js';
-import { SqlRegistryStore } from '../../storage/sql/registry/sql-registry-store.js';
+import { packageResolver } from './app-model-packages.js';
+import type { Project } from './core/project.js';
+import { referenceFromPackage, type MonitorReference } from './monitoring/index.js';
+import { SqlDeploymentStore } from './storage/sql/deployments/sql-deployment-store.js';
+import type { MetadataStore } from './storage/sql/open-metadata-store.js';
+import { SqlRegistryStore } from './storage/sql/registry/sql-registry-store.js';
 
 /** Returns the reference of a deployment's current stable version. */
 export function deploymentReferences(project: Pick<Project, 'root' | 'config'>, meta: MetadataStore, cwd: string): (deployment: string) => Promise<MonitorReference> {

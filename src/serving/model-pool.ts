@@ -300,6 +300,7 @@ export class ModelPool {
       released: () => this.#released(),
       closed: (v, err) => this.#closedVersion(slot, v, err),
       batched: (rows) => this.#emit({ type: 'batched', name: slot.name, version, rows }),
+      threadFailed: (err) => this.#logger.warn({ err, model: slot.name, version }, 'the predictor thread did not start: shadow predictions run on the serving thread'),
     }, slot.options.batching);
     const example = pkg.manifest.input_example;
     if (this.options.warmup === false || !example || example.length === 0) return served;

@@ -31,5 +31,10 @@ export interface ModelLease {
   predict(rows: readonly InputRow[]): Promise<PredictionRow[]>;
   /** The predictions now, when the model can answer these rows synchronously; else undefined: call `predict`. */
   predictNow?(rows: readonly InputRow[]): PredictionRow[] | undefined;
+  /**
+   * The predictions computed off the serving thread (a worker thread with its own copy of the
+   * model), for answers nobody waits on: shadows. Slower to come back than `predict`.
+   */
+  predictOffThread?(rows: readonly InputRow[]): Promise<PredictionRow[]>;
   release(): void;
 }

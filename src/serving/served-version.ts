@@ -4,7 +4,7 @@
  * is released, so a request in flight always finishes on the model it started with.
  */
 import { fail } from '../core/errors.js';
-import { checkRows, type InputRow, type PredictionRow, type Predictor } from '../models/index.js';
+import { checkRows, openPredictorThread, type InputRow, type PredictionRow, type Predictor } from '../models/index.js';
 import { AdaptiveBatcher, type BatchingOptions } from './batching/adaptive-batcher.js';
 import type { ModelLease, ServedModelInfo } from './ports.js';
 
@@ -15,6 +15,8 @@ export interface ServedVersionHooks {
   closed(version: ServedVersion, error?: unknown): void;
   /** Batching on: the batcher is about to run one model call over `rows` rows. */
   batched?(rows: number): void;
+  /** The version's predictor thread could not start: its off-thread predictions run on this thread instead. */
+  threadFailed?(error: unknown): void;
 }
 
 /** A loaded model version with lease counting; see the file comment. */
@@ -24,6 +26,8 @@ export class ServedVersion {
   #closing: Promise<void> | undefined;
   /** Present when batching is on: leases predict through it, so concurrent requests share model calls. */
   readonly #batcher: AdaptiveBatcher | undefined;
+  /** The predictor thread, opened by the first off-thread prediction (the predictor itself if it could not start). */
+  #thread: Promise<Predictor> | undefined;
 
   constructor(
     readonly info: ServedModelInfo,
@@ -77,6 +81,21 @@ export class ServedVersion {
     return this.#batcher ? this.#batcher.predict(rows) : this.predictor.predict(rows);
   }
 
+  /**
+   * What a lease predicts off this thread: on the version's predictor thread, a second copy of the
+   * model opened on first use. Shadows run there, so a mirrored model never holds the serving
+   * thread. A thread that cannot start is reported once, and its predictions run here.
+   */
+  predictLeasedOffThread(rows: readonly InputRow[]): Promise<PredictionRow[]> {
+    // A closing version opens no thread that nothing would close.
+    if (this.#thread === undefined && this.#closing) return this.predictor.predict(rows);
+    this.#thread ??= openPredictorThread(this.predictor.pkg).catch((err: unknown) => {
+      this.hooks.threadFailed?.(err);
+      return this.predictor;
+    });
+    return this.#thread.then((predictor) => predictor.predict(rows));
+  }
+
   /** A lease's synchronous answer, when the predictor has one and no batcher collects rows. */
   predictLeasedNow(rows: readonly InputRow[]): PredictionRow[] | undefined {
     return this.#batcher ? undefined : this.predictor.predictNow?.(rows);
@@ -103,11 +122,16 @@ export class ServedVersion {
     this.#retired = true;
     // Requests still waiting for a batch run now, and no batching timer outlives the version.
     this.#batcher?.close();
-    this.#closing ??= this.predictor.close().then(
+    this.#closing ??= Promise.all([this.predictor.close(), this.#closeThread()]).then(
       () => this.hooks.closed(this),
       (err: unknown) => this.hooks.closed(this, err),
     );
     return this.#closing;
+  }
+
+  async #closeThread(): Promise<void> {
+    const thread = await this.#thread;
+    if (thread !== undefined && thread !== this.predictor) await thread.close();
   }
 }
 
@@ -129,6 +153,11 @@ class VersionLease implements ModelLease {
   predictNow(rows: readonly InputRow[]): PredictionRow[] | undefined {
     this.#checkOpen();
     return this.version.predictLeasedNow(rows);
+  }
+
+  predictOffThread(rows: readonly InputRow[]): Promise<PredictionRow[]> {
+    this.#checkOpen();
+    return this.version.predictLeasedOffThread(rows);
   }
 
   release(): void {

@@ -3,6 +3,7 @@ export { MANIFEST_FILE, manifestSchema, parseManifest, checkManifest, formatMani
 export { preprocess, preprocessTable, featureNames, type InputRow, type FeatureMatrix, type ColumnTable } from './preprocess.js';
 export { readModelPackage, writeModelPackage, checkSignature, ONNX_TYPES, type ModelPackage } from './package-io.js';
 export { predict, openPredictor, checkRows, columnFeeds, type Predictor, type PredictionRow, type PredictOptions } from './predict.js';
+export { openPredictorThread } from './predictor-thread.js';
 export { materializePackage, isModelUri, PACKAGE_CACHE_MARKER, type PackageSourceDeps, type MaterializedPackage } from './package-source.js';
 export {
   registerPackage, packageSignature, parseStoredSignature, signatureDifferences, lineageTags, packageFiles, packageContentHash,

@@ -376,6 +376,31 @@ describe('shadow traffic', () => {
     }
   });
 
+  it('a mirrored onnxruntime model predicts on its predictor thread, a tree model on the JavaScript evaluator', async () => {
+    const records: ShadowRecord[] = [];
+    const { pool, router } = newRouter({ onShadow: (r) => records.push(r) });
+    // Counts how the router asks each leased version for its shadow predictions.
+    const asked: string[] = [];
+    const lease = pool.lease.bind(pool);
+    pool.lease = (name, version) => {
+      const l = lease(name, version);
+      return {
+        info: l.info, release: () => l.release(), predictNow: (rows) => l.predictNow!(rows),
+        predict: (rows) => (asked.push(`${name} predict`), l.predict(rows)),
+        predictOffThread: (rows) => (asked.push(`${name} off-thread`), l.predictOffThread!(rows)),
+      };
+    };
+    await router.apply({ name: 'dep', model: 'r', policy: { stable: '1', candidates: [], mirror: { version: '2', percent: 100 } } });
+    const want1 = await predict(pkgs.get('models:/r/1')!, ROWS);
+    router.shadow('dep', ROWS, { version: '1', predictions: want1, correlationId: 'linear' });
+    await router.idle();
+    await router.apply({ name: 'dep', model: 'r', policy: { stable: '2', candidates: [], mirror: { version: '1', percent: 100 } } });
+    router.shadow('dep', ROWS, { version: '2', predictions: await predict(pkgs.get('models:/r/2')!, ROWS), correlationId: 'trees' });
+    await router.idle();
+    expect(asked).toEqual([`${internalName('dep', '2')} off-thread`]);
+    expect(records.map((r) => [r.correlationId, r.outcome])).toEqual([['linear', 'disagree'], ['trees', 'disagree']]);
+  });
+
   it('a mirror percent samples requests', async () => {
     const records: ShadowRecord[] = [];
     const { router } = newRouter({ random: prng(11), onShadow: (r) => records.push(r) });

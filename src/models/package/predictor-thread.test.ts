@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caught } from '../../test-support/caught.js';
+import { tempDir } from '../../test-support/cli.js';
+import { openPredictor, writeModelPackage, type InputRow, type ModelPackage } from '../index.js';
+import { openPredictorThread } from './predictor-thread.js';
+
+// The 300k-parameter MLP fixture and numpy's forward pass of it (scripts/make-reference-models.py).
+const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/models');
+const reference = JSON.parse(readFileSync(path.join(FIXTURES, 'mlp-300k.expected.json'), 'utf8')) as { input: { rows: number[][] }; output: { rows: number[][] } };
+const COLS = Array.from({ length: 64 }, (_, i) => `f${i}`);
+const ROWS: InputRow[] = reference.input.rows.map((xs) => Object.fromEntries(COLS.map((c, i) => [c, xs[i]!])));
+
+const tmp = tempDir('paddock-predictor-thread-');
+let mlp: ModelPackage;
+
+beforeAll(async () => {
+  mlp = await writeModelPackage(path.join(tmp.dir, 'mlp'), {
+    name: 'mlp-300k',
+    flavor: 'onnx',
+    model: 'model.onnx',
+    signature: { inputs: COLS.map((name) => ({ name, type: 'double' as const })), feed: { tensor: 'features' }, outputs: [{ name: 'probabilities', type: 'float' }] },
+    input_example: [ROWS[0]!],
+  }, { 'model.onnx': readFileSync(path.join(FIXTURES, 'mlp-300k.onnx')) });
+});
+afterAll(tmp.cleanup);
+
+describe('predictor thread', () => {
+  it('answers what the same package answers on this thread, and numpy to 1e-5', async () => {
+    const thread = await openPredictorThread(mlp);
+    const here = await openPredictor(mlp);
+    try {
+      const [apart, alone] = await Promise.all([thread.predict(ROWS), thread.predict(ROWS.slice(0, 1))]);
+      expect(apart).toEqual(await here.predict(ROWS));
+      expect(alone).toEqual(apart.slice(0, 1));
+      apart.forEach((p, i) => (p.probabilities as number[]).forEach((x, j) => expect(x).toBeCloseTo(reference.output.rows[i]![j]!, 5)));
+    } finally {
+      await Promise.all([thread.close(), here.close()]);
+    }
+  });
+
+  it("rejects a bad row with the column's name and code, and keeps answering", async () => {
+    const thread = await openPredictorThread(mlp);
+    try {
+      const err = await caught(() => thread.predict([{ ...ROWS[0], f3: 'x' }]));
+      expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' });
+      expect(err.message).toMatch(/f3/);
+      expect(await thread.predict(ROWS.slice(0, 2))).toHaveLength(2);
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('rejects calls after close, and a package it cannot open', async () => {
+    const thread = await openPredictorThread(mlp);
+    await thread.close();
+    await expect(thread.predict(ROWS)).rejects.toThrow(/closed/);
+    const broken = { ...mlp, dir: path.join(tmp.dir, 'missing') };
+    const err = await caught(() => openPredictorThread(broken));
+    expect(err).toMatchObject({ code: 'MODEL_NOT_READY' });
+    expect(err.message).toContain(path.join(tmp.dir, 'missing'));
+  });
+});

@@ -108,7 +108,7 @@ export async function writeMlpPackage(dir, onnx) {
 }
 
 /** The row as the model's input tensor, one [1, 64] FP32 'features' (the package has no preprocessing). */
-function tensorBody() {
+export function tensorBody() {
   return JSON.stringify({ inputs: [{ name: 'features', shape: [1, COLS.length], datatype: 'FP32', data: COLS.map((_, i) => Number((Math.sin(i) * 1.5).toFixed(4))) }] });
 }
 

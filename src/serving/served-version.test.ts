@@ -1,24 +1,15 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPredictor, writeModelPackage, type InputRow, type ModelPackage, type Predictor } from '../models/index.js';
+import { openPredictor, type ModelPackage, type Predictor } from '../models/index.js';
 import { tempDir } from '../test-support/cli.js';
+import { MLP_ROWS as ROWS, writeMlpPackage } from '../test-support/mlp-fixture.js';
 import { ServedVersion, type ServedVersionHooks } from './served-version.js';
-
-// The 300k-parameter MLP fixture (an onnxruntime model: no JavaScript evaluator answers it).
-const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/models');
-const reference = JSON.parse(readFileSync(path.join(FIXTURES, 'mlp-300k.expected.json'), 'utf8')) as { input: { rows: number[][] } };
-const COLS = Array.from({ length: 64 }, (_, i) => `f${i}`);
-const ROWS: InputRow[] = reference.input.rows.map((xs) => Object.fromEntries(COLS.map((c, i) => [c, xs[i]!])));
 
 const tmp = tempDir('paddock-served-version-');
 let mlp: ModelPackage;
 
 beforeAll(async () => {
-  mlp = await writeModelPackage(path.join(tmp.dir, 'mlp'), {
-    name: 'mlp-300k', flavor: 'onnx', model: 'model.onnx',
-    signature: { inputs: COLS.map((name) => ({ name, type: 'double' as const })), feed: { tensor: 'features' }, outputs: [{ name: 'probabilities', type: 'float' }] },
-  }, { 'model.onnx': readFileSync(path.join(FIXTURES, 'mlp-300k.onnx')) });
+  mlp = await writeMlpPackage(path.join(tmp.dir, 'mlp'), { example: false });
 });
 afterAll(tmp.cleanup);
 

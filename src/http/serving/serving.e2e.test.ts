@@ -1,13 +1,14 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonitoringProfile } from '../../app-model-packages.js';
-import { parseTrainerParams, predict, readModelPackage, trainPackage, writeModelPackage, type ModelPackage, type PredictionRow } from '../../models/index.js';
+import { parseTrainerParams, predict, readModelPackage, trainPackage, type ModelPackage, type PredictionRow } from '../../models/index.js';
 import { ModelPool, type PackageResolver } from '../../serving/index.js';
 import { tempDir } from '../../test-support/cli.js';
+import { MLP_COLUMNS, MLP_REFERENCE, writeMlpPackage } from '../../test-support/mlp-fixture.js';
 import { ServingMetrics } from './serving-metrics.js';
 import { buildServingServer } from './serving-server.js';
 import { oipTensors } from '../../test-support/oip.js';
@@ -238,18 +239,11 @@ describe('Open Inference Protocol: POST /v2/models/{name}/infer', () => {
 });
 
 describe('the feature tensor: an MLP called as Triton and KServe clients call it', () => {
-  // The 300k-parameter MLP fixture and numpy's forward pass of it (scripts/make-reference-models.py).
-  const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures/models');
-  const reference = JSON.parse(readFileSync(path.join(fixtures, 'mlp-300k.expected.json'), 'utf8')) as { input: { rows: number[][] }; output: { rows: number[][] } };
-  const cols = Array.from({ length: 64 }, (_, i) => `f${i}`);
+  const reference = MLP_REFERENCE;
+  const cols = MLP_COLUMNS;
   let url = '';
   beforeAll(async () => {
-    const mlp = await writeModelPackage(path.join(tmp.dir, 'mlp'), {
-      name: 'mlp',
-      flavor: 'onnx',
-      model: 'model.onnx',
-      signature: { inputs: cols.map((name) => ({ name, type: 'double' as const })), feed: { tensor: 'features' }, outputs: [{ name: 'probabilities', type: 'float' }] },
-    }, { 'model.onnx': readFileSync(path.join(fixtures, 'mlp-300k.onnx')) });
+    const mlp = await writeMlpPackage(path.join(tmp.dir, 'mlp'), { name: 'mlp', example: false });
     refs.set('mlp-ref', { dir: mlp.dir, version: '1' });
     url = await serve(await newPool({ mlp: 'mlp-ref', flights: 'flights-ref' }));
   });

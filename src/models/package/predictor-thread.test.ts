@@ -1,28 +1,16 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caught } from '../../test-support/caught.js';
 import { tempDir } from '../../test-support/cli.js';
-import { openPredictor, writeModelPackage, type InputRow, type ModelPackage } from '../index.js';
+import { MLP_REFERENCE as reference, MLP_ROWS as ROWS, writeMlpPackage } from '../../test-support/mlp-fixture.js';
+import { openPredictor, type ModelPackage } from '../index.js';
 import { openPredictorThread } from './predictor-thread.js';
-
-// The 300k-parameter MLP fixture and numpy's forward pass of it (scripts/make-reference-models.py).
-const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/models');
-const reference = JSON.parse(readFileSync(path.join(FIXTURES, 'mlp-300k.expected.json'), 'utf8')) as { input: { rows: number[][] }; output: { rows: number[][] } };
-const COLS = Array.from({ length: 64 }, (_, i) => `f${i}`);
-const ROWS: InputRow[] = reference.input.rows.map((xs) => Object.fromEntries(COLS.map((c, i) => [c, xs[i]!])));
 
 const tmp = tempDir('paddock-predictor-thread-');
 let mlp: ModelPackage;
 
 beforeAll(async () => {
-  mlp = await writeModelPackage(path.join(tmp.dir, 'mlp'), {
-    name: 'mlp-300k',
-    flavor: 'onnx',
-    model: 'model.onnx',
-    signature: { inputs: COLS.map((name) => ({ name, type: 'double' as const })), feed: { tensor: 'features' }, outputs: [{ name: 'probabilities', type: 'float' }] },
-    input_example: [ROWS[0]!],
-  }, { 'model.onnx': readFileSync(path.join(FIXTURES, 'mlp-300k.onnx')) });
+  mlp = await writeMlpPackage(path.join(tmp.dir, 'mlp'));
 });
 afterAll(tmp.cleanup);
 

@@ -1,25 +1,20 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildMonitoringProfile } from '../../app-model-packages.js';
 import {
-  checkRows, openPredictor, parseTrainerParams, readModelPackage, trainPackage, writeModelPackage,
+  checkRows, openPredictor, parseTrainerParams, readModelPackage, trainPackage,
   type InputRow, type ModelPackage, type PredictionRow, type Predictor,
 } from '../../models/index.js';
 import { caught } from '../../test-support/caught.js';
 import { tempDir } from '../../test-support/cli.js';
+import { MLP_REFERENCE, MLP_ROWS, writeMlpPackage } from '../../test-support/mlp-fixture.js';
 import { ModelPool } from '../model-pool.js';
 import { ServedVersion } from '../served-version.js';
 import { AdaptiveBatcher, type BatcherTarget } from './adaptive-batcher.js';
 
-// The 300k-parameter MLP fixture and numpy's forward pass of it (scripts/make-reference-models.py).
-const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/models');
-const reference = JSON.parse(readFileSync(path.join(FIXTURES, 'mlp-300k.expected.json'), 'utf8')) as {
-  input: { rows: number[][] };
-  output: { rows: number[][] };
-};
-const COLS = Array.from({ length: 64 }, (_, i) => `f${i}`);
-const ROWS: InputRow[] = reference.input.rows.map((xs) => Object.fromEntries(COLS.map((c, i) => [c, xs[i]!])));
+const reference = MLP_REFERENCE;
+const ROWS = MLP_ROWS;
 const probs = (p: PredictionRow | undefined) => p!.probabilities as readonly number[];
 
 const tmp = tempDir('paddock-batcher-');
@@ -28,13 +23,7 @@ let trained: ModelPackage;
 const FLIGHTS: InputRow[] = Array.from({ length: 12 }, (_, i) => ({ hour: (i * 5) % 24, distance: 150 + i * 211, origin: ['ATL', 'ORD', 'SEA'][i % 3]! }));
 
 beforeAll(async () => {
-  mlp = await writeModelPackage(path.join(tmp.dir, 'mlp'), {
-    name: 'mlp-300k',
-    flavor: 'onnx',
-    model: 'model.onnx',
-    signature: { inputs: COLS.map((name) => ({ name, type: 'double' as const })), feed: { tensor: 'features' }, outputs: [{ name: 'probabilities', type: 'float' }] },
-    input_example: [ROWS[0]!],
-  }, { 'model.onnx': readFileSync(path.join(FIXTURES, 'mlp-300k.onnx')) });
+  mlp = await writeMlpPackage(path.join(tmp.dir, 'mlp'));
   const data = path.join(tmp.dir, 'flights.csv');
   const lines = Array.from({ length: 200 }, (_, i) => {
     const hour = (i * 7) % 24;

@@ -151,4 +151,23 @@ describe('PredictionLogger batches', () => {
     expect(store.batches.map((b) => b.length)).toEqual([4, 4, 2]);
     expect(store.rows().map((r) => r.requestId)).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));
   });
+
+  it('a flush started by flush_rows writes whole maxBatchRows batches; the rest waits for more rows, the timer or close', async () => {
+    const store = new FakeStore();
+    const logger = new PredictionLogger({ store, flushRows: 4, maxBatchRows: 4, ...slow });
+    // Ten rows recorded in one turn: the flush they start runs after them.
+    for (let i = 0; i < 10; i++) logger.record(row(`r${i}`));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.batches.map((b) => b.length)).toEqual([4, 4]);
+    expect(logger.counts()).toMatchObject({ written: 8, buffered: 2 });
+    for (let i = 10; i < 12; i++) logger.record(row(`r${i}`));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.batches.map((b) => b.length)).toEqual([4, 4, 4]);
+    logger.record(row('r12'));
+    await logger.close();
+    expect(store.batches.map((b) => b.length)).toEqual([4, 4, 4, 1]);
+    expect(store.rows().map((r) => r.requestId)).toEqual(Array.from({ length: 13 }, (_, i) => `r${i}`));
+  });
 });

@@ -86,14 +86,20 @@ export class PredictionLogger implements PredictionSink {
       this.scheduled = true;
       setImmediate(() => {
         this.scheduled = false;
-        void this.flush();
+        void this.drainOnce(true);
       });
     }
   }
 
-  /** Writes what is buffered now (joins the flush in progress, then drains). Never rejects. */
-  flush(): Promise<void> {
-    this.flushing ??= this.drain().finally(() => {
+  /** Writes what is buffered now (after the flush in progress). Never rejects. */
+  async flush(): Promise<void> {
+    await this.flushing;
+    await this.drainOnce(false);
+  }
+
+  /** Starts a drain unless one is running (then joins it). */
+  private drainOnce(wholeBatchesOnly: boolean): Promise<void> {
+    this.flushing ??= this.drain(wholeBatchesOnly).finally(() => {
       this.flushing = undefined;
     });
     return this.flushing;
@@ -119,11 +125,19 @@ export class PredictionLogger implements PredictionSink {
     return this.lastKept;
   }
 
-  private async drain(): Promise<void> {
-    while (this.buffer.length > 0) {
-      // The waiting rows are taken whole (new ones go to a fresh buffer) and written in slices.
-      const taken = this.buffer;
-      this.buffer = [];
+  /**
+   * Writes the waiting rows in slices of maxBatchRows. A drain the buffer's size started
+   * (`wholeBatchesOnly`) leaves a last partial slice waiting for more rows or the timer: the
+   * store then sees one batch size (SQLite prepares a statement per size, and the odd sizes of
+   * the remainders kept evicting the common one).
+   */
+  private async drain(wholeBatchesOnly: boolean): Promise<void> {
+    for (;;) {
+      const ready = wholeBatchesOnly && Number.isFinite(this.maxBatchRows) ? this.buffer.length - (this.buffer.length % this.maxBatchRows) : this.buffer.length;
+      if (ready === 0) return;
+      // The ready rows are taken (new ones go to a fresh buffer) and written in slices.
+      const taken = ready === this.buffer.length ? this.buffer : this.buffer.slice(0, ready);
+      this.buffer = ready === this.buffer.length ? [] : this.buffer.slice(ready);
       this.inFlight = taken.length;
       try {
         for (let i = 0; i < taken.length; i += this.maxBatchRows) {

@@ -15,11 +15,9 @@ import type { ModelPackage } from './package-io.js';
 import type { Predictor, PredictionRow } from './predict.js';
 import type { InputRow } from './preprocess.js';
 
-type Reply =
-  | { readonly ready: true }
-  | { readonly failed: string }
-  | { readonly id: number; readonly predictions: PredictionRow[] }
-  | { readonly id: number; readonly error: string; readonly code?: ErrorCode };
+/** The answer to one `{ id, rows }` request. */
+type Answer = { readonly id: number; readonly predictions: PredictionRow[] } | { readonly id: number; readonly error: string; readonly code?: ErrorCode };
+type Reply = { readonly ready: true } | { readonly failed: string } | Answer;
 
 interface Waiting {
   resolve(predictions: PredictionRow[]): void;
@@ -43,7 +41,7 @@ export async function openPredictorThread(pkg: ModelPackage): Promise<Predictor>
     for (const w of waiting.values()) w.reject(ended);
     waiting.clear();
   };
-  const answered = (m: Exclude<Reply, { ready: true } | { failed: string }>): void => {
+  const answered = (m: Answer): void => {
     const w = waiting.get(m.id);
     if (w === undefined) return;
     waiting.delete(m.id);

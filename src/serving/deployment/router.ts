@@ -464,7 +464,7 @@ function splitByRequest(predictions: readonly PredictionRow[], group: readonly Q
   return group.map(({ rows }) => predictions.slice(at, (at += rows.length)));
 }
 
-/** A pool lease shown under another info (the deployment's name). */
+/** A pool lease shown under another info (the deployment's name), for answering requests (shadows lease from the pool itself). */
 class RenamedLease implements ModelLease {
   constructor(private readonly inner: ModelLease, readonly info: ServedModelInfo) {}
 
@@ -474,10 +474,6 @@ class RenamedLease implements ModelLease {
 
   predictNow(rows: readonly InputRow[]): PredictionRow[] | undefined {
     return this.inner.predictNow?.(rows);
-  }
-
-  predictOffThread(rows: readonly InputRow[]): Promise<PredictionRow[]> {
-    return this.inner.predictOffThread ? this.inner.predictOffThread(rows) : this.inner.predict(rows);
   }
 
   release(): void {

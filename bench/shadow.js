@@ -2,14 +2,14 @@
 // families, each a plain deployment and the same deployment mirroring 100% of its requests:
 // - flights (the quickstart's model): version 1 a gbdt (the champion), 2 a gbdt retrained with
 //   another seed (the challenger the quickstart's loop mirrors), 3 a logistic regression (an
-//   onnxruntime model: its shadows run on the version's predictor thread; single rows of trees run
-//   on the JavaScript evaluator in the same turn). `plain` serves 1; `shadowed` mirrors to 2;
-//   `shadowed-linear` to 3.
+//   onnxruntime model). Every mirror predicts on its version's predictor thread, in batches
+//   gathered for 5 ms. `plain` serves 1; `shadowed` mirrors to 2; `shadowed-linear` to 3.
 // - mlp: version 1 the 300k-parameter MLP, 2 a 1.1M-parameter MLP (a heavy candidate, about four
 //   times the primary's work per row). `mlp-plain` serves 1; `mlp-mirrored` mirrors to 2.
 // Each deployment has its own `paddock serve --deployment` process, loaded alone: first at full
 // load (16 connections) for their throughput, then at 1,000 req/s (flights) and at half the plain
-// server's throughput, in alternating rounds, and the best p50 of each is compared. Paced loads
+// server's throughput, in five alternating rounds (short ones: these machines' p50 drifts by a
+// tenth from one minute to the next), and the best p50 of each is compared. Paced loads
 // come from wrk with a think time per connection and the connections calibrated on the plain
 // server (µs percentiles) where wrk is installed; else from bench/latency-client.js, which cannot
 // pace more than about 3,000 req/s here (the half-load rate is then capped, and says so). The
@@ -26,7 +26,9 @@ import { BODY, startPaddock, trainFlights, writeTrainingData } from './serve.js'
 
 const SMALL = Boolean(process.env.PADDOCK_BENCH_SMALL);
 const DURATION = SMALL ? 5 : 10;
-const ROUNDS = SMALL ? 1 : 3;
+/** Paced rounds per server and load, and their length. */
+const ROUNDS = SMALL ? 1 : 5;
+const ROUND_SECONDS = SMALL ? 5 : 6;
 const CONNECTIONS = 16;
 /** A light fixed load; the other is half the plain server's measured throughput. */
 const LIGHT_RATE = 1000;
@@ -108,8 +110,8 @@ async function measureFamily(procs, dir, { plain, mirrored, body, light }) {
   // The same connections and think time for every server at a rate, calibrated on the plain one.
   const connections = rates.map((rate) => (paced ? calibrateWrkConnections(servers[plain].infer, { body, rate }) : CONNECTIONS));
   const atRate = (url, i) => (paced
-    ? wrkLatencyAtRate(url, { body, rate: rates[i], duration: DURATION, connections: connections[i] })
-    : latencyAtRate(url, { body, rate: rates[i], duration: DURATION, connections: CONNECTIONS }));
+    ? wrkLatencyAtRate(url, { body, rate: rates[i], duration: ROUND_SECONDS, connections: connections[i] })
+    : latencyAtRate(url, { body, rate: rates[i], duration: ROUND_SECONDS, connections: CONNECTIONS }));
   const best = rates.map(() => ({}));
   const counted = Object.fromEntries(mirrored.map((name) => [name, counts()]));
   for (let round = 0; round < ROUNDS; round++) {

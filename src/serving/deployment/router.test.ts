@@ -51,7 +51,7 @@ const resolver: PackageResolver = {
 const refFor = (model: string, version: string) => `models:/${model}/${version}`;
 const pools: ModelPool[] = [];
 
-function newRouter(options: { random?: () => number; onShadow?: (r: ShadowRecord) => void } = {}): { pool: ModelPool; router: DeploymentRouter } {
+function newRouter(options: { random?: () => number; onShadow?: (r: ShadowRecord) => void; shadowGatherMs?: number; maxPendingShadows?: number } = {}): { pool: ModelPool; router: DeploymentRouter } {
   const pool = new ModelPool({ resolver });
   pools.push(pool);
   return { pool, router: new DeploymentRouter({ pool, refFor, ...options }) };
@@ -376,20 +376,27 @@ describe('shadow traffic', () => {
     }
   });
 
-  it('a mirrored onnxruntime model predicts on its predictor thread, a tree model on the JavaScript evaluator', async () => {
-    const records: ShadowRecord[] = [];
-    const { pool, router } = newRouter({ onShadow: (r) => records.push(r) });
-    // Counts how the router asks each leased version for its shadow predictions.
+  /** Spies on how the router asks each leased version for shadow predictions; `hold` makes off-thread calls wait for `release`. */
+  function spyLeases(pool: ModelPool, hold = false): { asked: string[]; release: () => void } {
     const asked: string[] = [];
+    let open: () => void = () => undefined;
+    let gate = hold ? new Promise<void>((resolve) => (open = resolve)) : Promise.resolve();
     const lease = pool.lease.bind(pool);
     pool.lease = (name, version) => {
       const l = lease(name, version);
       return {
-        info: l.info, release: () => l.release(), predictNow: (rows) => l.predictNow!(rows),
+        info: l.info, release: () => l.release(), predictNow: (rows) => (asked.push(`${name} now`), l.predictNow!(rows)),
         predict: (rows) => (asked.push(`${name} predict`), l.predict(rows)),
-        predictOffThread: (rows) => (asked.push(`${name} off-thread`), l.predictOffThread!(rows)),
+        predictOffThread: (rows) => (asked.push(`${name} off-thread ${rows.length}`), gate.then(() => l.predictOffThread!(rows))),
       };
     };
+    return { asked, release: () => { open(); gate = Promise.resolve(); } };
+  }
+
+  it('every mirror predicts on its predictor thread, onnxruntime and tree models alike', async () => {
+    const records: ShadowRecord[] = [];
+    const { pool, router } = newRouter({ onShadow: (r) => records.push(r) });
+    const { asked } = spyLeases(pool);
     await router.apply({ name: 'dep', model: 'r', policy: { stable: '1', candidates: [], mirror: { version: '2', percent: 100 } } });
     const want1 = await predict(pkgs.get('models:/r/1')!, ROWS);
     router.shadow('dep', ROWS, { version: '1', predictions: want1, correlationId: 'linear' });
@@ -397,8 +404,67 @@ describe('shadow traffic', () => {
     await router.apply({ name: 'dep', model: 'r', policy: { stable: '2', candidates: [], mirror: { version: '1', percent: 100 } } });
     router.shadow('dep', ROWS, { version: '2', predictions: await predict(pkgs.get('models:/r/2')!, ROWS), correlationId: 'trees' });
     await router.idle();
-    expect(asked).toEqual([`${internalName('dep', '2')} off-thread`]);
+    expect(asked).toEqual([`${internalName('dep', '2')} off-thread ${ROWS.length}`, `${internalName('dep', '1')} off-thread ${ROWS.length}`]);
     expect(records.map((r) => [r.correlationId, r.outcome])).toEqual([['linear', 'disagree'], ['trees', 'disagree']]);
+  });
+
+  it('requests mirrored within the gathering time share one call', async () => {
+    const records: ShadowRecord[] = [];
+    const { pool, router } = newRouter({ onShadow: (r) => records.push(r), shadowGatherMs: 200 });
+    const spy = spyLeases(pool);
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [], mirror: { version: '3', percent: 100 } } });
+    const want1 = await predict(pkgs.get('models:/m/1')!, ROWS);
+    // Three requests, each in its own turn, well within 200 ms.
+    for (let i = 0; i < 3; i++) {
+      router.shadow('dep', [ROWS[i]!], { version: '1', predictions: [want1[i]!], correlationId: `r${i}` });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await router.idle();
+    expect(spy.asked).toEqual([`${internalName('dep', '3')} off-thread 3`]);
+    expect(records.map((r) => r.correlationId)).toEqual(['r0', 'r1', 'r2']);
+  });
+
+  it('requests mirrored while the version\'s shadow call runs wait, then share the next call; each is compared with its own rows', async () => {
+    const records: ShadowRecord[] = [];
+    // Gathering only for the turn: each request below, in its own turn, would have its own call.
+    const { pool, router } = newRouter({ onShadow: (r) => records.push(r), shadowGatherMs: 0 });
+    const spy = spyLeases(pool, true);
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [], mirror: { version: '3', percent: 100 } } });
+    const [want1, want3] = await Promise.all([predict(pkgs.get('models:/m/1')!, ROWS), predict(pkgs.get('models:/m/3')!, ROWS)]);
+    const mirror = (i: number) => router.shadow('dep', [ROWS[i]!], { version: '1', predictions: [want1[i]!], correlationId: `r${i}` });
+    mirror(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The first call is held: the next five requests, each in its own turn, wait behind it.
+    for (let i = 1; i <= 5; i++) {
+      mirror(i);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const name = internalName('dep', '3');
+    expect(spy.asked).toEqual([`${name} off-thread 1`]);
+    spy.release();
+    await router.idle();
+    expect(spy.asked).toEqual([`${name} off-thread 1`, `${name} off-thread 5`]);
+    expect(records.map((r) => r.correlationId)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `r${i}`));
+    records.forEach((r, i) => expect(r, `row ${i}`).toMatchObject({ rows: 1, agreedRows: want1[i]!.label === want3[i]!.label ? 1 : 0 }));
+  });
+
+  it('beyond maxPendingShadows waiting, requests are not mirrored; the ones taken are all compared', async () => {
+    const records: ShadowRecord[] = [];
+    const { pool, router } = newRouter({ maxPendingShadows: 3, shadowGatherMs: 0, onShadow: (r) => records.push(r) });
+    const spy = spyLeases(pool, true);
+    await router.apply({ name: 'dep', model: 'm', policy: { stable: '1', candidates: [], mirror: { version: '4', percent: 100 } } });
+    const want1 = await predict(pkgs.get('models:/m/1')!, ROWS);
+    for (let i = 0; i < 6; i++) {
+      router.shadow('dep', [ROWS[i]!], { version: '1', predictions: [want1[i]!], correlationId: `r${i}` });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    spy.release();
+    await router.idle();
+    expect(records.map((r) => [r.correlationId, r.outcome])).toEqual([['r0', 'agree'], ['r1', 'agree'], ['r2', 'agree']]);
+    // Once they are compared, mirroring resumes.
+    router.shadow('dep', [ROWS[6]!], { version: '1', predictions: [want1[6]!], correlationId: 'r6' });
+    await router.idle();
+    expect(records.map((r) => r.correlationId)).toContain('r6');
   });
 
   it('a mirror percent samples requests', async () => {

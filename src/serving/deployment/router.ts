@@ -7,7 +7,6 @@
  * after a grace period (30 s by default), so a policy flapping back and forth does not reload it
  * each time; requests holding a lease on it finish first (ModelPool.remove).
  */
-import { performance } from 'node:perf_hooks';
 import { fail, PaddockError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logging.js';
 import type { InputRow, PredictionRow } from '../../models/index.js';
@@ -15,7 +14,10 @@ import type { ModelPool } from '../model-pool.js';
 import type { ModelLease, ServedModelInfo } from '../ports.js';
 import type { TrafficPolicy } from './deployment.js';
 import { chooseVariant, policyVersions, stickyBucket, stickyKey, type RoutableRequest } from './router-buckets.js';
-import { comparedRecord, comparePredictions, type ShadowRecord } from './shadow.js';
+import type { ShadowRecord } from './shadow.js';
+import { ShadowRunner, type PrimaryAnswer } from './shadow-runner.js';
+
+export type { PrimaryAnswer } from './shadow-runner.js';
 
 /** What the router is built from. */
 export interface DeploymentRouterOptions {
@@ -31,6 +33,8 @@ export interface DeploymentRouterOptions {
   readonly regressionTolerance?: number;
   /** Shadow predictions running at once beyond which new ones are skipped, so shadows never pile up (default 256). */
   readonly maxPendingShadows?: number;
+  /** How long mirrored requests gather before their shadow call (default 5 ms; 0: the I/O turn's). */
+  readonly shadowGatherMs?: number;
   /** How long a version no policy names stays loaded before it is unloaded (default 30 000 ms). */
   readonly unloadGraceMs?: number;
   /** Runs `run` after `ms` milliseconds and returns its cancel function (default an unref'd setTimeout; tests fire it themselves). */
@@ -54,29 +58,13 @@ export interface RouteResult {
   readonly lease: ModelLease;
 }
 
-/** A mirrored request waiting for its turn's shadow run. */
-interface QueuedShadow {
-  readonly name: string;
-  readonly model: string;
-  readonly version: string;
-  readonly rows: readonly InputRow[];
-  readonly primary: PrimaryAnswer;
-}
-
-/** The primary answer a shadow is compared with. */
-export interface PrimaryAnswer {
-  readonly version: string;
-  readonly predictions: readonly PredictionRow[];
-  /** The request id, copied to the shadow record. */
-  readonly correlationId: string;
-}
-
 interface Route {
   readonly model: string;
   readonly policy: TrafficPolicy;
 }
 
 const DEFAULT_UNLOAD_GRACE_MS = 30_000;
+const DEFAULT_SHADOW_GATHER_MS = 5;
 
 function scheduleTimeout(run: () => void, ms: number): () => void {
   const timer = setTimeout(run, ms);
@@ -93,10 +81,7 @@ export function internalName(deployment: string, version: string): string {
 export class DeploymentRouter {
   readonly #routes = new Map<string, Route>();
   readonly #applying = new Map<string, Promise<void>>();
-  readonly #pending = new Set<Promise<void>>();
-  /** Mirrored requests waiting for this turn's shadow run, and how many are being predicted. */
-  readonly #shadowQueue: QueuedShadow[] = [];
-  #shadowsRunning = 0;
+  readonly #shadows: ShadowRunner;
   /** Per deployment, the versions this router loaded into the pool and has not unloaded. */
   readonly #loaded = new Map<string, Set<string>>();
   /** Unloads waiting for their grace period, by pool name: their cancel functions. */
@@ -113,6 +98,15 @@ export class DeploymentRouter {
     this.#logger = options.logger ?? silentLogger;
     this.#random = options.random ?? Math.random;
     if (options.onShadow) this.#listeners.add(options.onShadow);
+    this.#shadows = new ShadowRunner({
+      pool: options.pool,
+      logger: this.#logger,
+      regressionTolerance: options.regressionTolerance ?? 1e-6,
+      maxPending: options.maxPendingShadows ?? 256,
+      gatherMs: options.shadowGatherMs ?? DEFAULT_SHADOW_GATHER_MS,
+      manifestOf: (name, version) => this.#manifestOf(name, version),
+      emit: (record) => this.#emitShadow(record),
+    });
   }
 
   /**
@@ -197,26 +191,19 @@ export class DeploymentRouter {
 
   /**
    * Mirrors a request the primary answered: for the policy's mirror percent of calls, the mirror
-   * version predicts on `rows` once the current I/O turn is over, and the comparison goes to the
-   * shadow listeners. Never throws and never delays the caller; failures become `error` records.
-   * Requests mirrored in one turn share one model call per version (one run instead of one per
-   * request: a busy server pays the runtime's fixed cost once per turn, not per request).
+   * version predicts on `rows` on its predictor thread once the current I/O turn is over, and the
+   * comparison goes to the shadow listeners. Never throws and never delays the caller; failures
+   * become `error` records. Requests mirrored in one turn, or while the version's previous shadow
+   * call runs, share one model call (see shadow-runner.ts).
    */
   shadow(name: string, rows: readonly InputRow[], primary: PrimaryAnswer): void {
     const route = this.#routes.get(name);
     const mirror = route?.policy.mirror;
     if (!route || !mirror || !(this.#random() * 100 < mirror.percent)) return;
-    if (this.#shadowQueue.length + this.#shadowsRunning >= (this.options.maxPendingShadows ?? 256)) {
-      this.#logger.debug({ deployment: name, pending: this.#shadowQueue.length + this.#shadowsRunning }, 'shadow skipped: too many shadow predictions running');
-      return;
+    const poolName = internalName(name, mirror.version);
+    if (!this.#shadows.add({ name, model: route.model, version: mirror.version, poolName, rows, primary })) {
+      this.#logger.debug({ deployment: name, pending: this.#shadows.pending }, 'shadow skipped: too many shadow predictions running');
     }
-    this.#shadowQueue.push({ name, model: route.model, version: mirror.version, rows, primary });
-    if (this.#shadowQueue.length > 1) return;
-    const task = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.#drainShadows())
-      .catch((err: unknown) => this.#logger.error({ err }, 'shadow failed'))
-      .finally(() => this.#pending.delete(task));
-    this.#pending.add(task);
   }
 
   /** Adds a shadow listener (metrics); returns its removal. */
@@ -227,7 +214,7 @@ export class DeploymentRouter {
 
   /** Resolves once no shadow prediction and no started unload is running (tests, graceful shutdown). */
   async idle(): Promise<void> {
-    while (this.#pending.size > 0 || this.#unloading.size > 0) await Promise.allSettled([...this.#pending, ...this.#unloading]);
+    while (this.#unloading.size > 0 || this.#shadows.busy) await Promise.allSettled([...this.#unloading, this.#shadows.idle()]);
   }
 
   async #apply(deployment: RoutedDeployment): Promise<void> {
@@ -337,57 +324,13 @@ export class DeploymentRouter {
     return new RenamedLease(inner, info);
   }
 
-  /** Runs every queued shadow: one model call per (deployment, mirror version). */
-  async #drainShadows(): Promise<void> {
-    const queued = this.#shadowQueue.splice(0);
-    const groups = new Map<string, QueuedShadow[]>();
-    for (const q of queued) {
-      const key = `${q.name}\u0000${q.version}`;
-      const group = groups.get(key);
-      if (group) group.push(q);
-      else groups.set(key, [q]);
-    }
-    this.#shadowsRunning += queued.length;
-    try {
-      await Promise.all([...groups.values()].map((group) => this.#runShadows(group)));
-    } finally {
-      this.#shadowsRunning -= queued.length;
-    }
-  }
-
-  /** One deployment's mirrored requests to one version: predict all their rows at once, compare each request's. */
-  async #runShadows(group: readonly QueuedShadow[]): Promise<void> {
-    const { name, model, version } = group[0]!;
-    const started = performance.now();
-    let lease: ModelLease | undefined;
-    let outcome: { perRequest: readonly (readonly PredictionRow[])[] } | { error: string };
-    try {
-      lease = this.options.pool.lease(internalName(name, version));
-      outcome = { perRequest: eachRequestNow(lease, group) ?? splitByRequest(await predictOffThread(lease, group.length === 1 ? group[0]!.rows : group.flatMap((q) => q.rows)), group) };
-    } catch (err) {
-      this.#logger.warn({ err, deployment: name, version, requests: group.length }, 'shadow prediction failed');
-      outcome = { error: err instanceof Error ? err.message : String(err) };
-    } finally {
-      lease?.release();
-    }
-    const ms = elapsed(started);
-    const at = Date.now();
-    for (let q = 0; q < group.length; q++) {
-      const { rows, primary } = group[q]!;
-      const base = { deployment: name, model, correlationId: primary.correlationId, primaryVersion: primary.version, shadowVersion: version, rows: rows.length, ms, at };
-      let record: ShadowRecord;
-      if ('error' in outcome) {
-        record = { ...base, outcome: 'error', error: outcome.error };
-      } else {
-        const manifest = this.#manifestOf(name, primary.version) ?? lease!.info.manifest;
-        record = comparedRecord(base, comparePredictions(manifest, primary.predictions, outcome.perRequest[q]!, this.options.regressionTolerance ?? 1e-6));
-      }
-      for (const listener of this.#listeners) {
-        try {
-          listener(record);
-        } catch (err) {
-          this.#logger.error({ err, deployment: name }, 'shadow listener failed');
-        }
+  /** Tells every shadow listener; one that throws is logged and the others still hear. */
+  #emitShadow(record: ShadowRecord): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(record);
+      } catch (err) {
+        this.#logger.error({ err, deployment: record.deployment }, 'shadow listener failed');
       }
     }
   }
@@ -412,56 +355,6 @@ function checkDeployment(d: RoutedDeployment): void {
   if (total > 100) fail('INVALID_ARGUMENT', `deployment '${d.name}': candidate weights sum to ${total}, more than 100`, { deployment: d.name, total });
   const mirror = policy.mirror;
   if (mirror && !(mirror.percent >= 0 && mirror.percent <= 100)) fail('INVALID_ARGUMENT', `deployment '${d.name}': mirror percent must be from 0 to 100, got ${mirror.percent}`, { deployment: d.name });
-}
-
-function elapsed(started: number): number {
-  return Math.round((performance.now() - started) * 1000) / 1000;
-}
-
-/**
- * Each mirrored request's predictions, row by row, when the version answers single rows
- * synchronously (the JavaScript tree evaluator); undefined otherwise. For a turn's handful of
- * mirrored rows this is cheaper than one onnxruntime run, and it keeps the shadow's work on this
- * thread instead of taking a runtime thread (the other core, on a two-core machine) from the
- * primary's clients.
- */
-function eachRequestNow(lease: ModelLease, group: readonly QueuedShadow[]): PredictionRow[][] | undefined {
-  if (!lease.predictNow) return undefined;
-  const out: PredictionRow[][] = [];
-  for (const { rows } of group) {
-    // A single-row request is predicted as it is; longer ones a row at a time.
-    const predicted = rows.length === 1 ? lease.predictNow(rows) : eachRowNow(lease, rows);
-    if (predicted === undefined) return undefined;
-    out.push(predicted);
-  }
-  return out;
-}
-
-function eachRowNow(lease: ModelLease, rows: readonly InputRow[]): PredictionRow[] | undefined {
-  const out: PredictionRow[] = [];
-  for (const row of rows) {
-    const one = lease.predictNow!([row]);
-    if (one === undefined) return undefined;
-    out.push(one[0]!);
-  }
-  return out;
-}
-
-/**
- * A shadow run the JavaScript evaluator cannot answer now: on the version's predictor thread
- * where it has one, so a mirrored onnxruntime model never runs on the serving thread (its run is
- * synchronous there: mirroring a 1.1M-parameter MLP from the 300k one cost the primary 28–30% of
- * its throughput on the serving thread, 6–15% from the predictor thread).
- */
-function predictOffThread(lease: ModelLease, rows: readonly InputRow[]): Promise<PredictionRow[]> {
-  return lease.predictOffThread ? lease.predictOffThread(rows) : lease.predict(rows);
-}
-
-/** One model run's predictions over the group's rows, back into each request's share. */
-function splitByRequest(predictions: readonly PredictionRow[], group: readonly QueuedShadow[]): (readonly PredictionRow[])[] {
-  if (group.length === 1) return [predictions];
-  let at = 0;
-  return group.map(({ rows }) => predictions.slice(at, (at += rows.length)));
 }
 
 /** A pool lease shown under another info (the deployment's name), for answering requests (shadows lease from the pool itself). */

@@ -40,8 +40,8 @@ export function mainThreadCpuMicros(pid) {
  * (servers that close every connection, as gunicorn's sync workers do: autocannon then writes
  * some requests on a closing socket and counts an error before it reconnects; rps counts 2xx only).
  */
-export function loadTest(url, { body, connections, duration, rate, tolerateErrors = false }) {
-  if (!rate && !tolerateErrors && hasWrk()) return wrkLoadTest(url, { body, connections, duration });
+export function loadTest(url, { body, connections, duration, rate, tolerateErrors = false, timeoutSeconds = 2 }) {
+  if (!rate && !tolerateErrors && hasWrk()) return wrkLoadTest(url, { body, connections, duration, timeoutSeconds });
   const args = [path.join(ROOT, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', String(duration), '-m', 'POST', '-H', 'content-type=application/json', '-b', body, '-j', ...(rate ? ['-R', String(rate)] : []), url];
   const result = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 2 ** 20 }));
   if (result.non2xx > 0 || (result.errors > 0 && !tolerateErrors)) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors under load`);
@@ -71,14 +71,15 @@ export function loadGenerator() {
 
 /**
  * The same run under wrk with one thread (so it takes one core, as autocannon does, but spends
- * less of it on itself). Any non-2xx answer or socket error fails the benchmark.
+ * less of it on itself). Any non-2xx answer or socket error fails the benchmark (an answer slower
+ * than `timeoutSeconds` counts as a timeout error).
  */
-function wrkLoadTest(url, { body, connections, duration }) {
+function wrkLoadTest(url, { body, connections, duration, timeoutSeconds }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'paddock-wrk-'));
   try {
     const script = path.join(dir, 'post.lua');
     writeFileSync(script, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(body)}\n`);
-    const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+    const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', `${timeoutSeconds}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
     const p99 = wrkMs(/^\s+99%\s+(\S+)/m.exec(out)?.[1]);
     const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);

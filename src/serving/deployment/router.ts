@@ -31,7 +31,7 @@ export interface DeploymentRouterOptions {
   readonly random?: () => number;
   /** Regression: the largest |Δ| still counted as agreement (default 1e-6). */
   readonly regressionTolerance?: number;
-  /** Shadow predictions running at once beyond which new ones are skipped, so shadows never pile up (default 256). */
+  /** Mirrored requests waiting or running beyond which new ones are skipped, so shadows never pile up (default 256). */
   readonly maxPendingShadows?: number;
   /** How long mirrored requests gather before their shadow call (default 5 ms; 0: the I/O turn's). */
   readonly shadowGatherMs?: number;
@@ -191,9 +191,9 @@ export class DeploymentRouter {
 
   /**
    * Mirrors a request the primary answered: for the policy's mirror percent of calls, the mirror
-   * version predicts on `rows` on its predictor thread once the current I/O turn is over, and the
+   * version predicts on `rows` on its predictor thread a few ms later (shadowGatherMs), and the
    * comparison goes to the shadow listeners. Never throws and never delays the caller; failures
-   * become `error` records. Requests mirrored in one turn, or while the version's previous shadow
+   * become `error` records. Requests mirrored meanwhile, or while the version's previous shadow
    * call runs, share one model call (see shadow-runner.ts).
    */
   shadow(name: string, rows: readonly InputRow[], primary: PrimaryAnswer): void {

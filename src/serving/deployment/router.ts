@@ -61,6 +61,8 @@ export interface RouteResult {
 interface Route {
   readonly model: string;
   readonly policy: TrafficPolicy;
+  /** The mirror version's pool name (worked out once, not per mirrored request). */
+  readonly mirrorPoolName?: string;
 }
 
 const DEFAULT_UNLOAD_GRACE_MS = 30_000;
@@ -200,8 +202,7 @@ export class DeploymentRouter {
     const route = this.#routes.get(name);
     const mirror = route?.policy.mirror;
     if (!route || !mirror || !(this.#random() * 100 < mirror.percent)) return;
-    const poolName = internalName(name, mirror.version);
-    if (!this.#shadows.add({ name, model: route.model, version: mirror.version, poolName, rows, primary })) {
+    if (!this.#shadows.add({ name, model: route.model, version: mirror.version, poolName: route.mirrorPoolName!, rows, primary })) {
       this.#logger.debug({ deployment: name, pending: this.#shadows.pending }, 'shadow skipped: too many shadow predictions running');
     }
   }
@@ -221,7 +222,8 @@ export class DeploymentRouter {
     const versions = policyVersions(deployment.policy);
     try {
       await Promise.all(versions.map((v) => this.#ensureLoaded(deployment, v)));
-      this.#routes.set(deployment.name, { model: deployment.model, policy: deployment.policy });
+      const { mirror } = deployment.policy;
+      this.#routes.set(deployment.name, { model: deployment.model, policy: deployment.policy, ...(mirror && { mirrorPoolName: internalName(deployment.name, mirror.version) }) });
       this.#logger.info({ deployment: deployment.name, policy: deployment.policy }, 'deployment policy applied');
     } finally {
       // Also after a failed apply: versions it loaded that the old policy does not name.

@@ -168,6 +168,8 @@ export class ShadowRunner {
     }
     const ms = Math.round((performance.now() - started) * 1000) / 1000;
     const at = Date.now();
+    // A batch's primaries are nearly always one version: its manifest is looked up once.
+    let manifestFor: { readonly version: string; readonly manifest: ServedModelInfo['manifest'] } | undefined;
     for (let q = 0; q < batch.length; q++) {
       const { rows, primary } = batch[q]!;
       const base = { deployment: name, model, correlationId: primary.correlationId, primaryVersion: primary.version, shadowVersion: version, rows: rows.length, ms, at };
@@ -175,8 +177,8 @@ export class ShadowRunner {
         this.options.emit({ ...base, outcome: 'error', error: outcome.error });
         continue;
       }
-      const manifest = this.options.manifestOf(name, primary.version) ?? lease!.info.manifest;
-      this.options.emit(comparedRecord(base, comparePredictions(manifest, primary.predictions, outcome.perRequest[q]!, this.options.regressionTolerance)));
+      if (manifestFor?.version !== primary.version) manifestFor = { version: primary.version, manifest: this.options.manifestOf(name, primary.version) ?? lease!.info.manifest };
+      this.options.emit(comparedRecord(base, comparePredictions(manifestFor.manifest, primary.predictions, outcome.perRequest[q]!, this.options.regressionTolerance)));
     }
   }
 }

@@ -9,7 +9,9 @@
 // side; each is loaded alone. Two more rows for the 300k model: the same row sent as 64 named
 // FP64 columns of 17-digit decimals (the heaviest body to read: the serving thread bounds it),
 // and in process, without HTTP: 64 concurrent callers of single-row predict, straight to the
-// predictor or through the batcher.
+// predictor or through the batcher. And the ceiling over HTTP: a bare Fastify route answering a
+// constant to the same request under the same load. No batcher can answer faster than that, so
+// its requests/s over a model's batching-off figure is the most batching could gain here.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkRows, openPredictor, readModelPackage, writeModelPackage } from '../src/models/index.ts';
@@ -32,13 +34,20 @@ export async function batching() {
     const models = [['300k-param MLP', small]];
     for (const layers of LARGER) models.push([`${(mlpParameters(layers) / 1e6).toFixed(1)}M-param MLP`, await writeMlpPackage(path.join(dir, `mlp-${layers[1]}`), mlpOnnx(layers))]);
     const rows = [];
+    const offRps = {};
     const httpRow = async (label, pkg, body) => {
       const { on, off } = await overHttp(procs, dir, pkg, body);
       const ratio = on.rps / off.rps;
+      offRps[pkg] = off.rps;
       rows.push(row(label, `${fmt(on.rps)} req/s (p99 ${on.p99} ms)`, `${fmt(off.rps)} req/s (p99 ${off.p99} ms)`, 'same server, batching off', '≥ 3×', `${ratio.toFixed(2)}×`, ratio >= 3));
     };
     for (const [label, pkg] of models) {
       await httpRow(`single-row /v2 infer ([1, 64] FP32 'features'), ${label}, ${CONNECTIONS} connections, batching on (64 rows, 2 ms)`, pkg, tensorBody());
+    }
+    const bare = await bareRoute(procs, dir, tensorBody());
+    for (const [label, pkg] of models) {
+      const ceiling = bare.rps / offRps[pkg];
+      rows.push(row(`  ceiling for the ${label}: a bare Fastify route answering a constant to the same request, same load`, `${fmt(bare.rps)} req/s (p99 ${bare.p99} ms)`, `${fmt(offRps[pkg])} req/s`, 'the model served with batching off (above)', 'report', `${ceiling.toFixed(2)}×`, null));
     }
     await httpRow(`  same, 300k-param MLP, the row as 64 named FP64 columns of 17-digit decimals`, small, columnsBody());
     const model = await inProcess(small);
@@ -64,6 +73,15 @@ async function overHttp(procs, dir, pkg, body) {
   const on = load(onUrl, body);
   for (const p of procs.splice(0)) p.kill('SIGTERM');
   return { off, on };
+}
+
+/** The bare Fastify route (bench/bare-fastify.js) under the same load and body: what no batcher can beat over HTTP. */
+async function bareRoute(procs, dir, body) {
+  const url = await start(procs, process.execPath, [path.join(ROOT, 'bench/bare-fastify.js')], dir, /(http:\/\/\S+)/);
+  check(`${url}/infer`, body);
+  const result = load(`${url}/infer`, body);
+  for (const p of procs.splice(0)) p.kill('SIGTERM');
+  return result;
 }
 
 /** Rows per second that CONNECTIONS callers looping on single-row predict get, without and with the batcher. */

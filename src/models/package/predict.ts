@@ -14,6 +14,7 @@ import { loadOnnxModel, type OnnxFeed, type OnnxModel, type OnnxResult } from '.
 import type { ColumnType, ModelManifest, SignatureColumn } from './manifest.js';
 import type { ModelPackage } from './package-io.js';
 import { compilePreprocess, encodeRows, type InputRow } from './preprocess.js';
+import { quickRowCheckOf } from './row-code.js';
 
 /** One row of predictions: output name → a scalar, or an array when the output has several values per row. */
 export type PredictionRow = Readonly<Record<string, number | string | readonly (number | string)[]>>;
@@ -151,18 +152,24 @@ function rowChecksOf(manifest: ModelManifest): readonly RowCheck[] {
 
 /** Every signature column present in every row with a value of its type (null only where imputed). */
 export function checkRows(manifest: ModelManifest, rows: readonly InputRow[]): void {
-  const checks = rowChecksOf(manifest);
+  const quick = quickRowCheckOf(manifest);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    for (const col of checks) {
-      if (!(col.name in row)) fail('INVALID_ARGUMENT', `row ${i + 1}: missing column '${col.name}' (${col.type}) required by the model signature`, { column: col.name, row: i + 1 });
-      const v = row[col.name];
-      if (v === null || v === undefined) {
-        if (!col.imputed) fail('INVALID_ARGUMENT', `row ${i + 1}: column '${col.name}' is null and the package has no imputation for it`, { column: col.name, row: i + 1 });
-        continue;
-      }
-      if (!typeOk(col.type, v)) fail('INVALID_ARGUMENT', `row ${i + 1}: column '${col.name}' must be ${col.type}, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)}`, { column: col.name, row: i + 1 });
+    // The common row passes the compiled check; any other is judged (and named) column by column.
+    if (!quick?.(row)) checkRow(manifest, row, i);
+  }
+}
+
+/** checkRows' rules for one row (`index` from 0), column by column: what a row the quick check leaves is judged by. */
+export function checkRow(manifest: ModelManifest, row: InputRow, index: number): void {
+  for (const col of rowChecksOf(manifest)) {
+    if (!(col.name in row)) fail('INVALID_ARGUMENT', `row ${index + 1}: missing column '${col.name}' (${col.type}) required by the model signature`, { column: col.name, row: index + 1 });
+    const v = row[col.name];
+    if (v === null || v === undefined) {
+      if (!col.imputed) fail('INVALID_ARGUMENT', `row ${index + 1}: column '${col.name}' is null and the package has no imputation for it`, { column: col.name, row: index + 1 });
+      continue;
     }
+    if (!typeOk(col.type, v)) fail('INVALID_ARGUMENT', `row ${index + 1}: column '${col.name}' must be ${col.type}, got ${JSON.stringify(typeof v === 'bigint' ? String(v) : v)}`, { column: col.name, row: index + 1 });
   }
 }
 

@@ -105,6 +105,15 @@ export function encodeValue(enc: ColumnEncoder, value: unknown, row: number, out
  * row-major. Float32 output rounds each computed double once, as converting a Float64 matrix does.
  */
 export function encodeRows(plan: PreprocessPlan, rows: readonly InputRow[], out: Float32Array | Float64Array): void {
+  let compiled = compiledEncoders.get(plan);
+  if (compiled === undefined) {
+    compiled = compileEncoder(plan);
+    compiledEncoders.set(plan, compiled);
+  }
+  if (compiled) {
+    compiled(rows, out, plan.encoders, encodeValue);
+    return;
+  }
   const { encoders, width } = plan;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
@@ -114,6 +123,42 @@ export function encodeRows(plan: PreprocessPlan, rows: readonly InputRow[], out:
       encodeValue(enc, row[enc.column], r, out, at);
     }
   }
+}
+
+type CompiledEncoder = (rows: readonly InputRow[], out: Float32Array | Float64Array, encoders: readonly ColumnEncoder[], slow: typeof encodeValue) => void;
+
+// Per plan, compiled on first use; null where a plan is not compiled.
+const compiledEncoders = new WeakMap<PreprocessPlan, CompiledEncoder | null>();
+
+/** Encoders beyond which no code is generated (its size grows with them). */
+const MAX_COMPILED_ENCODERS = 2048;
+
+/**
+ * encodeRows for one plan as generated code: each column read under its constant name, and a
+ * finite number written (scaled) in place, the rest (missing values, one-hot categories, bigints,
+ * errors) through encodeValue itself. A served row is read with plain loads instead of a lookup
+ * of a computed name per column: for a 64-feature MLP that was the largest part of building a
+ * batch (see row-code.ts for why the names matter). The arithmetic is encodeValue's.
+ */
+function compileEncoder(plan: PreprocessPlan): CompiledEncoder | null {
+  if (plan.encoders.length > MAX_COMPILED_ENCODERS) return null;
+  const hoisted: string[] = [];
+  const body = plan.encoders.map((enc, c) => {
+    const read = `v = row[${JSON.stringify(enc.column)}];`;
+    const slow = `slow(encoders[${c}], v, r, out, at);`;
+    if (enc.index) return `${read} ${slow}`;
+    if (!enc.scaled) return `${read} if (typeof v === 'number' && Number.isFinite(v)) out[at + ${enc.offset}] = v; else ${slow}`;
+    hoisted.push(`const mean${c} = encoders[${c}].mean, std${c} = encoders[${c}].std;`);
+    return `${read} if (typeof v === 'number' && Number.isFinite(v)) out[at + ${enc.offset}] = (v - mean${c}) / std${c}; else ${slow}`;
+  });
+  const code = `${hoisted.join('\n')}
+for (let r = 0; r < rows.length; r++) {
+  const row = rows[r];
+  const at = r * ${plan.width};
+  let v;
+${body.join('\n')}
+}`;
+  return new Function('rows', 'out', 'encoders', 'slow', code) as CompiledEncoder;
 }
 
 /** Applies `spec` (or, when absent, plain numeric reading) to `rows`; `columns` is the default order. */

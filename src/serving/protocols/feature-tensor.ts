@@ -10,7 +10,7 @@
  * must not have to reproduce, so the input is refused with the columns to send instead.
  */
 import { fail } from '../../core/errors.js';
-import type { InputRow, ModelManifest } from '../../models/index.js';
+import { rowMakerOf, type InputRow, type ModelManifest } from '../../models/index.js';
 import { acceptedDatatypes, readTensorElement, type OipDatatype } from './datatypes.js';
 import { describeInputs, rowsFromCheckedColumns } from './rows.js';
 
@@ -111,12 +111,9 @@ export function featureTensorRows(t: FeatureTensorInput, manifest: ModelManifest
 
 /** Rows of `n` × k numbers, row-major, named by the signature inputs. */
 function numberRows(data: readonly number[], n: number, manifest: ModelManifest): InputRow[] {
-  const inputs = manifest.signature.inputs;
+  const make = rowMakerOf(manifest);
+  const width = manifest.signature.inputs.length;
   const rows: InputRow[] = new Array(n);
-  for (let i = 0, at = 0; i < n; i++) {
-    const row: Record<string, number> = {};
-    for (let j = 0; j < inputs.length; j++) row[inputs[j]!.name] = data[at++]!;
-    rows[i] = row;
-  }
+  for (let i = 0; i < n; i++) rows[i] = make(data, i * width);
   return rows;
 }

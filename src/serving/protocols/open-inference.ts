@@ -10,7 +10,7 @@
 import { fail } from '../../core/errors.js';
 import type { InputRow, ModelManifest, PredictionRow, SignatureColumn } from '../../models/index.js';
 import { acceptedDatatypes, isOipDatatype, oipDatatype, readTensorElement, type OipDatatype } from './datatypes.js';
-import { checkRows } from '../../models/index.js';
+import { checkRows, rowMakerOf } from '../../models/index.js';
 import { featureTensorRows, isFeatureTensorRequest } from './feature-tensor.js';
 import { checkColumnNames, isPlainObject, plainValue, rowsFromCheckedColumns, show } from './rows.js';
 
@@ -161,9 +161,7 @@ export class OneRow {
     const columns = this.manifest.signature.inputs;
     if (this.count !== columns.length) return undefined;
     // In signature order, as the general path builds rows.
-    const row: Record<string, unknown> = {};
-    for (let j = 0; j < columns.length; j++) row[columns[j]!.name] = this.values[j];
-    const rows = [row as InputRow];
+    const rows = [rowMakerOf(this.manifest)(this.values, 0)];
     checkRows(this.manifest, rows);
     return id !== undefined ? { id, rows } : { rows };
   }

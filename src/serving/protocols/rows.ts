@@ -6,7 +6,7 @@
  * an MLflow dataframe; only the location (`at`) is worded per protocol.
  */
 import { fail } from '../../core/errors.js';
-import { checkRows, type InputRow, type ModelManifest, type PredictionRow, type SignatureColumn } from '../../models/index.js';
+import { checkRows, rowMakerOf, type InputRow, type ModelManifest, type PredictionRow, type SignatureColumn } from '../../models/index.js';
 import { readInteger } from './datatypes.js';
 
 /** Where one value sits, as a protocol words it (`input 'hour' data[3]`, `instances[2].hour`) and as details. */
@@ -135,15 +135,20 @@ export function rowsFromColumns(manifest: ModelManifest, columns: Readonly<Recor
  */
 export function rowsFromCheckedColumns(manifest: ModelManifest, columns: Readonly<Record<string, readonly unknown[]>>, n: number, locate: Locate): InputRow[] {
   const inputs = manifest.signature.inputs;
-  const rows: Record<string, unknown>[] = new Array(n);
-  for (let i = 0; i < n; i++) rows[i] = {};
-  for (const col of inputs) {
-    const values = columns[col.name]!;
+  const width = inputs.length;
+  // Row-major values, then one row each (rowMakerOf: rows of the signature's shape, see there).
+  const values = new Array<unknown>(n * width);
+  for (let j = 0; j < width; j++) {
+    const col = inputs[j]!;
+    const column = columns[col.name]!;
     for (let i = 0; i < n; i++) {
-      const v = values[i];
-      rows[i]![col.name] = plainValue(col, v) ? v : coerceValue(manifest, col, v, locate(col.name, i));
+      const v = column[i];
+      values[i * width + j] = plainValue(col, v) ? v : coerceValue(manifest, col, v, locate(col.name, i));
     }
   }
+  const make = rowMakerOf(manifest);
+  const rows: InputRow[] = new Array(n);
+  for (let i = 0; i < n; i++) rows[i] = make(values, i * width);
   return checked(manifest, rows);
 }
 
@@ -154,17 +159,18 @@ export function rowsFromCheckedColumns(manifest: ModelManifest, columns: Readonl
  */
 export function rowsFromInstances(manifest: ModelManifest, instances: readonly unknown[], path: string): InputRow[] {
   const inputs = manifest.signature.inputs;
+  const make = rowMakerOf(manifest);
   const rows = instances.map((item, i) => {
     const here = `${path}[${i}]`;
     if (Array.isArray(item)) {
       if (item.length !== inputs.length) {
         fail('INVALID_ARGUMENT', `${here} has ${item.length} values but the model takes ${inputs.length} inputs, in this order: ${describeInputs(manifest)}`, { index: i, count: item.length, expected: inputs.length });
       }
-      return Object.fromEntries(inputs.map((col, j) => [col.name, coerceValue(manifest, col, item[j], { at: `${here}[${j}] ('${col.name}')`, details: { index: i, column: col.name } })]));
+      return make(inputs.map((col, j) => coerceValue(manifest, col, item[j], { at: `${here}[${j}] ('${col.name}')`, details: { index: i, column: col.name } })), 0);
     }
     if (isPlainObject(item)) {
       checkColumnNames(manifest, Object.keys(item), { noun: 'column' }, `${here}: `);
-      return Object.fromEntries(inputs.map((col) => [col.name, coerceValue(manifest, col, item[col.name], { at: `${here}.${col.name}`, details: { index: i, column: col.name } })]));
+      return make(inputs.map((col) => coerceValue(manifest, col, item[col.name], { at: `${here}.${col.name}`, details: { index: i, column: col.name } })), 0);
     }
     if (inputs.length === 1 && item !== undefined) {
       const col = inputs[0]!;

@@ -1,15 +1,16 @@
 /**
  * The worker side of a predictor thread (predictor-thread.ts): reads the package at
  * `workerData.dir`, opens it, says `{ ready: true }` (or `{ failed }`), then answers each
- * `{ id, rows }` with `{ id, predictions }` or `{ id, error }` until `{ close: true }`.
+ * `{ id, values, count }` (rows as their signature values) or `{ id, rows }` with
+ * `{ id, predictions }` or `{ id, error }` until `{ close: true }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isPaddockError } from '../../core/errors.js';
 import { readModelPackage } from './package-io.js';
 import { openPredictor, type Predictor } from './predict.js';
 import type { InputRow } from './preprocess.js';
-
-type Request = { readonly id: number; readonly rows: readonly InputRow[] } | { readonly close: true };
+import type { Request } from './predictor-thread.js';
+import { rowMakerOf } from './row-code.js';
 
 const port = parentPort!;
 const { dir } = workerData as { readonly dir: string };
@@ -26,6 +27,16 @@ async function open(): Promise<Predictor | undefined> {
 }
 
 const predictor = await open();
+const make = predictor && rowMakerOf(predictor.pkg.manifest);
+const width = predictor?.pkg.manifest.signature.inputs.length ?? 0;
+
+/** The rows again from their signature values. */
+function rowsOf(values: readonly unknown[], count: number): InputRow[] {
+  const rows = new Array<InputRow>(count);
+  for (let i = 0; i < count; i++) rows[i] = make!(values, i * width);
+  return rows;
+}
+
 if (predictor === undefined) port.close();
 else {
   port.on('message', (request: Request) => {
@@ -33,8 +44,8 @@ else {
       void predictor.close().finally(() => port.close());
       return;
     }
-    const { id, rows } = request;
-    predictor.predict(rows).then(
+    const { id } = request;
+    predictor.predict('rows' in request ? request.rows : rowsOf(request.values, request.count)).then(
       (predictions) => port.postMessage({ id, predictions }),
       (err: unknown) => port.postMessage({ id, error: message(err), ...(isPaddockError(err) && { code: err.code }) }),
     );

@@ -40,6 +40,23 @@ describe('predictor thread', () => {
     }
   });
 
+  it('gives its thread the rows as they were: extra keys ignored, a missing or null column refused as here', async () => {
+    const thread = await openPredictorThread(mlp);
+    const here = await openPredictor(mlp);
+    try {
+      const extra = ROWS.slice(0, 3).map((row) => ({ note: 'ignored', ...row }));
+      expect(await thread.predict(extra)).toEqual(await here.predict(ROWS.slice(0, 3)));
+      const { f5: _dropped, ...missing } = ROWS[1]!;
+      for (const bad of [[ROWS[0]!, missing], [ROWS[0]!, { ...ROWS[1], f5: null }], [{ ...ROWS[0], f5: undefined }]]) {
+        const there = await caught(() => thread.predict(bad));
+        expect(there.message).toBe((await caught(() => here.predict(bad))).message);
+        expect(there.message).toMatch(/f5/);
+      }
+    } finally {
+      await Promise.all([thread.close(), here.close()]);
+    }
+  });
+
   it('rejects calls after close, and a package it cannot open', async () => {
     const thread = await openPredictorThread(mlp);
     await thread.close();

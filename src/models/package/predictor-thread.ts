@@ -4,7 +4,8 @@
  * answers requests. onnxruntime-node runs a model synchronously on the calling thread (behind a
  * setImmediate), so a shadow of a heavy model on the serving thread takes its time from every
  * request after it; even a tree model's few µs a row came out of the primary's p50 there.
- * Rows and predictions cross by structured clone; errors by message and code.
+ * Rows cross as their signature values (a row's keys are not cloned with every row), predictions
+ * by structured clone; errors by message and code.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,10 +16,16 @@ import { PaddockError, type ErrorCode } from '../../core/errors.js';
 import type { ModelPackage } from './package-io.js';
 import type { Predictor, PredictionRow } from './predict.js';
 import type { InputRow } from './preprocess.js';
+import { rowReaderOf } from './row-code.js';
 
 /** The answer to one `{ id, rows }` request. */
 type Answer = { readonly id: number; readonly predictions: PredictionRow[] } | { readonly id: number; readonly error: string; readonly code?: ErrorCode };
 type Reply = { readonly ready: true } | { readonly failed: string } | Answer;
+/**
+ * What the thread is asked: rows as their signature values (`count` rows of the signature's
+ * columns, in order: the thread makes the rows again), or whole; or to close.
+ */
+export type Request = { readonly id: number; readonly values: readonly unknown[]; readonly count: number } | { readonly id: number; readonly rows: readonly InputRow[] } | { readonly close: true };
 
 interface Waiting {
   resolve(predictions: PredictionRow[]): void;
@@ -37,6 +44,14 @@ export async function openPredictorThread(pkg: ModelPackage): Promise<Predictor>
   const waiting = new Map<number, Waiting>();
   let nextId = 0;
   let ended: Error | undefined;
+  const width = pkg.manifest.signature.inputs.length;
+  const read = rowReaderOf(pkg.manifest);
+  /** The rows' signature values, row after row (what the thread makes its rows from); undefined when a row lacks a column (it then crosses whole, and fails there as here). */
+  const valuesOf = (rows: readonly InputRow[]): unknown[] | undefined => {
+    const values = new Array<unknown>(rows.length * width);
+    for (let i = 0; i < rows.length; i++) if (!read(rows[i]!, values, i * width)) return undefined;
+    return values;
+  };
   const end = (err: Error): void => {
     ended ??= err;
     for (const w of waiting.values()) w.reject(ended);
@@ -71,9 +86,10 @@ export async function openPredictorThread(pkg: ModelPackage): Promise<Predictor>
     predict(rows: readonly InputRow[]): Promise<PredictionRow[]> {
       if (ended) return Promise.reject(ended);
       const id = nextId++;
+      const values = valuesOf(rows);
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, rows });
+        worker.postMessage(values ? ({ id, values, count: rows.length } satisfies Request) : ({ id, rows } satisfies Request));
       });
     },
     async close(): Promise<void> {

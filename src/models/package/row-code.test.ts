@@ -3,7 +3,7 @@ import { isPaddockError } from '../../core/errors.js';
 import { checkManifest, type ColumnType, type ModelManifest } from './manifest.js';
 import { checkRow, checkRows } from './predict.js';
 import type { InputRow } from './preprocess.js';
-import { quickRowCheckOf, rowMakerOf } from './row-code.js';
+import { quickRowCheckOf, rowMakerOf, rowReaderOf } from './row-code.js';
 
 function manifestWith(inputs: readonly { name: string; type: ColumnType }[], impute: Record<string, unknown> = {}): ModelManifest {
   return checkManifest({
@@ -106,3 +106,26 @@ describe('quickRowCheckOf', () => {
     expect(fullCheck(manifest, cases[10]!)).toMatch(/missing column 's'/);
   });
 });
+
+describe('rowReaderOf', () => {
+  for (const width of [3, 2100]) {
+    it(`reads a row's signature values in order, and stops at an absent column (${width} columns${width > 2048 ? ', not compiled' : ''})`, () => {
+      const names = Array.from({ length: width }, (_, j) => (j === 1 ? 'a "quoted" name' : `c${j}`));
+      const manifest = manifestWith(names.map((name) => ({ name, type: 'double' })));
+      const read = rowReaderOf(manifest);
+      const make = rowMakerOf(manifest);
+      const values = names.map((_, j) => j / 2);
+      const row = { extra: 1, ...make(values, 0) };
+      const out = new Array<unknown>(width + 2).fill('x');
+      expect(read(row, out, 2)).toBe(true);
+      expect(out).toEqual(['x', 'x', ...values]);
+      expect(make(out, 2)).toEqual(make(values, 0));
+      // Present but undefined is read as such; absent stops the reader.
+      expect(read({ ...row, c0: undefined }, out, 0)).toBe(true);
+      expect(out[0]).toBeUndefined();
+      const { 'a "quoted" name': _absent, ...without } = row;
+      expect(read(without, out, 0)).toBe(false);
+    });
+  }
+});
+

@@ -115,7 +115,7 @@ describe('rowReaderOf', () => {
       const read = rowReaderOf(manifest);
       const make = rowMakerOf(manifest);
       const values = names.map((_, j) => j / 2);
-      const row = { extra: 1, ...make(values, 0) };
+      const row: Record<string, unknown> = { extra: 1, ...make(values, 0) };
       const out = new Array<unknown>(width + 2).fill('x');
       expect(read(row, out, 2)).toBe(true);
       expect(out).toEqual(['x', 'x', ...values]);

@@ -8,8 +8,11 @@
 //   times the primary's work per row). `mlp-plain` serves 1; `mlp-mirrored` mirrors to 2.
 // Each deployment has its own `paddock serve --deployment` process, loaded alone: first at full
 // load (16 connections) for their throughput, then at 1,000 req/s (flights) and at half the plain
-// server's throughput, in five alternating rounds (short ones: these machines' p50 drifts by a
-// tenth from one minute to the next), and the best p50 of each is compared. Paced loads
+// server's throughput, in twelve rounds of 3 s, each round running every server once (the plain
+// one first, then last in the next round). Each mirrored run's p50 is divided by the plain run's
+// of its round, and the median of those ratios is judged: these machines' p50 moves by a quarter
+// from one run to the next (with the machine, not the server), and a pair measured seconds apart
+// shares most of that, where the best of five runs of each did not. Paced loads
 // come from wrk with a think time per connection and the connections calibrated on the plain
 // server (µs percentiles) where wrk is installed; else from bench/latency-client.js, which cannot
 // pace more than about 3,000 req/s here (the half-load rate is then capped, and says so). The
@@ -27,8 +30,8 @@ import { BODY, startPaddock, trainFlights, writeTrainingData } from './serve.js'
 const SMALL = Boolean(process.env.PADDOCK_BENCH_SMALL);
 const DURATION = SMALL ? 5 : 10;
 /** Paced rounds per server and load, and their length. */
-const ROUNDS = SMALL ? 1 : 5;
-const ROUND_SECONDS = SMALL ? 5 : 6;
+const ROUNDS = SMALL ? 1 : 12;
+const ROUND_SECONDS = SMALL ? 5 : 3;
 const CONNECTIONS = 16;
 /** A light fixed load; the other is half the plain server's measured throughput. */
 const LIGHT_RATE = 1000;
@@ -112,14 +115,19 @@ async function measureFamily(procs, dir, { plain, mirrored, body, light }) {
   const atRate = (url, i) => (paced
     ? wrkLatencyAtRate(url, { body, rate: rates[i], duration: ROUND_SECONDS, connections: connections[i] })
     : latencyAtRate(url, { body, rate: rates[i], duration: ROUND_SECONDS, connections: CONNECTIONS }));
-  const best = rates.map(() => ({}));
+  // Per load and server, each round's run; a round runs the plain server first, the next last.
+  const runs = rates.map(() => Object.fromEntries([plain, ...mirrored].map((name) => [name, []])));
   const counted = Object.fromEntries(mirrored.map((name) => [name, counts()]));
   for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? [plain, ...mirrored] : [...mirrored].reverse().concat(plain);
     for (const i of rates.keys()) {
-      best[i][plain] = better(best[i][plain], atRate(servers[plain].infer, i));
-      for (const name of mirrored) {
+      for (const name of order) {
+        if (name === plain) {
+          runs[i][name].push(atRate(servers[name].infer, i));
+          continue;
+        }
         const before = await shadowCounts(servers[name].url, name);
-        best[i][name] = better(best[i][name], atRate(servers[name].infer, i));
+        runs[i][name].push(atRate(servers[name].infer, i));
         await sleep(500); // shadows run after the answer: let the last ones finish
         const after = await shadowCounts(servers[name].url, name);
         for (const k of Object.keys(after)) counted[name][k] += after[k] - before[k];
@@ -132,9 +140,14 @@ async function measureFamily(procs, dir, { plain, mirrored, body, light }) {
   }
   const ms = (r) => `p50 ${r.p50.toFixed(3)} ms (mean ${r.mean.toFixed(3)}, p99 ${r.p99.toFixed(2)} ms${r.rps ? `; ${fmt(r.rps)} req/s reached` : ''})`;
   const how = (i) => (paced ? `wrk, ${connections[i]} connections with a 2 ms think time` : `${CONNECTIONS} connections, bench/latency-client.js`);
+  // Judged by the median of the rounds' ratios, each mirrored run against the plain run of its
+  // own round: the p50 here moves by a quarter from one run to the next, mostly with the machine,
+  // and a pair measured a few seconds apart shares most of that.
   const latencyRow = (label, i, name) => {
-    const ratio = best[i][name].p50 / best[i][plain].p50;
-    return row(label, ms(best[i][name]), ms(best[i][plain]), `same deployment without mirror, same load; best of ${ROUNDS}`, '≤ 1.10×', `${ratio.toFixed(2)}×`, ratio <= 1.1);
+    const ratios = runs[i][name].map((r, k) => r.p50 / runs[i][plain][k].p50);
+    const ratio = median(ratios);
+    const p50s = (runs) => `${ms(medianRun(runs))}; least p50 ${Math.min(...runs.map((r) => r.p50)).toFixed(3)} ms`;
+    return row(label, p50s(runs[i][name]), p50s(runs[i][plain]), `same deployment without mirror, same load; median of ${ROUNDS} rounds' ratios (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`, '≤ 1.10×', `${ratio.toFixed(2)}×`, ratio <= 1.1);
   };
   return {
     latencyRows: (name, label) => loads.map((l, i) => latencyRow(i === 0 ? `p50 latency, ${label}, ${l.name} (${how(i)})` : `  same at ${l.name} (${how(i)})`, i, name)),
@@ -149,9 +162,14 @@ async function measureFamily(procs, dir, { plain, mirrored, body, light }) {
 
 const counts = () => ({ requests: 0, compared: 0, agree: 0, error: 0 });
 
-/** The run with the lower p50 (the least disturbed by other work on the machine). */
-function better(a, b) {
-  return a === undefined || b.p50 < a.p50 ? b : a;
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** The run whose p50 is the median one (the lower middle for an even count). */
+function medianRun(runs) {
+  return [...runs].sort((a, b) => a.p50 - b.p50)[(runs.length - 1) >> 1];
 }
 
 /** A mirrored deployment's counters in /metrics: answered requests, and shadow comparisons by outcome. */

@@ -92,9 +92,11 @@ describe('web UI: deployments', () => {
       await expect.poll(async () => Number(await column('stable', 3)) + Number(await column('canary', 3))).toBe(requests);
       expect([await column('stable', 5), await column('canary', 5)]).toEqual(['0.00%', '0.00%']);
       expect(await column('stable', 7)).toMatch(/ ms$/);
-      // Every request was mirrored to version 3, which is the same model: all answers agree.
-      await expect.poll(() => column('shadow', 3)).toBe(String(requests));
-      await expect.poll(() => ui.page.getByTestId('shadow-agreement').textContent()).toBe('100.00%');
+      // Every request was mirrored to version 3, which is the same model: all answers agree. The
+      // shadows finish after the answers (the first opens the mirror's thread), and the page
+      // refreshes every 3 s: the poll waits past a refresh.
+      await expect.poll(() => column('shadow', 3), { timeout: 20_000 }).toBe(String(requests));
+      await expect.poll(() => ui.page.getByTestId('shadow-agreement').textContent(), { timeout: 20_000 }).toBe('100.00%');
       expect(await ui.page.getByText(/live from this server/).count()).toBe(1);
       await ui.screenshot('deployment');
       expect(signedInProblems(ui.problems)).toEqual([]);

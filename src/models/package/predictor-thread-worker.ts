@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isPaddockError } from '../../core/errors.js';
 import { readModelPackage } from './package-io.js';
 import { openPredictor, type Predictor } from './predict.js';
+import type { ModelManifest } from './manifest.js';
 import type { InputRow } from './preprocess.js';
 import type { Request } from './predictor-thread.js';
 import { rowMakerOf } from './row-code.js';
@@ -27,13 +28,13 @@ async function open(): Promise<Predictor | undefined> {
 }
 
 const predictor = await open();
-const make = predictor && rowMakerOf(predictor.pkg.manifest);
-const width = predictor?.pkg.manifest.signature.inputs.length ?? 0;
 
-/** The rows again from their signature values. */
-function rowsOf(values: readonly unknown[], count: number): InputRow[] {
+/** The rows again from their signature values (`count` rows of the manifest's inputs, in order). */
+function rowsOf(manifest: ModelManifest, values: readonly unknown[], count: number): InputRow[] {
+  const make = rowMakerOf(manifest);
+  const width = manifest.signature.inputs.length;
   const rows = new Array<InputRow>(count);
-  for (let i = 0; i < count; i++) rows[i] = make!(values, i * width);
+  for (let i = 0; i < count; i++) rows[i] = make(values, i * width);
   return rows;
 }
 
@@ -45,7 +46,7 @@ else {
       return;
     }
     const { id } = request;
-    predictor.predict('rows' in request ? request.rows : rowsOf(request.values, request.count)).then(
+    predictor.predict('rows' in request ? request.rows : rowsOf(predictor.pkg.manifest, request.values, request.count)).then(
       (predictions) => port.postMessage({ id, predictions }),
       (err: unknown) => port.postMessage({ id, error: message(err), ...(isPaddockError(err) && { code: err.code }) }),
     );

@@ -1,21 +1,15 @@
 /**
- * The prediction log's SQLite inserts on their own thread: a worker_threads worker that owns its
- * own better-sqlite3 connection to the database file and runs each batch as one transaction of
- * prepared multi-row inserts. better-sqlite3 is synchronous, so on the serving thread every batch
- * held the event loop for milliseconds; here the serving thread only packs a batch (packRecords:
+ * The prediction log's SQLite inserts on their own thread (a {@link SqliteThread}), each batch one
+ * transaction of prepared multi-row inserts. better-sqlite3 is synchronous, so on the serving
+ * thread every batch held the event loop for milliseconds; here the serving thread only packs a
+ * batch (packRecords:
  * the rows' texts, inputs and outputs as JSON, in one string; their numbers in one array) and
  * posts it. Measured per row, posting one string costs a fifth of cloning an array of values, and
  * JSON of whole records made the worker parse them and serialise their inputs and outputs again.
- *
- * A failed batch rejects with the driver error translated to a catalogue code; a worker that dies
- * (it could not open the file, or crashed) rejects every batch waiting on it, and the next batch
- * starts a new one, so a caller retrying never hangs.
  */
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import { PaddockError } from '../../../core/errors.js';
 import type { PredictionRecord } from '../../../monitoring/index.js';
-import { translateDbError } from '../db-errors.js';
+import { SqliteThread } from './sqlite-thread.js';
 
 /** Options of {@link SqliteWriterThread}. */
 export interface SqliteWriterThreadOptions {
@@ -44,17 +38,10 @@ const WRITER_NICE = 19;
 /** Bound values per statement at most: under SQLite's 32766 (500 rows of 11). */
 const MAX_VALUES = 5500;
 
-// Plain CommonJS run with `eval`, so it works from the compiled files, the bundled CLI and the
-// test runner alike (no worker file to locate). The driver is required by its resolved path.
-// Each message: a batch's values, row after row in the columns' order; or packed (see packRecords).
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const { filename, busyTimeoutMs } = workerData;
+// The thread's handle (see SqliteThread). Each message: a batch's values, row after row in the
+// columns' order; or packed (see packRecords).
+const WRITER_BODY = `
 const chunkRows = Math.floor(workerData.maxValues / workerData.columns.length);
-lowerPriority(workerData.nice);
-const db = new Database(filename, { fileMustExist: true });
-db.pragma('busy_timeout = ' + busyTimeoutMs);
 db.pragma('synchronous = NORMAL');
 const columns = workerData.columns;
 const tuple = '(' + columns.map(() => '?').join(', ') + ')';
@@ -126,28 +113,9 @@ const unpack = (m) => {
   if (at.t !== texts.length - 1 || at.n !== numbers.length) throw new Error('a packed batch of ' + rows + ' rows has ' + (texts.length - 1) + ' texts and ' + numbers.length + ' numbers; its rows read ' + at.t + ' and ' + at.n);
   return values;
 };
-// Linux: a thread's id is the last part of /proc/thread-self, and setpriority takes it.
-function lowerPriority(nice) {
-  try {
-    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) require('node:os').setPriority(tid, nice);
-  } catch {
-    // Elsewhere the thread keeps the process's priority.
-  }
-}
-parentPort.on('message', (m) => {
-  if (m.close) {
-    db.close();
-    parentPort.close();
-    return;
-  }
-  try {
-    insert.immediate(m.text !== undefined ? unpack(m) : m.values, m.rows);
-    parentPort.postMessage({ id: m.id });
-  } catch (err) {
-    parentPort.postMessage({ id: m.id, error: { message: String(err && err.message), code: err && typeof err.code === 'string' ? err.code : undefined } });
-  }
-});
+const handle = (m) => {
+  insert.immediate(m.text !== undefined ? unpack(m) : m.values, m.rows);
+};
 `;
 
 /** How a value of a laid-out row is sent: 0 a number, 1 a string, 2 an array of numbers (its length, then its elements). */
@@ -265,19 +233,17 @@ function packFields(values: Readonly<Record<string, unknown>>, fields: RowLayout
 
 const hasNul = (text: string): boolean => text.includes('\0');
 
-interface Pending {
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
-}
-
 /** One writer thread over one SQLite file; batches are written in the order they were given. */
 export class SqliteWriterThread {
-  private worker: Worker | undefined;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
-  private closed = false;
+  private readonly thread: SqliteThread<void>;
 
-  constructor(private readonly options: SqliteWriterThreadOptions) {}
+  constructor(options: SqliteWriterThreadOptions) {
+    this.thread = new SqliteThread<void>({
+      role: 'writer', filename: options.filename, nice: options.nice ?? WRITER_NICE, body: WRITER_BODY,
+      ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
+      data: { columns: PREDICTION_LOG_COLUMNS, maxValues: MAX_VALUES },
+    });
+  }
 
   /**
    * Appends `rows` rows to prediction_log as one transaction: `values` holds them one after
@@ -296,57 +262,11 @@ export class SqliteWriterThread {
   }
 
   private post(message: object, rows: number): Promise<void> {
-    if (this.closed) return Promise.reject(new PaddockError('INTERNAL', 'the prediction log writer thread is closed'));
-    if (rows === 0) return Promise.resolve();
-    const worker = this.worker ?? this.start();
-    const id = ++this.nextId;
-    return new Promise<void>((resolve, reject) => {
-      // The worker keeps the process alive only while it has work (a flush at shutdown must finish).
-      if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, ...message });
-    });
+    return rows === 0 ? Promise.resolve() : this.thread.request(message);
   }
 
   /** Waits for the batches given so far, then closes the connection and ends the thread. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const worker = this.worker;
-    if (!worker) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.ref();
-    worker.postMessage({ close: true });
-    await exited;
-  }
-
-  private start(): Worker {
-    const { filename, busyTimeoutMs = 30_000 } = this.options;
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, filename, busyTimeoutMs, columns: PREDICTION_LOG_COLUMNS, maxValues: MAX_VALUES, nice: this.options.nice ?? WRITER_NICE } });
-    worker.unref();
-    this.worker = worker;
-    worker.on('message', (m: { id: number; error?: { message: string; code?: string } }) => {
-      const waiting = this.pending.get(m.id);
-      if (!waiting) return;
-      this.pending.delete(m.id);
-      if (this.pending.size === 0) worker.unref();
-      if (m.error) waiting.reject(translateDbError(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {})));
-      else waiting.resolve();
-    });
-    let failure: unknown;
-    worker.on('error', (err) => {
-      failure = err;
-    });
-    worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = undefined;
-      if (this.pending.size === 0) return;
-      const cause = failure ?? new Error(`exited with code ${code}`);
-      const err = new PaddockError('INTERNAL', `the prediction log writer thread for ${filename} stopped: ${(cause as Error).message}`, {}, { cause });
-      const waiting = [...this.pending.values()];
-      this.pending.clear();
-      for (const w of waiting) w.reject(err);
-    });
-    return worker;
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }

@@ -10,6 +10,8 @@
 // itself the bottleneck above a few thousand req/s. The logging server's /metrics must count the rows written and none dropped.
 // Then rows/s appended to SQLite (in a file, WAL; on the calling thread, and through the writer
 // thread serving uses) and to Parquet (local directory) in batches of 5,000 rows (the default flush_rows).
+// Last, a monitoring window's scan of those rows on SQLite: through the reader thread a serving
+// process's monitor uses, against the calling thread, with the longest the event loop went unturned.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -67,6 +69,8 @@ export async function predictionLog() {
     const how = paced ? `${fmt(rate)} req/s asked (half the max), wrk, ${connections} connections with a 2 ms think time (calibrated on the unlogged server)` : `${fmt(rate)} req/s${rate < half ? ` (half the max is ${fmt(half)}; client cap)` : ' (half the max)'}, ${CONNECTIONS} connections`;
     const ratio = bestLogged.p50 / bestPlain.p50;
     const writes = await storeThroughput(dir);
+    const scans = await scanStalls(dir);
+    const scanned = (r) => `longest event-loop gap ${r.gapMs.toFixed(1)} ms; ${fmt(r.rowsPerSecond)} rows/s`;
     return [
       row(`p50 latency, every prediction logged (SQLite), ${how}`,
         ms(bestLogged), ms(bestPlain), `same package, --no-prediction-log, same load; best of ${ROUNDS}`, '≤ 1.05×', `${ratio.toFixed(2)}×`, ratio <= 1.05),
@@ -75,6 +79,7 @@ export async function predictionLog() {
       row(`prediction log append, ${fmt(STORE_ROWS)} rows in batches of ${fmt(BATCH)}: SQLite (WAL, file)`, `${fmt(writes.sqlite)} rows/s`, `${fmt(writes.parquet)} rows/s`, 'same rows to Parquet files (DuckDB, zstd)', 'report', `${(writes.sqlite / writes.parquet).toFixed(2)}×`, null),
       row('  same, SQLite through the writer thread serving uses', `${fmt(writes.thread)} rows/s`, `${fmt(writes.sqlite)} rows/s`, 'SQLite on the calling thread', 'report', `${(writes.thread / writes.sqlite).toFixed(2)}×`, null),
       row(`  same, writer thread, batches of ${SERVING_BATCH} (serving's on SQLite)`, `${fmt(writes.threadServing)} rows/s`, `${fmt(writes.thread)} rows/s`, `writer thread, batches of ${fmt(BATCH)}`, 'report', `${(writes.threadServing / writes.thread).toFixed(2)}×`, null),
+      row(`monitoring window scan, ${fmt(STORE_ROWS)} logged rows (SQLite): reader thread (a serving process's)`, scanned(scans.thread), scanned(scans.calling), 'scan on the calling thread, a turn between pages', 'report', `${(scans.thread.gapMs / scans.calling.gapMs).toFixed(2)}× the gap`, null),
     ];
   } finally {
     for (const p of procs) p.kill('SIGTERM');
@@ -100,6 +105,48 @@ async function logCounts(url) {
     written: sum(/^paddock_prediction_log_written_total (\S+)$/gm),
     dropped: sum(/^paddock_prediction_log_dropped_total (\S+)$/gm),
   };
+}
+
+/**
+ * A window scan of STORE_ROWS logged rows, on the reader thread and on the calling thread: rows/s,
+ * and the longest gap between turns of a 1 ms timer (what a request arriving meanwhile would wait).
+ */
+async function scanStalls(dir) {
+  const at = Date.now();
+  const database = openDatabase(`sqlite:${path.join(dir, 'scan.db')}`, { root: dir });
+  try {
+    await runMigrations(database.db, database.dialect, MIGRATIONS);
+    const writer = new SqlPredictionLog(database);
+    for (let i = 0; i < STORE_ROWS; i += BATCH) {
+      await writer.append(Array.from({ length: BATCH }, (_, k) => ({
+        requestId: `req-${i + k}`, rowIndex: 0, deployment: 'flights', model: 'flights', version: '1', variant: 'default',
+        inputs: { hour: k % 24, weekday: k % 7, distance: 100 + ((i + k) % 2900), origin: ['ATL', 'ORD', 'SEA', 'JFK'][k % 4] },
+        outputs: { label: k % 2, probabilities: [0.3, 0.7] }, latencyMs: 0.4, at: at + i + k,
+      })));
+    }
+    const scan = async (store) => {
+      let gap = 0;
+      let last = performance.now();
+      const timer = setInterval(() => {
+        const now = performance.now();
+        gap = Math.max(gap, now - last);
+        last = now;
+      }, 1);
+      const start = performance.now();
+      let rows = 0;
+      await store.scan({ deployment: 'flights', since: at, until: at + STORE_ROWS }, (batch) => { rows += batch.length; });
+      const seconds = (performance.now() - start) / 1000;
+      clearInterval(timer);
+      await store.close();
+      if (rows !== STORE_ROWS) throw new Error(`the scan read ${rows} rows of ${STORE_ROWS}`);
+      return { gapMs: gap, rowsPerSecond: Math.round(rows / seconds) };
+    };
+    const calling = await scan(new SqlPredictionLog(database));
+    const thread = await scan(new SqlPredictionLog(database, { readerThread: true }));
+    return { calling, thread };
+  } finally {
+    await database.close();
+  }
 }
 
 /** Rows/s appended by each store, in the logger's batch size (best of 3 runs of STORE_ROWS rows). */

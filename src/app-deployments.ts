@@ -90,7 +90,7 @@ export async function serveDeployments(options: ServeDeploymentsOptions): Promis
   const retrain = retraining ? retrainOnAlert(retraining.ctx.triggers, { logger, onRequested: events.onRequested }) : undefined;
   const monitoring = monitored
     ? startServingMonitor({
-      project: { root: project.root!, config: project.config }, meta, store: openPredictionLogStore({ root: project.root!, config: project.config }, meta), names, stats: options.stats, logger,
+      project: { root: project.root!, config: project.config }, meta, store: openPredictionLogStore({ root: project.root!, config: project.config }, meta, { readerThread: true }), names, stats: options.stats, logger,
       ...(options.droppedPredictions ? { droppedTotal: options.droppedPredictions } : {}),
       onAlert: async (alert) => {
         events.onAlert(alert);

@@ -53,13 +53,14 @@ export function predictionLogNeedsMetadata(project: Pick<Project, 'config'>): bo
 
 /**
  * The configured store: the metadata database (`metadata`, the default) or Parquet under the
- * artifact root. `writerThread` (serving's writer): SQLite appends run on a worker thread.
+ * artifact root. In a serving process SQLite appends (`writerThread`) and scans (`readerThread`,
+ * its monitoring window) run on worker threads of their own, so neither holds the event loop.
  */
-export function openPredictionLogStore(project: ProjectSettings, meta: PredictionLogDatabase | undefined, options: { readonly writerThread?: boolean } = {}): PredictionLogStore {
+export function openPredictionLogStore(project: ProjectSettings, meta: PredictionLogDatabase | undefined, options: { readonly writerThread?: boolean; readonly readerThread?: boolean } = {}): PredictionLogStore {
   const { keyColumnOf } = labelJoinSettings(project);
   if (project.config.monitoring.prediction_log.store === 'metadata') {
     if (!meta) return fail('INTERNAL', 'the prediction log in the metadata database needs the database open');
-    return new SqlPredictionLog(meta, { keyColumnOf, ...(options.writerThread && { writerThread: true }) });
+    return new SqlPredictionLog(meta, { keyColumnOf, ...(options.writerThread && { writerThread: true }), ...(options.readerThread && { readerThread: true }) });
   }
   const root = artifactsRootOf(project);
   const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(root);

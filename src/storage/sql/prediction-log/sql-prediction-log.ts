@@ -9,6 +9,7 @@ import { translateDbError } from '../db-errors.js';
 import type { SqlDialectName } from '../open-database.js';
 import { writeTransaction } from '../write-transaction.js';
 import type { PredictionLogRow, PredictionLogTables } from './prediction-log-schema.js';
+import { SqliteReaderThread, type ColumnKind } from './sqlite-reader-thread.js';
 import { PREDICTION_LOG_COLUMNS as APPEND_COLUMNS, SqliteWriterThread, packRecords } from './sqlite-writer-thread.js';
 
 /** The open metadata database the log lives in (an SqlDatabase, or openMetadataStore's result). */
@@ -29,6 +30,20 @@ export interface PredictionLogDatabase {
  */
 const SCAN_BATCH_ROWS = 5000;
 
+/**
+ * Rows per batch handed to a scan's caller from the reader thread: its page is read off the
+ * event loop, but parsing the rows' JSON and the caller's work on them (a monitoring window's
+ * profiles) still run on it, about 5 ms per 1,000 rows here; a turn of the event loop comes
+ * between batches.
+ */
+const SCAN_DELIVERY_ROWS = 1000;
+
+/** The columns a scan reads, in the order the reader thread returns them, and their kinds. */
+const SCAN_COLUMNS = ['id', 'deployment', 'request_id', 'row_index', 'model', 'version', 'variant', 'at', 'latency_ms', 'inputs', 'outputs', 'label', 'labeled_at'] as const;
+const SCAN_KINDS: readonly ColumnKind[] = ['n', 't', 't', 'n', 't', 't', 't', 'n', 'n', 't', 't', 't', 'n'];
+const SCAN_ID = SCAN_COLUMNS.indexOf('id');
+const SCAN_AT = SCAN_COLUMNS.indexOf('at');
+
 /** Options of {@link SqlPredictionLog}. */
 export interface SqlPredictionLogOptions {
   /** The deployment's declared key column (monitoring.labels), copied to an indexed column at append time. */
@@ -41,6 +56,11 @@ export interface SqlPredictionLogOptions {
    * the inserts never hold the event loop. Ignored for PostgreSQL and in-memory SQLite.
    */
   readonly writerThread?: boolean;
+  /**
+   * SQLite in a file: scans read on a worker thread with its own read-only connection (a serving
+   * process's monitoring window), so the queries never hold the event loop. Ignored elsewhere.
+   */
+  readonly readerThread?: boolean;
 }
 
 
@@ -64,6 +84,7 @@ export class SqlPredictionLog implements PredictionLogStore {
   /** Prepared multi-row inserts by row count (SQLite): a full chunk and the batch's remainder. */
   private readonly inserts = new Map<number, Database.Statement>();
   private readonly writer: SqliteWriterThread | undefined;
+  private readonly reader: SqliteReaderThread | undefined;
 
   constructor(database: PredictionLogDatabase, options: SqlPredictionLogOptions = {}) {
     this.db = database.db as Kysely<PredictionLogTables>;
@@ -74,6 +95,9 @@ export class SqlPredictionLog implements PredictionLogStore {
     this.scanBatchRows = options.scanBatchRows ?? SCAN_BATCH_ROWS;
     if (options.writerThread && this.sqlite && !this.sqlite.memory) {
       this.writer = new SqliteWriterThread({ filename: this.sqlite.name });
+    }
+    if (options.readerThread && this.sqlite && !this.sqlite.memory) {
+      this.reader = new SqliteReaderThread({ filename: this.sqlite.name });
     }
   }
 
@@ -135,9 +159,9 @@ export class SqlPredictionLog implements PredictionLogStore {
     return values;
   }
 
-  /** Ends the writer thread once the batches given to it are written (the database stays open). */
+  /** Ends the threads once the work given to them is done (the database stays open). */
   async close(): Promise<void> {
-    await this.writer?.close();
+    await Promise.all([this.writer?.close(), this.reader?.close()]);
   }
 
   private insertOf(handle: Database.Database, rows: number): Database.Statement {
@@ -153,30 +177,62 @@ export class SqlPredictionLog implements PredictionLogStore {
   }
 
   async scan(query: PredictionQuery, onBatch: (batch: readonly LoggedPrediction[]) => void | Promise<void>): Promise<void> {
-    let after: { at: number; id: number } | undefined;
+    if (this.reader) return this.scanOnThread(this.reader, query, onBatch);
+    let after: ScanPosition | undefined;
     for (;;) {
       // On SQLite each batch is a synchronous query on this thread, and awaiting it takes no turn
       // of the event loop: a serving process evaluating its monitoring window answered nothing
       // until the whole window was read (32 s for 1.26M rows). A turn between batches lets it.
-      if (after) await new Promise((resolve) => setImmediate(resolve));
-      const rows = await read(() => {
-        let q = this.db.selectFrom('prediction_log').selectAll()
-          .where('deployment', '=', query.deployment).where('at', '>=', query.since).where('at', '<', query.until);
-        if (query.version !== undefined) q = q.where('version', '=', query.version);
-        if (query.variant !== undefined) q = q.where('variant', '=', query.variant);
-        if (query.labeled) q = q.where('label', 'is not', null);
-        if (after) {
-          const { at, id } = after;
-          q = q.where((eb) => eb.or([eb('at', '>', at), eb.and([eb('at', '=', at), eb('id', '>', id)])]));
-        }
-        return q.orderBy('at').orderBy('id').limit(this.scanBatchRows).execute();
-      });
+      if (after) await nextTurn();
+      const rows = await read(() => this.scanPage(query, after).selectAll().execute());
       if (rows.length === 0) return;
       await onBatch(rows.map(toLogged));
       if (rows.length < this.scanBatchRows) return;
       const last = rows.at(-1)!;
       after = { at: Number(last.at), id: Number(last.id) };
     }
+  }
+
+  /**
+   * The scan on the reader thread: each page is read there while the one before is handed over
+   * here, in batches of SCAN_DELIVERY_ROWS with a turn of the event loop before each.
+   */
+  private async scanOnThread(reader: SqliteReaderThread, query: PredictionQuery, onBatch: (batch: readonly LoggedPrediction[]) => void | Promise<void>): Promise<void> {
+    const readPage = (after: ScanPosition | undefined): Promise<unknown[][]> => {
+      const { sql: text, parameters } = this.scanPage(query, after).select(SCAN_COLUMNS).compile();
+      const page = reader.select(text, parameters, SCAN_KINDS);
+      // Read ahead: a failure is reported when the page is awaited, not as an unhandled rejection.
+      page.catch(() => undefined);
+      return page;
+    };
+    let page = readPage(undefined);
+    for (;;) {
+      const rows = await page;
+      const more = rows.length >= this.scanBatchRows;
+      if (more) {
+        const last = rows.at(-1)!;
+        page = readPage({ at: last[SCAN_AT] as number, id: last[SCAN_ID] as number });
+      }
+      for (let i = 0; i < rows.length; i += SCAN_DELIVERY_ROWS) {
+        await nextTurn();
+        await onBatch(rows.slice(i, i + SCAN_DELIVERY_ROWS).map(loggedOfArray));
+      }
+      if (!more) return;
+    }
+  }
+
+  /** The query for one page of a scan, after `after` in (at, id) order; its columns still to choose. */
+  private scanPage(query: PredictionQuery, after: ScanPosition | undefined) {
+    let q = this.db.selectFrom('prediction_log')
+      .where('deployment', '=', query.deployment).where('at', '>=', query.since).where('at', '<', query.until);
+    if (query.version !== undefined) q = q.where('version', '=', query.version);
+    if (query.variant !== undefined) q = q.where('variant', '=', query.variant);
+    if (query.labeled) q = q.where('label', 'is not', null);
+    if (after) {
+      const { at, id } = after;
+      q = q.where((eb) => eb.or([eb('at', '>', at), eb.and([eb('at', '=', at), eb('id', '>', id)])]));
+    }
+    return q.orderBy('at').orderBy('id').limit(this.scanBatchRows);
   }
 
   async attachLabels(deployment: string, labels: readonly LabelRecord[], options: { readonly joinWindowMs: number; readonly keyColumn?: string }): Promise<{ matched: number; unmatched: number }> {
@@ -231,6 +287,26 @@ export class SqlPredictionLog implements PredictionLogStore {
     const row = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
     return row ? Number(row.id) : undefined;
   }
+}
+
+/** Where a scan's page ends: its last row's time and id. */
+interface ScanPosition {
+  readonly at: number;
+  readonly id: number;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A row the reader thread read, its values in SCAN_COLUMNS order. */
+function loggedOfArray(row: readonly unknown[]): LoggedPrediction {
+  const [, deployment, requestId, rowIndex, model, version, variant, at, latencyMs, inputs, outputs, label, labeledAt] = row as [
+    number, string, string, number, string, string, string, number, number, string, string, string | null, number | null,
+  ];
+  return {
+    requestId, rowIndex, deployment, model, version, variant,
+    inputs: JSON.parse(inputs) as Record<string, unknown>, outputs: JSON.parse(outputs) as Record<string, unknown>, latencyMs, at,
+    ...(label !== null ? { label: JSON.parse(label) as unknown, labeledAt: Number(labeledAt) } : {}),
+  };
 }
 
 function toLogged(row: PredictionLogRow): LoggedPrediction {

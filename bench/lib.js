@@ -94,3 +94,9 @@ export function table(rows) {
 export function fmtSeconds(s) {
   return s < 1 ? `${(s * 1000).toFixed(0)} ms` : `${s.toFixed(2)} s`;
 }
+
+/** The middle value; the mean of the two middle ones for an even count. */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}

@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { tensorBody, writeMlpPackage } from './batching.js';
 import { calibrateWrkConnections, fmtCount as fmt, hasWrk, inferOnce, loadTest, wrkLatencyAtRate } from './http-load.js';
 import { latencyAtRate } from './latency-client.js';
-import { ROOT, initProject, paddock, removeDir, row, tempDir } from './lib.js';
+import { ROOT, initProject, median, paddock, removeDir, row, tempDir } from './lib.js';
 import { mlpOnnx } from './mlp-model.js';
 import { BODY, startPaddock, trainFlights, writeTrainingData } from './serve.js';
 
@@ -161,11 +161,6 @@ async function measureFamily(procs, dir, { plain, mirrored, body, light }) {
 }
 
 const counts = () => ({ requests: 0, compared: 0, agree: 0, error: 0 });
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** The run whose p50 is the median one (the lower middle for an even count). */
 function medianRun(runs) {

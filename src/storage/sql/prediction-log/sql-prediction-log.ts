@@ -23,10 +23,10 @@ export interface PredictionLogDatabase {
 }
 
 /**
- * Rows per scan query. On SQLite a query holds the calling thread (a serving process's, for its
- * monitoring window): 5,000 logged rows held it 60–130 ms here; batches of 1,000 held it half as
- * long but made the whole scan 2.7 times slower, so the event loop's turn between batches (see
- * scan) is what keeps a server answering.
+ * Rows per scan query. On SQLite without the reader thread a query holds the calling thread:
+ * 5,000 logged rows held it 60–130 ms here; batches of 1,000 held it half as long but made the
+ * whole scan 2.7 times slower. A serving process therefore scans on the reader thread; the CLI's
+ * reports scan here, with a turn of the event loop between batches.
  */
 const SCAN_BATCH_ROWS = 5000;
 

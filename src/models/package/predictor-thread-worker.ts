@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isPaddockError } from '../../core/errors.js';
+import { lowerThreadPriority } from '../../core/thread-priority.js';
 import { readModelPackage } from './package-io.js';
 import { openPredictor, type Predictor } from './predict.js';
 import type { ModelManifest } from './manifest.js';
@@ -14,7 +15,8 @@ import type { Request } from './predictor-thread.js';
 import { rowMakerOf } from './row-code.js';
 
 const port = parentPort!;
-const { dir } = workerData as { readonly dir: string };
+const { dir, nice } = workerData as { readonly dir: string; readonly nice?: number };
+if (nice !== undefined) lowerThreadPriority(nice);
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** The opened predictor, or undefined once the failure is told. */

@@ -1,8 +1,10 @@
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caught } from '../../test-support/caught.js';
 import { tempDir } from '../../test-support/cli.js';
 import { MLP_REFERENCE as reference, MLP_ROWS as ROWS, writeMlpPackage } from '../../test-support/mlp-fixture.js';
+import { niceOfThreads } from '../../test-support/thread-nice.js';
 import { openPredictor, type ModelPackage } from '../index.js';
 import { openPredictorThread } from './predictor-thread.js';
 
@@ -54,6 +56,18 @@ describe('predictor thread', () => {
       }
     } finally {
       await Promise.all([thread.close(), here.close()]);
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('runs its model at the lowest priority (nice 19), the process keeping its own', async () => {
+    const before = niceOfThreads().filter((nice) => nice === 19).length;
+    const thread = await openPredictorThread(mlp);
+    try {
+      expect(await thread.predict(ROWS.slice(0, 1))).toHaveLength(1);
+      expect(niceOfThreads().filter((nice) => nice === 19).length).toBeGreaterThan(before);
+      expect(os.getPriority()).toBe(0);
+    } finally {
+      await thread.close();
     }
   });
 

@@ -32,13 +32,19 @@ interface Waiting {
   reject(err: Error): void;
 }
 
+/**
+ * The thread's nice value (Linux): the lowest, as the prediction log's writer. Nobody waits on a
+ * shadow, and on a machine whose cores are busy its model's time came out of the primary's.
+ */
+const SHADOW_NICE = 19;
+
 /** How long close() waits for the thread to close its model before terminating it. */
 const CLOSE_GRACE_MS = 2000;
 
 /** Starts the thread and resolves once it has opened the package at `pkg.dir`; rejects with why it could not. */
 export async function openPredictorThread(pkg: ModelPackage): Promise<Predictor> {
   const entry = workerEntry();
-  const worker = new Worker(entry.script, { workerData: { dir: pkg.dir }, eval: entry.eval });
+  const worker = new Worker(entry.script, { workerData: { dir: pkg.dir, nice: SHADOW_NICE }, eval: entry.eval });
   // An idle thread does not keep the process alive; close() ends it.
   worker.unref();
   const waiting = new Map<number, Waiting>();

@@ -43,7 +43,7 @@ const Database = require(workerData.driver);
 lowerPriority(workerData.nice);
 const db = new Database(workerData.filename, { fileMustExist: true, readonly: workerData.readonly });
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
-// Linux: a thread's id is the last part of /proc/thread-self, and setpriority takes it.
+// core/thread-priority.ts's lowerThreadPriority, in CommonJS for this eval'd worker.
 function lowerPriority(nice) {
   try {
     const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +7,7 @@ import { isPaddockError } from '../../../core/errors.js';
 import { PredictionLogger, type PredictionRecord } from '../../../monitoring/index.js';
 import { predictionLogContract } from '../../contracts/prediction-log.contract.js';
 import { migrated } from '../../../test-support/sql-databases.js';
+import { niceOfThreads } from '../../../test-support/thread-nice.js';
 import type { SqlDatabase } from '../open-database.js';
 import { SqlPredictionLog } from './sql-prediction-log.js';
 import { SqliteWriterThread } from './sqlite-writer-thread.js';
@@ -73,11 +74,6 @@ describe('SqliteWriterThread', () => {
 
 
   it.runIf(process.platform === 'linux')('runs its inserts at a lower priority than the serving thread (the nice value asked)', async () => {
-    const niceOfThreads = (): number[] => readdirSync('/proc/self/task').map((tid) => {
-      // Field 19 of stat is the nice value; the command name (field 2) may hold spaces, so count from its ')'.
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-    });
     expect(niceOfThreads()).not.toContain(7);
     const writer = new SqliteWriterThread({ filename: file, nice: 7 });
     await writer.insert(flat([row('a')]), 1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { predictionLogContract } from '../../contracts/prediction-log.contract.js';
+import { countTurns } from '../../../test-support/event-loop-turns.js';
 import { freshSchema, migrated } from '../../../test-support/sql-databases.js';
 import { SqlPredictionLog } from './sql-prediction-log.js';
 
@@ -30,21 +31,15 @@ describe('SqlPredictionLog scan on SQLite', () => {
         requestId: `r${i}`, rowIndex: 0, deployment: 'd', model: 'm', version: '1', variant: 'stable',
         inputs: { x: i }, outputs: { y: i }, latencyMs: 1, at: at + i,
       })));
-      let turns = 0;
-      let scanning = true;
-      const spin = (): void => {
-        turns++;
-        if (scanning) setImmediate(spin);
-      };
-      setImmediate(spin);
+      const loop = countTurns();
       const seen: number[] = [];
       await store.scan({ deployment: 'd', since: at, until: at + 1000 }, (batch) => {
         seen.push(batch.length);
       });
-      scanning = false;
+      loop.stop();
       expect(seen).toEqual([100, 100, 100, 100, 100, 50]);
       // One turn before each batch after the first, at least.
-      expect(turns).toBeGreaterThanOrEqual(5);
+      expect(loop.turns).toBeGreaterThanOrEqual(5);
     } finally {
       await database.close();
     }

@@ -1,23 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { LoggedPrediction, PredictionRecord } from '../../../monitoring/index.js';
 import { predictionLogContract } from '../../contracts/prediction-log.contract.js';
+import { tempDir } from '../../../test-support/cli.js';
+import { countTurns } from '../../../test-support/event-loop-turns.js';
 import { migrated } from '../../../test-support/sql-databases.js';
 import { SqlPredictionLog } from './sql-prediction-log.js';
 import { SqliteReaderThread } from './sqlite-reader-thread.js';
 
-const tempDirs: string[] = [];
-function tempFile(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'paddock-reader-'));
-  tempDirs.push(dir);
-  return path.join(dir, 'paddock.db');
-}
-afterEach(() => {
-  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDir('paddock-reader-');
+afterAll(tmp.cleanup);
+let files = 0;
+const tempFile = (): string => path.join(tmp.dir, `log-${files++}.db`);
 
 predictionLogContract('SqlPredictionLog on SQLite in a file, scanning on a reader thread', async ({ clock, keyColumnOf }) => {
   const database = await migrated(`sqlite:${tempFile()}`);
@@ -62,18 +57,12 @@ describe('SqlPredictionLog scan on a reader thread', () => {
     const store = new SqlPredictionLog(database, { readerThread: true });
     try {
       await store.append(records(7200));
-      let turns = 0;
-      let scanning = true;
-      const spin = (): void => {
-        turns++;
-        if (scanning) setImmediate(spin);
-      };
-      setImmediate(spin);
+      const loop = countTurns();
       const batches: { size: number; turns: number }[] = [];
       await store.scan({ deployment: 'd', since: T0, until: T0 + 10_000 }, (batch) => {
-        batches.push({ size: batch.length, turns });
+        batches.push({ size: batch.length, turns: loop.turns });
       });
-      scanning = false;
+      loop.stop();
       expect(batches.map((b) => b.size)).toEqual([1000, 1000, 1000, 1000, 1000, 1000, 1000, 200]);
       for (let i = 1; i < batches.length; i++) expect(batches[i]!.turns).toBeGreaterThan(batches[i - 1]!.turns);
     } finally {
@@ -134,7 +123,7 @@ describe('SqliteReaderThread', () => {
   });
 
   it('rejects when the thread cannot open the file, naming it', async () => {
-    const reader = new SqliteReaderThread({ filename: path.join(path.dirname(tempFile()), 'missing.db') });
+    const reader = new SqliteReaderThread({ filename: path.join(tmp.dir, 'missing.db') });
     await expect(reader.select('select 1', [], ['n'])).rejects.toThrow(/reader thread for .*missing\.db stopped/);
     await reader.close();
   });

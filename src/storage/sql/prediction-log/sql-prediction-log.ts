@@ -8,7 +8,7 @@ import {
 import { translateDbError } from '../db-errors.js';
 import type { SqlDialectName } from '../open-database.js';
 import { writeTransaction } from '../write-transaction.js';
-import type { PredictionLogRow, PredictionLogTables } from './prediction-log-schema.js';
+import type { PredictionLogTables } from './prediction-log-schema.js';
 import { SqliteReaderThread, type ColumnKind } from './sqlite-reader-thread.js';
 import { PREDICTION_LOG_COLUMNS as APPEND_COLUMNS, SqliteWriterThread, packRecords } from './sqlite-writer-thread.js';
 
@@ -24,17 +24,16 @@ export interface PredictionLogDatabase {
 
 /**
  * Rows per scan query. On SQLite without the reader thread a query holds the calling thread:
- * 5,000 logged rows held it 60–130 ms here; batches of 1,000 held it half as long but made the
- * whole scan 2.7 times slower. A serving process therefore scans on the reader thread; the CLI's
- * reports scan here, with a turn of the event loop between batches.
+ * 5,000 logged rows held it 60–130 ms here through Kysely's row objects (about half that as raw
+ * arrays); pages of 1,000 rows made the whole scan 2.7 times slower. A serving process therefore
+ * scans on the reader thread; the CLI's reports scan here.
  */
 const SCAN_BATCH_ROWS = 5000;
 
 /**
- * Rows per batch handed to a scan's caller from the reader thread: its page is read off the
- * event loop, but parsing the rows' JSON and the caller's work on them (a monitoring window's
- * profiles) still run on it, about 5 ms per 1,000 rows here; a turn of the event loop comes
- * between batches.
+ * Rows per batch handed to a scan's caller: parsing the rows' JSON and the caller's work on them
+ * (a monitoring window's profiles) run on the event loop, about 5 ms per 1,000 rows here, with a
+ * turn of the loop between batches, wherever the page was read.
  */
 const SCAN_DELIVERY_ROWS = 1000;
 
@@ -176,61 +175,67 @@ export class SqlPredictionLog implements PredictionLogStore {
     return statement;
   }
 
-  async scan(query: PredictionQuery, onBatch: (batch: readonly LoggedPrediction[]) => void | Promise<void>): Promise<void> {
-    if (this.reader) return this.scanOnThread(this.reader, query, onBatch);
-    let after: ScanPosition | undefined;
-    for (;;) {
-      // On SQLite each batch is a synchronous query on this thread, and awaiting it takes no turn
-      // of the event loop: a serving process evaluating its monitoring window answered nothing
-      // until the whole window was read (32 s for 1.26M rows). A turn between batches lets it.
-      if (after) await nextTurn();
-      const rows = await read(() => this.scanPage(query, after).selectAll().execute());
-      if (rows.length === 0) return;
-      await onBatch(rows.map(toLogged));
-      if (rows.length < this.scanBatchRows) return;
-      const last = rows.at(-1)!;
-      after = { at: Number(last.at), id: Number(last.id) };
-    }
-  }
-
   /**
-   * The scan on the reader thread: each page is read there while the one before is handed over
-   * here, in batches of SCAN_DELIVERY_ROWS with a turn of the event loop before each.
+   * Reads the window page by page in (at, id) order and hands the rows over in batches of at most
+   * SCAN_DELIVERY_ROWS, with a turn of the event loop before each: on SQLite a query on this thread
+   * is synchronous and awaiting it takes no turn (a serving process evaluating its monitoring
+   * window once answered nothing for 32 s, reading 1.26M rows). On the reader thread, or from
+   * PostgreSQL, the next page is read while this one is handed over.
    */
-  private async scanOnThread(reader: SqliteReaderThread, query: PredictionQuery, onBatch: (batch: readonly LoggedPrediction[]) => void | Promise<void>): Promise<void> {
+  async scan(query: PredictionQuery, onBatch: (batch: readonly LoggedPrediction[]) => void | Promise<void>): Promise<void> {
+    const ahead = this.reader !== undefined || this.sqlite === undefined;
     const readPage = (after: ScanPosition | undefined): Promise<unknown[][]> => {
-      const { sql: text, parameters } = this.scanPage(query, after).select(SCAN_COLUMNS).compile();
-      const page = reader.select(text, parameters, SCAN_KINDS);
+      const page = this.readPage(query, after);
       // Read ahead: a failure is reported when the page is awaited, not as an unhandled rejection.
       page.catch(() => undefined);
       return page;
     };
-    let page = readPage(undefined);
+    let next = readPage(undefined);
     for (;;) {
-      const rows = await page;
-      const more = rows.length >= this.scanBatchRows;
-      if (more) {
-        const last = rows.at(-1)!;
-        page = readPage({ at: last[SCAN_AT] as number, id: last[SCAN_ID] as number });
-      }
+      const rows = await next;
+      const last = rows.at(-1);
+      const after = last && rows.length >= this.scanBatchRows ? { at: Number(last[SCAN_AT]), id: Number(last[SCAN_ID]) } : undefined;
+      if (after && ahead) next = readPage(after);
       for (let i = 0; i < rows.length; i += SCAN_DELIVERY_ROWS) {
         await nextTurn();
         await onBatch(rows.slice(i, i + SCAN_DELIVERY_ROWS).map(loggedOfArray));
       }
-      if (!more) return;
+      if (!after) return;
+      if (!ahead) next = readPage(after);
     }
+  }
+
+  /**
+   * One page of a scan, its rows as arrays in SCAN_COLUMNS order: on the reader thread; on SQLite
+   * here by a prepared statement in raw mode (better-sqlite3 building 13-column row objects cost
+   * more than the query itself); else through Kysely.
+   */
+  private async readPage(query: PredictionQuery, after: ScanPosition | undefined): Promise<unknown[][]> {
+    const page = this.scanPage(query, after).select(SCAN_COLUMNS);
+    const handle = this.sqlite;
+    if (this.reader || handle) {
+      const { sql: text, parameters } = page.compile();
+      if (this.reader) return this.reader.select(text, parameters, SCAN_KINDS);
+      // Holding Kysely's connection, as appends do: no other caller's transaction is open on the handle meanwhile.
+      return read(() => this.db.connection().execute(async () => handle!.prepare(text).raw(true).all(...parameters) as unknown[][]));
+    }
+    const rows = await read(() => page.execute());
+    return rows.map((row) => SCAN_COLUMNS.map((column) => row[column]));
   }
 
   /** The query for one page of a scan, after `after` in (at, id) order; its columns still to choose. */
   private scanPage(query: PredictionQuery, after: ScanPosition | undefined) {
+    // After a page, the range starts at its last row's time: SQLite bounds the index search by one
+    // lower bound only, and with `since` there each page walked the window from its start again
+    // (a 300k-row window's pages went from 8 to 52 ms).
     let q = this.db.selectFrom('prediction_log')
-      .where('deployment', '=', query.deployment).where('at', '>=', query.since).where('at', '<', query.until);
+      .where('deployment', '=', query.deployment).where('at', '>=', after ? after.at : query.since).where('at', '<', query.until);
     if (query.version !== undefined) q = q.where('version', '=', query.version);
     if (query.variant !== undefined) q = q.where('variant', '=', query.variant);
     if (query.labeled) q = q.where('label', 'is not', null);
     if (after) {
       const { at, id } = after;
-      q = q.where((eb) => eb.or([eb('at', '>', at), eb.and([eb('at', '=', at), eb('id', '>', id)])]));
+      q = q.where((eb) => eb.or([eb('at', '>', at), eb('id', '>', id)]));
     }
     return q.orderBy('at').orderBy('id').limit(this.scanBatchRows);
   }
@@ -297,24 +302,15 @@ interface ScanPosition {
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** A row the reader thread read, its values in SCAN_COLUMNS order. */
+/** A logged row, its values in SCAN_COLUMNS order (PostgreSQL gives its bigints as strings). */
 function loggedOfArray(row: readonly unknown[]): LoggedPrediction {
   const [, deployment, requestId, rowIndex, model, version, variant, at, latencyMs, inputs, outputs, label, labeledAt] = row as [
-    number, string, string, number, string, string, string, number, number, string, string, string | null, number | null,
+    unknown, string, string, number | string, string, string, string, number | string, number | string, string, string, string | null, number | string | null,
   ];
   return {
-    requestId, rowIndex, deployment, model, version, variant,
-    inputs: JSON.parse(inputs) as Record<string, unknown>, outputs: JSON.parse(outputs) as Record<string, unknown>, latencyMs, at,
+    requestId, rowIndex: Number(rowIndex), deployment, model, version, variant,
+    inputs: JSON.parse(inputs) as Record<string, unknown>, outputs: JSON.parse(outputs) as Record<string, unknown>, latencyMs: Number(latencyMs), at: Number(at),
     ...(label !== null ? { label: JSON.parse(label) as unknown, labeledAt: Number(labeledAt) } : {}),
-  };
-}
-
-function toLogged(row: PredictionLogRow): LoggedPrediction {
-  return {
-    requestId: row.request_id, rowIndex: Number(row.row_index), deployment: row.deployment, model: row.model, version: row.version, variant: row.variant,
-    inputs: JSON.parse(row.inputs) as Record<string, unknown>, outputs: JSON.parse(row.outputs) as Record<string, unknown>,
-    latencyMs: Number(row.latency_ms), at: Number(row.at),
-    ...(row.label !== null ? { label: JSON.parse(row.label) as unknown, labeledAt: Number(row.labeled_at) } : {}),
   };
 }
 

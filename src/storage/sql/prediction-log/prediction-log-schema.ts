@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { Generated } from 'kysely';
 
 /** The prediction log table as migration 006-prediction-log creates it (the slice Kysely sees). */
 export interface PredictionLogTables {
@@ -23,5 +23,3 @@ export interface PredictionLogTables {
     labeled_at: number | null;
   };
 }
-
-export type PredictionLogRow = Selectable<PredictionLogTables['prediction_log']>;

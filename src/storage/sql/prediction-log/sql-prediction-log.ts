@@ -208,12 +208,15 @@ export class SqlPredictionLog implements PredictionLogStore {
    */
   private async readPage(query: PredictionQuery, after: ScanPosition | undefined): Promise<unknown[][]> {
     const page = this.scanPage(query, after).select(SCAN_COLUMNS);
-    const handle = this.sqlite;
-    if (this.reader || handle) {
+    if (this.reader) {
       const { sql: text, parameters } = page.compile();
-      if (this.reader) return this.reader.select(text, parameters, SCAN_KINDS);
+      return this.reader.select(text, parameters, SCAN_KINDS);
+    }
+    const handle = this.sqlite;
+    if (handle) {
+      const { sql: text, parameters } = page.compile();
       // Holding Kysely's connection, as appends do: no other caller's transaction is open on the handle meanwhile.
-      return read(() => this.db.connection().execute(async () => handle!.prepare(text).raw(true).all(...parameters) as unknown[][]));
+      return read(() => this.db.connection().execute(async () => handle.prepare(text).raw(true).all(...parameters) as unknown[][]));
     }
     const rows = await read(() => page.execute());
     return rows.map((row) => SCAN_COLUMNS.map((column) => row[column]));

@@ -109,7 +109,8 @@ async function logCounts(url) {
 
 /**
  * A window scan of STORE_ROWS logged rows, on the reader thread and on the calling thread: rows/s,
- * and the longest gap between turns of a 1 ms timer (what a request arriving meanwhile would wait).
+ * and the gaps between turns of a 1 ms timer over 5 ms (how many, their median, the longest: what a
+ * request arriving meanwhile would wait).
  */
 async function scanStalls(dir) {
   const at = Date.now();
@@ -117,13 +118,8 @@ async function scanStalls(dir) {
   try {
     await runMigrations(database.db, database.dialect, MIGRATIONS);
     const writer = new SqlPredictionLog(database);
-    for (let i = 0; i < STORE_ROWS; i += BATCH) {
-      await writer.append(Array.from({ length: BATCH }, (_, k) => ({
-        requestId: `req-${i + k}`, rowIndex: 0, deployment: 'flights', model: 'flights', version: '1', variant: 'default',
-        inputs: { hour: k % 24, weekday: k % 7, distance: 100 + ((i + k) % 2900), origin: ['ATL', 'ORD', 'SEA', 'JFK'][k % 4] },
-        outputs: { label: k % 2, probabilities: [0.3, 0.7] }, latencyMs: 0.4, at: at + i + k,
-      })));
-    }
+    const records = logRecords(at);
+    for (let i = 0; i < records.length; i += BATCH) await writer.append(records.slice(i, i + BATCH));
     const scan = async (store) => {
       const gaps = [];
       let last = performance.now();
@@ -149,14 +145,18 @@ async function scanStalls(dir) {
   }
 }
 
-/** Rows/s appended by each store, in the logger's batch size (best of 3 runs of STORE_ROWS rows). */
-async function storeThroughput(dir) {
-  const at = Date.now();
-  const records = Array.from({ length: STORE_ROWS }, (_, i) => ({
+/** STORE_ROWS logged flights predictions, one a ms from `at`, with sequential request ids. */
+function logRecords(at) {
+  return Array.from({ length: STORE_ROWS }, (_, i) => ({
     requestId: `req-${i}`, rowIndex: 0, deployment: 'flights', model: 'flights', version: '1', variant: 'default',
     inputs: { hour: i % 24, weekday: i % 7, distance: 100 + (i % 2900), origin: ['ATL', 'ORD', 'SEA', 'JFK'][i % 4] },
     outputs: { label: i % 2, probabilities: [0.3, 0.7] }, latencyMs: 0.4, at: at + i,
   }));
+}
+
+/** Rows/s appended by each store, in the logger's batch size (best of 3 runs of STORE_ROWS rows). */
+async function storeThroughput(dir) {
+  const records = logRecords(Date.now());
   const appendAll = async (store, batch = BATCH) => {
     for (let i = 0; i < records.length; i += batch) await store.append(records.slice(i, i + batch));
   };

@@ -33,9 +33,10 @@ export interface PredictionLogDatabase {
  */
 const SCAN_BATCH_ROWS = 1000;
 
-/** The columns a scan reads, in the order the reader thread returns them, and their kinds. */
+/** The columns a scan reads, in the order its pages give them (see loggedOfArray), and their kinds: numbers or texts. */
 const SCAN_COLUMNS = ['id', 'deployment', 'request_id', 'row_index', 'model', 'version', 'variant', 'at', 'latency_ms', 'inputs', 'outputs', 'label', 'labeled_at'] as const;
-const SCAN_KINDS: readonly ColumnKind[] = ['n', 't', 't', 'n', 't', 't', 't', 'n', 'n', 't', 't', 't', 'n'];
+const SCAN_NUMBERS: ReadonlySet<string> = new Set(['id', 'row_index', 'at', 'latency_ms', 'labeled_at']);
+const SCAN_KINDS: readonly ColumnKind[] = SCAN_COLUMNS.map((column) => (SCAN_NUMBERS.has(column) ? 'n' : 't'));
 const SCAN_ID = SCAN_COLUMNS.indexOf('id');
 const SCAN_AT = SCAN_COLUMNS.indexOf('at');
 
@@ -180,24 +181,24 @@ export class SqlPredictionLog implements PredictionLogStore {
    */
   async scan(query: PredictionQuery, onBatch: (batch: readonly LoggedPrediction[]) => void | Promise<void>): Promise<void> {
     const ahead = this.reader !== undefined || this.sqlite === undefined;
-    const readPage = (after: ScanPosition | undefined): Promise<unknown[][]> => {
+    const startPage = (after: ScanPosition | undefined): Promise<unknown[][]> => {
       const page = this.readPage(query, after);
       // Read ahead: a failure is reported when the page is awaited, not as an unhandled rejection.
       page.catch(() => undefined);
       return page;
     };
-    let next = readPage(undefined);
+    let next = startPage(undefined);
     for (;;) {
       const rows = await next;
       const last = rows.at(-1);
       const after = last && rows.length >= this.scanBatchRows ? { at: Number(last[SCAN_AT]), id: Number(last[SCAN_ID]) } : undefined;
-      if (after && ahead) next = readPage(after);
+      if (after && ahead) next = startPage(after);
       if (rows.length > 0) {
         await nextTurn();
         await onBatch(rows.map(loggedOfArray));
       }
       if (!after) return;
-      if (!ahead) next = readPage(after);
+      if (!ahead) next = startPage(after);
     }
   }
 

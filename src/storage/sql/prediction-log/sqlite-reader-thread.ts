@@ -38,17 +38,7 @@ type PackedSelect =
 
 // The thread's handle (see SqliteThread): statements prepared once per SQL text, a few kept.
 const READER_BODY = `
-const statements = new Map();
-const statementFor = (text) => {
-  let s = statements.get(text);
-  if (s) statements.delete(text);
-  else {
-    s = db.prepare(text).raw(true);
-    if (statements.size >= 8) statements.delete(statements.keys().next().value);
-  }
-  statements.set(text, s);
-  return s;
-};
+const statementFor = statementCache((text) => db.prepare(text).raw(true));
 const pack = (rows, kinds) => {
   const width = kinds.length;
   const numberCells = kinds.filter((k) => k === 'n').length;

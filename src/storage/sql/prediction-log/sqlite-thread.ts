@@ -7,7 +7,7 @@
  * The worker is plain CommonJS run with `eval`, so it works from the compiled files, the bundled
  * CLI and the test runner alike (no worker file to locate); the driver is required by its
  * resolved path. Its source is the shared prelude (the connection as `db`, the thread's
- * priority lowered), the caller's `body`, which defines `handle(message)` returning the reply,
+ * priority lowered, `statementCache`), the caller's `body`, which defines `handle(message)` returning the reply,
  * and the shared message loop.
  *
  * A failed request rejects with the driver error translated to a catalogue code; a worker that
@@ -31,7 +31,7 @@ export interface SqliteThreadOptions {
   readonly busyTimeoutMs?: number;
   /** The thread's nice value on Linux (its work is in the background). */
   readonly nice: number;
-  /** CommonJS defining `handle(message)`, with `db` and `workerData` in scope; the reply must be cloneable. */
+  /** CommonJS defining `handle(message)`, with `db`, `workerData` and `statementCache` in scope; the reply must be cloneable. */
   readonly body: string;
   /** More workerData for the body. */
   readonly data?: Readonly<Record<string, unknown>>;
@@ -43,6 +43,22 @@ const Database = require(workerData.driver);
 lowerPriority(workerData.nice);
 const db = new Database(workerData.filename, { fileMustExist: true, readonly: workerData.readonly });
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+// Prepared statements by key (made by prepare(key) when missing), the 8 most recently used kept:
+// evicting the oldest prepared, however often used, threw out the writer's 100-row insert every
+// few odd-sized batches.
+function statementCache(prepare) {
+  const statements = new Map();
+  return (key) => {
+    let s = statements.get(key);
+    if (s) statements.delete(key);
+    else {
+      s = prepare(key);
+      if (statements.size >= 8) statements.delete(statements.keys().next().value);
+    }
+    statements.set(key, s);
+    return s;
+  };
+}
 // core/thread-priority.ts's lowerThreadPriority, in CommonJS for this eval'd worker.
 function lowerPriority(nice) {
   try {

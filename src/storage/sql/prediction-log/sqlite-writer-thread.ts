@@ -46,22 +46,10 @@ db.pragma('synchronous = NORMAL');
 const columns = workerData.columns;
 const tuple = '(' + columns.map(() => '?').join(', ') + ')';
 const head = 'insert into prediction_log (' + columns.join(', ') + ') values ';
-// Prepared statements by row count, a few kept: serving's batches are mostly one size (the
-// logger's flush size, 100 rows on SQLite), and preparing the 100-row insert again for every
-// batch held 100-row batches to 76k rows/s through this thread instead of 93k.
-const statements = new Map();
-// Least recently used goes first: evicting the oldest prepared, however often used, threw out
-// the 100-row statement every few odd-sized batches.
-const statementFor = (rows) => {
-  let s = statements.get(rows);
-  if (s) statements.delete(rows);
-  else {
-    s = db.prepare(head + new Array(rows).fill(tuple).join(', '));
-    if (statements.size >= 8) statements.delete(statements.keys().next().value);
-  }
-  statements.set(rows, s);
-  return s;
-};
+// Prepared inserts by row count: serving's batches are mostly one size (the logger's flush size,
+// 100 rows on SQLite), and preparing the 100-row insert again for every batch held 100-row
+// batches to 76k rows/s through this thread instead of 93k.
+const statementFor = statementCache((rows) => db.prepare(head + new Array(rows).fill(tuple).join(', ')));
 const insert = db.transaction((values, rows) => {
   for (let at = 0; at < rows; at += chunkRows) {
     const n = Math.min(chunkRows, rows - at);

@@ -24,9 +24,9 @@ export interface PredictOptions {
   /** Rows per model run (default 1024), bounding memory on large inputs. */
   readonly batchSize?: number;
   /**
-   * Single rows through Paddock's JavaScript evaluator when the graph is one it reproduces bit for
-   * bit (checked against onnxruntime at load; see runtime/row-evaluator.ts). Default true;
-   * PADDOCK_ROW_EVALUATOR=0 turns it off everywhere.
+   * Single rows, and small batches row by row, through Paddock's JavaScript evaluator when the
+   * graph is one it reproduces bit for bit (checked against onnxruntime at load; see
+   * runtime/row-evaluator.ts). Default true; PADDOCK_ROW_EVALUATOR=0 turns it off everywhere.
    */
   readonly rowEvaluator?: boolean;
 }
@@ -34,7 +34,7 @@ export interface PredictOptions {
 /** A package loaded once and run many times (evaluation, serving). */
 export interface Predictor {
   readonly pkg: ModelPackage;
-  /** Whether single rows run on the verified JavaScript evaluator instead of onnxruntime. */
+  /** Whether single rows (and batches of up to EVALUATOR_MAX_ROWS) run on the verified JavaScript evaluator instead of onnxruntime. */
   readonly rowEvaluator?: boolean;
   predict(rows: readonly InputRow[]): Promise<PredictionRow[]>;
   /**
@@ -56,6 +56,16 @@ interface FeedBuilder {
 }
 type OutputValue = number | string | readonly (number | string)[];
 
+/**
+ * The most rows a batch runs row by row on the JavaScript evaluator (where the model has one)
+ * rather than as one onnxruntime call. onnxruntime's tree ensemble costs about 60 µs for any batch
+ * of two rows or more, before its per-row part: the quickstart's gbdt took 62 µs for 2 rows and
+ * 65 µs for 4 through onnxruntime, 6.5 and 13 µs on the evaluator (2–3 µs a row), the two meeting
+ * between 32 rows (133 against 106 µs) and 64 (167 against 122; 256 rows: 292 against 489). Shadow
+ * batches and adaptive batches of a few requests are that small.
+ */
+const EVALUATOR_MAX_ROWS = 32;
+
 /** Loads the package's model once; `predict` checks rows, preprocesses and runs in batches. */
 export async function openPredictor(pkg: ModelPackage, options: PredictOptions = {}): Promise<Predictor> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1024));
@@ -74,7 +84,7 @@ export async function openPredictor(pkg: ModelPackage, options: PredictOptions =
     }
   });
   const runBatch = async (rows: readonly InputRow[]): Promise<PredictionRow[]> => {
-    if (runOne && rows.length === 1) return runOne(rows);
+    if (runOne && rows.length <= EVALUATOR_MAX_ROWS) return rows.length === 1 ? runOne(rows) : rows.flatMap((row) => runOne([row]));
     const built = feeds.build(rows);
     try {
       return splitResults(await model.run(built, fetch), fetch, rows.length);

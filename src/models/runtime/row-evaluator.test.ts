@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { prng } from '../../test-support/prng.js';
 import { openPredictor, type InputRow } from '../package/index.js';
@@ -88,6 +89,29 @@ describe('single-row evaluator', () => {
       }
     });
   }
+
+  it('runs batches of up to 32 rows row by row on it, with onnxruntime’s single-row answers; larger ones in one onnxruntime call', async () => {
+    const pkg = packages.get('gbdt binary')!;
+    const fast = await openPredictor(pkg);
+    const plain = await openPredictor(pkg, { rowEvaluator: false });
+    // The class behind InferenceSession.create (its type declares only the factory).
+    const run = vi.spyOn((ort.InferenceSession as unknown as { prototype: ort.InferenceSession }).prototype, 'run');
+    try {
+      const small = queries.slice(0, 32);
+      const want = (await Promise.all(small.map((row) => plain.predict([row])))).flat();
+      run.mockClear();
+      expect(await fast.predict(small)).toEqual(want);
+      expect(await fast.predict(small.slice(0, 2))).toEqual(want.slice(0, 2));
+      expect(run).not.toHaveBeenCalled();
+      const large = queries.slice(0, 33);
+      expect(await fast.predict(large)).toEqual(await plain.predict(large));
+      expect(run).toHaveBeenCalledTimes(2);
+    } finally {
+      run.mockRestore();
+      await fast.close();
+      await plain.close();
+    }
+  });
 
   it('is not built for a graph with an operator it does not know, and not used when it would differ', async () => {
     const pkg = packages.get('gbdt binary')!;

@@ -3,12 +3,13 @@
  * Deployments page. Where this server serves the deployment itself (`paddock server
  * --deployment`), the in-process VariantStats the canary analysis reads give requests, errors and
  * p99 per variant and the shadow's agreement. Elsewhere the prediction log gives requests and
- * latency per variant and version: it holds answered requests only, so errors (and shadow
- * answers, which are not logged as predictions) are unknown there, and the answer says so.
+ * latency per variant and version (the mirror's from its logged shadow answers): it holds
+ * answered requests only, so errors, and the shadow's agreement (the mirroring server compares),
+ * are unknown there, and the answer says so.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { PredictionLogStore } from '../../monitoring/index.js';
+import { SHADOW_VARIANT, type LoggedPrediction, type PredictionLogStore } from '../../monitoring/index.js';
 import { percentile, stableWeight, type Deployment, type VariantStats } from '../../serving/index.js';
 import type { ServerContext } from '../context.js';
 import { durationParam } from './duration-query.js';
@@ -76,8 +77,8 @@ async function fromLog(log: PredictionLogStore, d: Deployment, since: number, un
   const groups = new Map<string, { variant: string; version: string; latencies: number[] }>();
   const keyOf = (variant: string, version: string) => `${variant}\u0000${version}`;
   const rows = policyRows(d);
-  for (const r of rows) if (r.variant !== 'shadow') groups.set(keyOf(r.variant, r.version), { variant: r.variant, version: r.version, latencies: [] });
-  await log.scan({ deployment: d.name, since, until }, (batch) => {
+  for (const r of rows) groups.set(keyOf(r.variant, r.version), { variant: r.variant, version: r.version, latencies: [] });
+  const collect = (batch: readonly LoggedPrediction[]): void => {
     for (const p of batch) {
       // One latency per request: the first row of each carries it.
       if (p.rowIndex !== 0) continue;
@@ -86,16 +87,18 @@ async function fromLog(log: PredictionLogStore, d: Deployment, since: number, un
       if (!g) groups.set(key, (g = { variant: p.variant, version: p.version, latencies: [] }));
       g.latencies.push(p.latencyMs);
     }
-  });
+  };
+  // A scan leaves shadow answers out unless asked for them.
+  await log.scan({ deployment: d.name, since, until }, collect);
+  const mirror = rows.find((r) => r.variant === SHADOW_VARIANT);
+  if (mirror) await log.scan({ deployment: d.name, since, until, variant: SHADOW_VARIANT }, collect);
   const percentOf = (variant: string, version: string) => rows.find((r) => r.variant === variant && r.version === version)?.percent ?? 0;
   const variants: VariantTraffic[] = [...groups.values()].map((g) => ({
     variant: g.variant, version: g.version, percent: percentOf(g.variant, g.version),
     requests: g.latencies.length, requestsPerSecond: g.latencies.length / seconds, errors: null, errorRate: null,
     p50Ms: g.latencies.length ? percentile(g.latencies, 0.5) : null, p99Ms: g.latencies.length ? percentile(g.latencies, 0.99) : null,
   }));
-  const mirror = rows.find((r) => r.variant === 'shadow');
-  if (mirror) variants.push({ ...mirror, ...empty });
   const notes = ['from the prediction log: it records answered requests only, so errors are unknown here (serve the deployment from this server, `paddock server --deployment`, for error rates)'];
-  if (mirror) notes.push('shadow answers are not logged as predictions: shadow traffic and agreement are known only to the server that mirrors them');
+  if (mirror) notes.push('the shadow\'s requests and latency are its logged answers; their agreement with the primary is known only to the server that mirrors them');
   return { source: 'prediction-log', notes, variants, shadow: null };
 }

@@ -43,12 +43,14 @@ describe('deployment stats, alerts and retrainings on /api/v1', () => {
     const created = await deployments.create({ name: 'web', model: 'churn', policy: { stable: '2', candidates: [{ version: '3', weight: 20 }], mirror: { version: '3', percent: 50 } } }, seed);
     const log = new SqlPredictionLog(database, {});
     const row = { rowIndex: 0, deployment: 'web', model: 'churn', inputs: { x: 1 }, outputs: { label: 1 } };
-    // 10 stable requests at 1..10 ms, 4 canary requests at 20 ms (one with two rows), and one an hour ago.
+    // 10 stable requests at 1..10 ms, 4 canary requests at 20 ms (one with two rows), one an hour
+    // ago, and the mirror's answers to three stable requests (0.5, 1.5 and 2.5 ms).
     await log.append([
       ...Array.from({ length: 10 }, (_, i) => ({ ...row, requestId: `s${i}`, version: '2', variant: 'stable', latencyMs: i + 1, at: now - 20_000 + i })),
       ...Array.from({ length: 4 }, (_, i) => ({ ...row, requestId: `c${i}`, version: '3', variant: 'canary', latencyMs: 20, at: now - 10_000 + i })),
       { ...row, requestId: 'c0', rowIndex: 1, version: '3', variant: 'canary', latencyMs: 20, at: now - 10_000 },
       { ...row, requestId: 'old', version: '2', variant: 'stable', latencyMs: 99, at: now - 3_600_000 },
+      ...Array.from({ length: 3 }, (_, i) => ({ ...row, requestId: `s${i}`, version: '3', variant: 'shadow', latencyMs: i + 0.5, at: now - 19_000 + i })),
     ]);
     const alerts = new SqlAlertStore(database);
     alertId = (await alerts.record({ rule: 'drift', deployment: 'web', kind: 'fired', metric: 'dataset_drift_share', value: 0.75, condition: 'dataset_drift_share >= 0.5', windows: [{ since: now - 7_200_000, until: now - 3_600_000, value: 0.75, samples: 200 }], at: now - 3_600_000, retrain: ['train'] })).id;
@@ -76,7 +78,7 @@ describe('deployment stats, alerts and retrainings on /api/v1', () => {
   });
   const get = (p: string, query?: Record<string, string>) => call({ url }, 'GET', p, query, { authorization: `Bearer ${reader}` });
 
-  test('stats from the prediction log: requests, requests/s and latency per variant; errors unknown and said so', async () => {
+  test('stats from the prediction log: requests, requests/s and latency per variant, the mirror\'s from its logged answers; errors unknown and said so', async () => {
     const r = await get('/api/v1/deployments/web/stats', { window: '60s' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ deployment: 'web', windowMs: 60_000, source: 'prediction-log', shadow: null });
@@ -84,8 +86,9 @@ describe('deployment stats, alerts and retrainings on /api/v1', () => {
     expect(r.body.variants).toEqual([
       { variant: 'stable', version: '2', percent: 80, requests: 10, requestsPerSecond: 10 / 60, errors: null, errorRate: null, p50Ms: 5, p99Ms: 10 },
       { variant: 'canary', version: '3', percent: 20, requests: 4, requestsPerSecond: 4 / 60, errors: null, errorRate: null, p50Ms: 20, p99Ms: 20 },
-      { variant: 'shadow', version: '3', percent: 50, requests: 0, requestsPerSecond: 0, errors: null, errorRate: null, p50Ms: null, p99Ms: null },
+      { variant: 'shadow', version: '3', percent: 50, requests: 3, requestsPerSecond: 3 / 60, errors: null, errorRate: null, p50Ms: 1.5, p99Ms: 2.5 },
     ]);
+    expect(r.body.notes.join(' ')).toContain('agreement with the primary is known only to the server that mirrors them');
     // At most an hour back (the request logged just over an hour ago falls outside).
     const hour = await get('/api/v1/deployments/web/stats', { window: '1h' });
     expect(hour.body.variants[0]).toMatchObject({ requests: 10, p99Ms: 10 });

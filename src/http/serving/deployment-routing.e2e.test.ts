@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMonitoringProfile } from '../../app-model-packages.js';
 import { parseTrainerParams, predict, readModelPackage, trainPackage, type ModelPackage, type PredictionRow } from '../../models/index.js';
+import type { PredictionRecord, PredictionSink } from '../../monitoring/index.js';
 import { DeploymentRouter, ModelPool, type PackageResolver, type ShadowRecord, type TrafficPolicy } from '../../serving/index.js';
 import { tempDir } from '../../test-support/cli.js';
 import { ServingMetrics } from './serving-metrics.js';
@@ -37,14 +38,15 @@ const pools: ModelPool[] = [];
 const apps: FastifyInstance[] = [];
 
 /** A listening server whose router applies `policy` to deployment `dep` of `model`; `plain` is also served as a plain pool model. */
-async function serve(model: string, policy: TrafficPolicy, options: { random?: () => number; onShadow?: (r: ShadowRecord) => void } = {}) {
+async function serve(model: string, policy: TrafficPolicy, options: { random?: () => number; onShadow?: (r: ShadowRecord) => void; predictionLog?: PredictionSink } = {}) {
+  const { predictionLog, ...routing } = options;
   const pool = new ModelPool({ resolver });
   pools.push(pool);
   await pool.add('plain', 'models:/m/1');
-  const router = new DeploymentRouter({ pool, refFor: (m, v) => `models:/${m}/${v}`, ...options });
+  const router = new DeploymentRouter({ pool, refFor: (m, v) => `models:/${m}/${v}`, ...routing });
   await router.apply({ name: 'dep', model, policy });
   const metrics = new ServingMetrics();
-  const app = await buildServingServer({ pool, router, metrics, version: '9.9.9-test' });
+  const app = await buildServingServer({ pool, router, metrics, version: '9.9.9-test', ...(predictionLog && { predictionLog }) });
   apps.push(app);
   return { url: await app.listen({ host: '127.0.0.1', port: 0 }), router, metrics };
 }
@@ -191,7 +193,8 @@ describe('sticky routing over HTTP', () => {
 describe('shadow over HTTP', () => {
   it('mirror 100% never changes the primary answer; every request is shadowed under its request id and counted as a disagreement', async () => {
     const records: ShadowRecord[] = [];
-    const { url, router, metrics } = await serve('m', { stable: '1', candidates: [], mirror: { version: '3', percent: 100 } }, { onShadow: (r) => records.push(r) });
+    const logged: PredictionRecord[] = [];
+    const { url, router, metrics } = await serve('m', { stable: '1', candidates: [], mirror: { version: '3', percent: 100 } }, { onShadow: (r) => records.push(r), predictionLog: { record: (r) => logged.push(r) } });
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
       const res = await post(`${url}/v2/models/dep/infer`, { inputs: tensors(ROWS) }, { 'x-request-id': `trace-${i}` });
@@ -206,6 +209,17 @@ describe('shadow over HTTP', () => {
     const agreed = want.get('models:/m/1')!.filter((p, i) => p.label === want.get('models:/m/3')![i]!.label).length;
     expect(agreed).toBeLessThan(ROWS.length);
     for (const r of records) expect(r).toMatchObject({ outcome: 'disagree', agreedRows: agreed, primaryVersion: '1', shadowVersion: '3' });
+    // Both answers in the prediction log under the request's id: the primary's, then the shadow's.
+    for (const id of ids) {
+      const mine = logged.filter((r) => r.requestId === id);
+      const primary = mine.filter((r) => r.variant === 'stable');
+      const shadow = mine.filter((r) => r.variant === 'shadow');
+      expect(primary.map((r) => [r.version, r.rowIndex, r.outputs.label])).toEqual(want.get('models:/m/1')!.map((p, i) => ['1', i, p.label]));
+      expect(shadow.map((r) => [r.version, r.rowIndex, r.outputs.label])).toEqual(want.get('models:/m/3')!.map((p, i) => ['3', i, p.label]));
+      expect(shadow.map((r) => r.inputs)).toEqual(primary.map((r) => r.inputs));
+      expect(shadow.every((r) => r.deployment === 'dep' && r.model === 'm' && r.at >= primary[0]!.at)).toBe(true);
+    }
+    expect(logged).toHaveLength(2 * ids.length * ROWS.length);
     const text = await metrics.render();
     expect(sample(text, 'paddock_shadow_requests_total', { deployment: 'dep', outcome: 'disagree' })).toBe(10);
     expect(sample(text, 'paddock_shadow_requests_total', { deployment: 'dep', outcome: 'agree' })).toBe(0);

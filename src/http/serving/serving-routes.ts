@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fail, type PaddockError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging.js';
 import type { InputRow, PredictionRow } from '../../models/index.js';
-import type { PredictionSink } from '../../monitoring/index.js';
+import { SHADOW_VARIANT, type PredictionSink } from '../../monitoring/index.js';
 import {
   comparedOutput, decodeInferRequest, decodeOneRowText, decodeInvocations, decodeV1Request, encodeInferResponseJson, encodeInvocations, encodeV1Response, modelMetadata,
   type DeploymentRouter, type ModelLease, type ModelPool, type ServedModelInfo, type VariantStats,
@@ -119,10 +119,15 @@ export function servingRoutes(app: FastifyInstance, options: ServingRoutesOption
     reply.header('x-request-id', requestId(request));
     done();
   };
-  router?.addShadowListener((record) => {
+  router?.addShadowListener((record, answer) => {
     metrics.shadow(record);
     // The canary analysis judges the candidate's shadow answers (agreement, mean |Δ|).
     variantStats?.recordShadow(record);
+    // The shadow's answer beside the primary's, under the request's id (variant `shadow`).
+    if (predictionLog && answer) {
+      const { correlationId: requestId, deployment, model, shadowVersion: version, ms: latencyMs, at } = record;
+      logPredictions(predictionLog, { requestId, deployment, model, version, variant: SHADOW_VARIANT, latencyMs, at }, answer.rows, answer.predictions);
+    }
   });
 
   /** Feeds the canary analysis once a routed inference ends (with a classifier's predicted labels). */

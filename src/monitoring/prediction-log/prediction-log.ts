@@ -16,7 +16,10 @@ export interface PredictionRecord {
   /** The registered model (or package name) and the version that answered. */
   readonly model: string;
   readonly version: string;
-  /** stable, canary or default (outside deployments); shadow answers are not logged as predictions. */
+  /**
+   * stable, canary or default (outside deployments); `shadow` for a mirror's answer, logged under
+   * the request id of the primary answer it shadows (and its own version, time and latency).
+   */
   readonly variant: string;
   /** The row's input columns, as the model received them. */
   readonly inputs: Readonly<Record<string, unknown>>;
@@ -51,10 +54,14 @@ export interface PredictionQuery {
   readonly since: number;
   readonly until: number;
   readonly version?: string;
+  /** One variant; without it, every variant but `shadow` (the answers callers got, which monitoring judges). */
   readonly variant?: string;
   /** Only rows with a joined label. */
   readonly labeled?: boolean;
 }
+
+/** The variant of a mirror's answers: scans leave them out unless asked, and key-column labels never join them. */
+export const SHADOW_VARIANT = 'shadow';
 
 /** The port. Contract suite: storage/contracts/prediction-log.contract.ts. */
 export interface PredictionLogStore {

@@ -14,18 +14,21 @@ import type { ModelPool } from '../model-pool.js';
 import type { ModelLease, ServedModelInfo } from '../ports.js';
 import type { TrafficPolicy } from './deployment.js';
 import { chooseVariant, policyVersions, stickyBucket, stickyKey, type RoutableRequest } from './router-buckets.js';
-import type { ShadowRecord } from './shadow.js';
+import type { ShadowAnswer, ShadowRecord } from './shadow.js';
 import { ShadowRunner, type PrimaryAnswer } from './shadow-runner.js';
 
 export type { PrimaryAnswer } from './shadow-runner.js';
+
+/** Told each shadow comparison, and what the shadow answered when it answered (not on an error). */
+export type ShadowListener = (record: ShadowRecord, answer?: ShadowAnswer) => void;
 
 /** What the router is built from. */
 export interface DeploymentRouterOptions {
   readonly pool: ModelPool;
   /** The pinned reference of one version of a registered model, e.g. `models:/m/3`. */
   readonly refFor: (model: string, version: string) => string;
-  /** Called with every shadow comparison (prediction log, tests); a throwing listener is logged. */
-  readonly onShadow?: (record: ShadowRecord) => void;
+  /** Called with every shadow comparison (tests), and the shadow's answer when it answered; a throwing listener is logged. */
+  readonly onShadow?: ShadowListener;
   readonly logger?: Logger;
   /** Uniform [0, 1): buckets of non-sticky requests and the mirror sample (default Math.random). */
   readonly random?: () => number;
@@ -90,7 +93,7 @@ export class DeploymentRouter {
   readonly #unloadTimers = new Map<string, () => void>();
   /** Pool removals running (each waits for the leases on its version). */
   readonly #unloading = new Set<Promise<void>>();
-  readonly #listeners = new Set<(record: ShadowRecord) => void>();
+  readonly #listeners = new Set<ShadowListener>();
   /** Each internal version's info under its deployment's name (see #lease). */
   readonly #renamed = new WeakMap<ServedModelInfo, ServedModelInfo>();
   readonly #logger: Logger;
@@ -107,7 +110,7 @@ export class DeploymentRouter {
       maxPending: options.maxPendingShadows ?? 256,
       gatherMs: options.shadowGatherMs ?? DEFAULT_SHADOW_GATHER_MS,
       manifestOf: (name, version) => this.#manifestOf(name, version),
-      emit: (record) => this.#emitShadow(record),
+      emit: (record, answer) => this.#emitShadow(record, answer),
     });
   }
 
@@ -207,8 +210,8 @@ export class DeploymentRouter {
     }
   }
 
-  /** Adds a shadow listener (metrics); returns its removal. */
-  addShadowListener(listener: (record: ShadowRecord) => void): () => void {
+  /** Adds a shadow listener (metrics, the prediction log); returns its removal. */
+  addShadowListener(listener: ShadowListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -327,10 +330,10 @@ export class DeploymentRouter {
   }
 
   /** Tells every shadow listener; one that throws is logged and the others still hear. */
-  #emitShadow(record: ShadowRecord): void {
+  #emitShadow(record: ShadowRecord, answer: ShadowAnswer | undefined): void {
     for (const listener of this.#listeners) {
       try {
-        listener(record);
+        listener(record, answer);
       } catch (err) {
         this.#logger.error({ err, deployment: record.deployment }, 'shadow listener failed');
       }

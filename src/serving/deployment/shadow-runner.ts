@@ -17,7 +17,7 @@ import type { Logger } from '../../core/logging.js';
 import type { InputRow, PredictionRow } from '../../models/index.js';
 import type { ModelPool } from '../model-pool.js';
 import type { ModelLease, ServedModelInfo } from '../ports.js';
-import { comparedRecord, comparePredictions, type ShadowRecord } from './shadow.js';
+import { comparedRecord, comparePredictions, type ShadowAnswer, type ShadowRecord } from './shadow.js';
 
 /** The primary answer a shadow is compared with. */
 export interface PrimaryAnswer {
@@ -50,8 +50,8 @@ export interface ShadowRunnerOptions {
   readonly manifestOf: (name: string, version: string) => ServedModelInfo['manifest'] | undefined;
   /** How long mirrored requests gather before they go to their lanes (0: until the end of the I/O turn). */
   readonly gatherMs: number;
-  /** Told every comparison. */
-  readonly emit: (record: ShadowRecord) => void;
+  /** Told every comparison, with the shadow's answer when it answered. */
+  readonly emit: (record: ShadowRecord, answer?: ShadowAnswer) => void;
 }
 
 /** One mirror version's requests: those waiting for its next call, and whether a call runs. */
@@ -178,7 +178,8 @@ export class ShadowRunner {
         continue;
       }
       if (manifestFor?.version !== primary.version) manifestFor = { version: primary.version, manifest: this.options.manifestOf(name, primary.version) ?? lease!.info.manifest };
-      this.options.emit(comparedRecord(base, comparePredictions(manifestFor.manifest, primary.predictions, outcome.perRequest[q]!, this.options.regressionTolerance)));
+      const predictions = outcome.perRequest[q]!;
+      this.options.emit(comparedRecord(base, comparePredictions(manifestFor.manifest, primary.predictions, predictions, this.options.regressionTolerance)), { rows, predictions });
     }
   }
 }

@@ -131,6 +131,21 @@ export function predictionLogContract(name: string, make: MakePredictionLog): vo
       expect(await store.attachLabels('nokey', [{ key: 'c1', label: 1 }], WINDOW)).toEqual({ matched: 0, unmatched: 1 });
     });
 
+    it('keeps shadow answers out of scans unless asked; a request id labels them too, a key never does', async () => {
+      const shadowOf = (r: PredictionRecord, at: number): PredictionRecord => ({ ...r, version: '2', variant: 'shadow', outputs: { label: 'yes', probability: [0.3, 0.7] }, latencyMs: 0.75, at });
+      const s1 = rec({ requestId: 's1', at: T0, inputs: { customer: 'c7', tenure: 1 } });
+      const s2 = rec({ requestId: 's2', at: T0 + 10, inputs: { customer: 'c8', tenure: 2 } });
+      // A shadow is logged after its primary, and its answer is the latest with its key.
+      await store.append([s1, s2, shadowOf(s1, T0 + 5), shadowOf(s2, T0 + 15)]);
+      expect((await all(store)).map((r) => `${r.requestId}/${r.variant}`)).toEqual(['s1/stable', 's2/stable']);
+      const shadows = await all(store, { variant: 'shadow' });
+      expect(shadows.map((r) => `${r.requestId}/${r.version}`)).toEqual(['s1/2', 's2/2']);
+      expect(shadows[0]).toEqual(shadowOf(s1, T0 + 5));
+      expect(await store.attachLabels('churn', [{ requestId: 's1', label: 'yes', at: T0 + 20 }, { key: 'c8', label: 'no', at: T0 + 20 }], WINDOW)).toEqual({ matched: 2, unmatched: 0 });
+      expect((await all(store)).map((r) => [r.requestId, r.label])).toEqual([['s1', 'yes'], ['s2', 'no']]);
+      expect((await all(store, { variant: 'shadow' })).map((r) => [r.requestId, r.label])).toEqual([['s1', 'yes'], ['s2', undefined]]);
+    });
+
     it('joins only predictions made within the join window before the label, and never across deployments', async () => {
       const at = T0 + HOUR;
       await store.append([

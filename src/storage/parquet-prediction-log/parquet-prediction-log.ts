@@ -5,7 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { ObjectStore } from '../../core/object-store.js';
 import {
-  checkJoinWindow, labelKeyOf,
+  checkJoinWindow, labelKeyOf, SHADOW_VARIANT,
   type LabelRecord, type LoggedPrediction, type PredictionLogStore, type PredictionQuery, type PredictionRecord,
 } from '../../monitoring/index.js';
 import { batchName, dayEnd, dayOf, daysBetween, labelsPrefix, parseKey, predictionsPrefix } from './parquet-files.js';
@@ -169,7 +169,7 @@ export class ParquetPredictionLog implements PredictionLogStore {
       a.closeSync();
       const inWindow = `p.predicted_at BETWEEN w.label_at - ${Math.round(windowMs)} AND w.label_at`;
       const reader = await conn.runAndReadAll(`
-        WITH p AS (SELECT request_id, row_index, predicted_at, ${keyExpr} AS k FROM read_parquet(${list(files)}) p)
+        WITH p AS (SELECT request_id, row_index, predicted_at, CASE WHEN p.variant = ${lit(SHADOW_VARIANT)} THEN NULL ELSE ${keyExpr} END AS k FROM read_parquet(${list(files)}) p)
         SELECT w.w, p.request_id, p.row_index, p.predicted_at::DOUBLE AS predicted_at FROM wanted w JOIN p
           ON w.request_id IS NOT NULL AND p.request_id = w.request_id AND (w.row_index IS NULL OR p.row_index = w.row_index) AND ${inWindow}
         UNION ALL
@@ -257,7 +257,8 @@ export class ParquetPredictionLog implements PredictionLogStore {
 function scanSql(query: PredictionQuery, files: readonly string[], labels: readonly string[]): string {
   const where = [`p.predicted_at >= ${Math.floor(query.since)}`, `p.predicted_at < ${Math.ceil(query.until)}`];
   if (query.version !== undefined) where.push(`p.model_version = ${lit(query.version)}`);
-  if (query.variant !== undefined) where.push(`p.variant = ${lit(query.variant)}`);
+  // Shadow answers only when asked for (PredictionQuery.variant).
+  where.push(query.variant !== undefined ? `p.variant = ${lit(query.variant)}` : `p.variant <> ${lit(SHADOW_VARIANT)}`);
   if (query.labeled) where.push('l.label IS NOT NULL');
   return `
     WITH l AS (SELECT request_id, row_index, predicted_at, arg_max(label, seq) AS label, arg_max(labeled_at, seq) AS labeled_at

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { systemClock, type Clock } from '../../../core/clock.js';
 import {
-  checkJoinWindow, labelKeyOf,
+  checkJoinWindow, labelKeyOf, SHADOW_VARIANT,
   type LabelRecord, type LoggedPrediction, type PredictionLogStore, type PredictionQuery, type PredictionRecord,
 } from '../../../monitoring/index.js';
 import { translateDbError } from '../db-errors.js';
@@ -231,7 +231,8 @@ export class SqlPredictionLog implements PredictionLogStore {
     let q = this.db.selectFrom('prediction_log')
       .where('deployment', '=', query.deployment).where('at', '>=', after ? after.at : query.since).where('at', '<', query.until);
     if (query.version !== undefined) q = q.where('version', '=', query.version);
-    if (query.variant !== undefined) q = q.where('variant', '=', query.variant);
+    // Shadow answers only when asked for (PredictionQuery.variant).
+    q = query.variant !== undefined ? q.where('variant', '=', query.variant) : q.where('variant', '!=', SHADOW_VARIANT);
     if (query.labeled) q = q.where('label', 'is not', null);
     if (after) {
       const { at, id } = after;
@@ -285,7 +286,8 @@ export class SqlPredictionLog implements PredictionLogStore {
 
   /** The id of the latest prediction in [since, until] whose key column has `key`. */
   private async latestWithKey(trx: Kysely<PredictionLogTables>, deployment: string, column: string, indexed: boolean, key: string, since: number, until: number): Promise<number | undefined> {
-    let q = trx.selectFrom('prediction_log').select('id').where('deployment', '=', deployment).where('at', '>=', since).where('at', '<=', until);
+    // A key joins the answer the caller got, never a shadow's.
+    let q = trx.selectFrom('prediction_log').select('id').where('deployment', '=', deployment).where('at', '>=', since).where('at', '<=', until).where('variant', '!=', SHADOW_VARIANT);
     if (indexed) q = q.where('label_key', '=', key);
     else if (this.dialect === 'sqlite') q = q.where(sql<string>`cast(json_extract(inputs, ${`$."${column.replace(/"/g, '\\"')}"`}) as text)`, '=', key);
     else q = q.where(sql<string>`(inputs::json ->> ${column})`, '=', key);

@@ -18,7 +18,8 @@ export interface PredictionRecord {
   readonly version: string;
   /**
    * stable, canary or default (outside deployments); `shadow` for a mirror's answer, logged under
-   * the request id of the primary answer it shadows (and its own version, time and latency).
+   * the request id of the primary answer it shadows (and its own version, time and latency), with
+   * no inputs: they are the primary's row of the same request id and row index.
    */
   readonly variant: string;
   /** The row's input columns, as the model received them. */

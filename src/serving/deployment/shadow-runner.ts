@@ -179,7 +179,7 @@ export class ShadowRunner {
       }
       if (manifestFor?.version !== primary.version) manifestFor = { version: primary.version, manifest: this.options.manifestOf(name, primary.version) ?? lease!.info.manifest };
       const predictions = outcome.perRequest[q]!;
-      this.options.emit(comparedRecord(base, comparePredictions(manifestFor.manifest, primary.predictions, predictions, this.options.regressionTolerance)), { rows, predictions });
+      this.options.emit(comparedRecord(base, comparePredictions(manifestFor.manifest, primary.predictions, predictions, this.options.regressionTolerance)), { predictions });
     }
   }
 }

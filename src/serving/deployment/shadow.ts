@@ -3,7 +3,7 @@
  * and its answer is compared with the primary's, never returned. Classification compares the
  * predicted labels row by row; regression the absolute difference of the predictions.
  */
-import type { InputRow, ModelManifest, PredictionRow } from '../../models/index.js';
+import type { ModelManifest, PredictionRow } from '../../models/index.js';
 
 /** What one mirrored request found. */
 export interface ShadowRecord {
@@ -36,8 +36,6 @@ export interface ShadowRecord {
 
 /** What the shadow answered, beside its record (for the prediction log; not sent between processes). */
 export interface ShadowAnswer {
-  /** The mirrored request's rows, as the primary received them. */
-  readonly rows: readonly InputRow[];
   /** The shadow version's predictions, one per row. */
   readonly predictions: readonly PredictionRow[];
 }
